@@ -13,7 +13,9 @@ endfunction()
 
 function(muze_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
-  add_library(muze_${name} STATIC ${ARG_SOURCES})
+  # Public headers join the target so AUTOMOC sees their Q_OBJECTs.
+  file(GLOB public_headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/muze/${name}/*.h)
+  add_library(muze_${name} STATIC ${ARG_SOURCES} ${public_headers})
   string(SUBSTRING ${name} 0 1 first)
   string(TOUPPER ${first} first)
   string(SUBSTRING ${name} 1 -1 rest)

@@ -11,6 +11,8 @@
 #include <QStringList>
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace muze::model {
 
@@ -49,6 +51,8 @@ public:
     static QStringList editableFields(ItemKind kind);
 
 private:
+    using FieldValues = std::vector<std::pair<QString, Json>>;
+    Status applyFields(const ItemRef& item, const FieldValues& values) const;
     Result<Json> readItemFile(const QString& relPath) const;
     Status writeItemFile(const QString& relPath, Json data) const;
 
