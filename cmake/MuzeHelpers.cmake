@@ -35,7 +35,7 @@ function(muze_add_test name)
   add_executable(muze_tests_${name} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/support/main.cpp
     ${PROJECT_SOURCE_DIR}/tests/support/testsupport.cpp)
   target_include_directories(muze_tests_${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
-  target_link_libraries(muze_tests_${name} PRIVATE ${ARG_DEPS} muze_catch Qt6::Core)
+  target_link_libraries(muze_tests_${name} PRIVATE ${ARG_DEPS} muze_catch Qt6::Core Qt6::Test)
   if(ARG_GUI)
     target_link_libraries(muze_tests_${name} PRIVATE Qt6::Widgets)
     target_compile_definitions(muze_tests_${name} PRIVATE MUZE_TEST_GUI=1)
