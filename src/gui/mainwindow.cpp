@@ -1,0 +1,196 @@
+#include "mainwindow.h"
+
+#include "addvaultdialog.h"
+#include "icons.h"
+#include "mixview.h"
+#include "projecttree.h"
+#include "vaultsidebar.h"
+
+#include <muze/util/logging.h>
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDir>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+
+namespace muze::gui {
+
+namespace {
+constexpr int kCompactWidth = 720;
+
+QSettings guiSettings(const vault::VaultManager& vaults)
+{
+    return QSettings(vaults.configDir() + QStringLiteral("/gui.ini"), QSettings::IniFormat);
+}
+} // namespace
+
+Status MainWindow::ensureDefaultVault(vault::VaultManager& vaults, const QString& parentDir)
+{
+    if (!vaults.vaults().isEmpty())
+        return {};
+    vault::VaultSpec spec;
+    spec.name = tr("My Music");
+    spec.provider = vault::Provider::Local;
+    spec.path = QDir(parentDir).filePath(QStringLiteral("My Music"));
+    spec.makeDefault = true;
+    auto r = vaults.create(spec);
+    return r ? Status() : Status(r.error());
+}
+
+MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, QWidget* parent)
+    : QMainWindow(parent), m_vaults(vaults), m_defaultVaultParent(std::move(defaultVaultParent))
+{
+    setWindowTitle(QStringLiteral("Muze"));
+    setObjectName(QStringLiteral("mainWindow"));
+
+    m_sidebar = new VaultSidebar(m_vaults, this);
+    m_tree = new ProjectTree(this);
+    m_mixView = new MixView(this);
+
+    m_content = new QSplitter(Qt::Horizontal, this);
+    m_content->addWidget(m_tree);
+    m_content->addWidget(m_mixView);
+    m_content->setStretchFactor(0, 1);
+    m_content->setStretchFactor(1, 3);
+    m_content->setChildrenCollapsible(false);
+
+    m_outer = new QSplitter(Qt::Horizontal, this);
+    m_outer->setObjectName(QStringLiteral("outerSplitter"));
+    m_outer->addWidget(m_sidebar);
+    m_outer->addWidget(m_content);
+    m_outer->setStretchFactor(1, 1);
+    m_outer->setSizes({240, 1040});
+    setCentralWidget(m_outer);
+
+    auto* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    m_toggleSidebar = bar->addAction(tr("☰ Vaults"));
+    m_toggleSidebar->setObjectName(QStringLiteral("toggleSidebar"));
+    m_toggleSidebar->setToolTip(tr("Show or hide the vault list"));
+    connect(m_toggleSidebar, &QAction::triggered, this, [this] {
+        if (m_compact)
+            m_sidebarOpenCompact = !m_sidebarOpenCompact;
+        else
+            m_sidebar->setVisible(!m_sidebar->isVisible());
+        applyLayout();
+    });
+
+    m_vaultStatus = new QLabel(this);
+    m_vaultStatus->setObjectName(QStringLiteral("vaultStatus"));
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(200);
+    m_progress->hide();
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_vaultStatus);
+
+    connect(m_sidebar, &VaultSidebar::addVaultRequested, this, [this] { addVault(); });
+    connect(m_sidebar, &VaultSidebar::errorOccurred, this, &MainWindow::showError);
+    connect(m_sidebar, &VaultSidebar::vaultActivated, this, [this] {
+        if (m_compact) { // on a phone, picking a vault closes the drawer
+            m_sidebarOpenCompact = false;
+            applyLayout();
+        }
+    });
+    connect(m_tree, &ProjectTree::errorOccurred, this, &MainWindow::showError);
+    connect(m_tree, &ProjectTree::mixSelected, this, [this](const QString& mixId) {
+        const auto current = m_vaults.current();
+        m_mixView->showMix(current ? current->path : QString(), mixId);
+    });
+    connect(m_mixView, &MixView::mixChanged, m_tree, &ProjectTree::reload);
+    connect(&m_vaults, &vault::VaultManager::currentVaultChanged, this, &MainWindow::showVault);
+    connect(&m_vaults, &vault::VaultManager::vaultsChanged, this, [this] {
+        if (const auto current = m_vaults.current())
+            m_vaultStatus->setText(QStringLiteral("%1 · %2").arg(current->name, statusText(*current)));
+    });
+
+    restoreState();
+    showVault(m_vaults.currentId());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::restoreState()
+{
+    QSettings s = guiSettings(m_vaults);
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);
+    m_outer->restoreState(s.value(QStringLiteral("window/outer")).toByteArray());
+    m_content->restoreState(s.value(QStringLiteral("window/content")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings s = guiSettings(m_vaults);
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    if (!m_compact) {
+        s.setValue(QStringLiteral("window/outer"), m_outer->saveState());
+        s.setValue(QStringLiteral("window/content"), m_content->saveState());
+    }
+    s.sync();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showVault(const QString& id)
+{
+    const auto record = m_vaults.byId(id);
+    m_tree->setVaultRoot(record ? record->path : QString());
+    m_mixView->showMix(record ? record->path : QString(), QString());
+    setWindowTitle(record ? QStringLiteral("%1 — Muze").arg(record->name) : QStringLiteral("Muze"));
+    m_vaultStatus->setText(record ? QStringLiteral("%1 · %2").arg(record->name, statusText(*record)) : QString());
+}
+
+QString MainWindow::addVault()
+{
+    AddVaultDialog dialog(m_defaultVaultParent, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return {};
+    auto record = m_vaults.create(dialog.spec());
+    if (!record) {
+        showError(record.errorString());
+        return {};
+    }
+    if (Status s = m_vaults.setCurrent(record->id); !s)
+        showError(s.errorString());
+    return record->id;
+}
+
+void MainWindow::showError(const QString& message)
+{
+    qCWarning(lcGui) << message;
+    statusBar()->showMessage(message, 10000);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    const bool compact = width() < kCompactWidth;
+    if (compact != m_compact) {
+        m_compact = compact;
+        m_sidebarOpenCompact = false;
+        if (!compact)
+            m_sidebar->show();
+        applyLayout();
+    }
+}
+
+void MainWindow::applyLayout()
+{
+    if (m_compact) {
+        // Phone: the vault list is a drawer that replaces the content while open.
+        m_sidebar->setVisible(m_sidebarOpenCompact);
+        m_content->setVisible(!m_sidebarOpenCompact);
+        m_content->setOrientation(Qt::Vertical);
+        m_content->setSizes({height() / 3, 2 * height() / 3});
+    } else {
+        m_content->setVisible(true);
+        m_content->setOrientation(Qt::Horizontal);
+    }
+}
+
+} // namespace muze::gui

@@ -1,0 +1,63 @@
+#pragma once
+// The main window: vault sidebar | collections tree | mix view. Below ~720 px wide (a phone)
+// the sidebar collapses behind a "Vaults" button and the tree stacks above the mix view.
+
+#include <muze/vault/vaultmanager.h>
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QSplitter;
+
+namespace muze::gui {
+
+class MixView;
+class ProjectTree;
+class VaultSidebar;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    /// `defaultVaultParent` is where the first-launch vault "My Music" is created.
+    MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// First launch: creates the local vault "My Music" so the app is useful at once.
+    static Status ensureDefaultVault(vault::VaultManager& vaults, const QString& parentDir);
+
+    VaultSidebar* sidebar() const { return m_sidebar; }
+    ProjectTree* projectTree() const { return m_tree; }
+    MixView* mixView() const { return m_mixView; }
+    QAction* toggleSidebarAction() const { return m_toggleSidebar; }
+    bool isCompact() const { return m_compact; }
+
+    /// Opens "Add vault…"; returns the new vault's id ("" if cancelled or failed).
+    QString addVault();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void showVault(const QString& id);
+    void applyLayout();
+    void showError(const QString& message);
+    void restoreState();
+
+    vault::VaultManager& m_vaults;
+    QString m_defaultVaultParent;
+    VaultSidebar* m_sidebar = nullptr;
+    ProjectTree* m_tree = nullptr;
+    MixView* m_mixView = nullptr;
+    QSplitter* m_outer = nullptr;
+    QSplitter* m_content = nullptr;
+    QAction* m_toggleSidebar = nullptr;
+    QLabel* m_vaultStatus = nullptr;
+    QProgressBar* m_progress = nullptr;
+    bool m_compact = false;
+    bool m_sidebarOpenCompact = false;
+};
+
+} // namespace muze::gui

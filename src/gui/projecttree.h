@@ -1,0 +1,58 @@
+#pragma once
+// Collections > Projects > Mixes of the current vault, with create, rename (inline) and
+// delete. Reads the vault through VaultStore; files that cannot be read show as a warning
+// above the tree, the rest stays usable.
+
+#include <muze/model/tree.h>
+
+#include <QWidget>
+
+class QAction;
+class QLabel;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace muze::gui {
+
+class ProjectTree : public QWidget {
+    Q_OBJECT
+public:
+    explicit ProjectTree(QWidget* parent = nullptr);
+
+    void setVaultRoot(const QString& root); // "" = no vault
+    void reload();
+
+    QTreeWidget* tree() const { return m_tree; }
+    QAction* newCollectionAction() const { return m_newCollection; }
+    QAction* newProjectAction() const { return m_newProject; }
+    QAction* newMixAction() const { return m_newMix; }
+    QAction* renameAction() const { return m_rename; }
+    QAction* deleteAction() const { return m_delete; }
+
+    /// Selects the item with this id (after a reload) if present.
+    void select(const QString& id);
+    QString selectedId() const;
+
+Q_SIGNALS:
+    void mixSelected(const QString& mixId); // "" when no mix is selected
+    void errorOccurred(const QString& message);
+
+private:
+    void create(model::ItemKind kind);
+    void renameItem(QTreeWidgetItem* item);
+    void deleteSelected();
+    void updateActions();
+    QTreeWidgetItem* findItem(const QString& id) const;
+
+    QString m_root;
+    QTreeWidget* m_tree = nullptr;
+    QLabel* m_issues = nullptr;
+    QAction* m_newCollection = nullptr;
+    QAction* m_newProject = nullptr;
+    QAction* m_newMix = nullptr;
+    QAction* m_rename = nullptr;
+    QAction* m_delete = nullptr;
+    bool m_loading = false;
+};
+
+} // namespace muze::gui

@@ -1,0 +1,166 @@
+#include "catch.h"
+#include "testsupport.h"
+
+#include "addvaultdialog.h"
+#include "mainwindow.h"
+#include "projecttree.h"
+#include "vaultsidebar.h"
+
+#include <muze/model/vaultstore.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+
+using namespace muze;
+using namespace muze::gui;
+
+namespace {
+
+void saveScreenshot(QWidget& w, const QString& name)
+{
+    QDir().mkpath(test::binaryPath(QStringLiteral("screenshots")));
+    const QString path = test::binaryPath(QStringLiteral("screenshots/") + name);
+    REQUIRE(w.grab().save(path));
+}
+
+// Types a name into the inline editor a new item opens, as a user would.
+void typeName(QTreeWidget* tree, const QString& name)
+{
+    QTest::qWait(50);
+    QLineEdit* editor = nullptr;
+    for (auto* e : tree->viewport()->findChildren<QLineEdit*>()) {
+        if (e->isVisible())
+            editor = e;
+    }
+    REQUIRE(editor);
+    editor->selectAll();
+    QTest::keyClicks(editor, name);
+    QTest::keyClick(editor, Qt::Key_Return);
+    QTest::qWait(50);
+}
+
+int rowOf(QListWidget* list, const QString& name)
+{
+    for (int i = 0; i < list->count(); ++i) {
+        if (list->item(i)->text().startsWith(name))
+            return i;
+    }
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
+{
+    test::TempDir dir;
+    vault::VaultManager vaults(dir.filePath(QStringLiteral("config")));
+    REQUIRE(vaults.load().ok());
+    const QString music = dir.filePath(QStringLiteral("Music/Muze"));
+    REQUIRE(MainWindow::ensureDefaultVault(vaults, music).ok());
+    REQUIRE(vaults.vaults().size() == 1);
+    CHECK(vaults.vaults().front().name == QStringLiteral("My Music"));
+    CHECK(QFile::exists(music + QStringLiteral("/My Music/vault.json")));
+
+    auto window = std::make_unique<MainWindow>(vaults, music);
+    window->resize(1280, 800);
+    window->show();
+    REQUIRE(QTest::qWaitForWindowExposed(window.get()));
+    QListWidget* list = window->sidebar()->list();
+    REQUIRE(list->count() == 1);
+    CHECK(list->item(0)->text().startsWith(QStringLiteral("My Music")));
+    CHECK_FALSE(window->isCompact());
+
+    // "Add vault…" → fill in the dialog → Create.
+    const QString backupDir = dir.filePath(QStringLiteral("Backup"));
+    bool dialogSeen = false;
+    QTimer::singleShot(100, [&] {
+        auto* dialog = qobject_cast<AddVaultDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        dialogSeen = true;
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral("Local Backup"));
+        dialog->folderEdit()->setText(backupDir);
+        Q_EMIT dialog->folderEdit()->textEdited(backupDir);
+        QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+    });
+    QTest::mouseClick(window->sidebar()->addButton(), Qt::LeftButton);
+    QTRY_VERIFY(dialogSeen);
+    QTRY_COMPARE(list->count(), 2);
+    const auto backup = vaults.resolve(QStringLiteral("Local Backup"));
+    REQUIRE(backup.ok());
+    CHECK(backup->path == backupDir);
+    CHECK(vaults.currentId() == backup->id);
+
+    // Switching is a click in the sidebar.
+    const int myMusicRow = rowOf(list, QStringLiteral("My Music"));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(myMusicRow)).center());
+    QTRY_COMPARE(vaults.current()->name, QStringLiteral("My Music"));
+    CHECK(window->windowTitle().startsWith(QStringLiteral("My Music")));
+    const int backupRow = rowOf(list, QStringLiteral("Local Backup"));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(backupRow)).center());
+    QTRY_COMPARE(vaults.currentId(), backup->id);
+
+    // Collection > project > mix, each named in place.
+    ProjectTree* tree = window->projectTree();
+    tree->newCollectionAction()->trigger();
+    typeName(tree->tree(), QStringLiteral("Live sets"));
+    tree->newProjectAction()->trigger();
+    typeName(tree->tree(), QStringLiteral("Summer tour"));
+    tree->newMixAction()->trigger();
+    typeName(tree->tree(), QStringLiteral("Opening song"));
+
+    auto vaultTree = model::VaultStore(backupDir).load();
+    REQUIRE(vaultTree.ok());
+    REQUIRE(vaultTree->collections.size() == 1);
+    CHECK(vaultTree->collections[0].name() == QStringLiteral("Live sets"));
+    REQUIRE(vaultTree->collections[0].projects.size() == 1);
+    CHECK(vaultTree->collections[0].projects[0].name() == QStringLiteral("Summer tour"));
+    REQUIRE(vaultTree->collections[0].projects[0].mixes.size() == 1);
+    const QString mixId = vaultTree->collections[0].projects[0].mixes[0].id;
+    CHECK(vaultTree->collections[0].projects[0].mixes[0].name() == QStringLiteral("Opening song"));
+    // Nothing was written into the other vault.
+    CHECK(model::VaultStore(music + QStringLiteral("/My Music")).load()->collections.empty());
+
+    // Give the mix two tracks so the mix view has something to show.
+    const QString wav = dir.filePath(QStringLiteral("take.wav"));
+    test::writeAll(wav, test::makeWav(48000, 2, 16, 48000 * 2, 220));
+    model::VaultStore store(backupDir);
+    REQUIRE(store.importTrack(mixId, wav, QStringLiteral("Guitar")).ok());
+    test::writeAll(wav, test::makeWav(48000, 1, 24, 48000 * 3, 110));
+    REQUIRE(store.importTrack(mixId, wav, QStringLiteral("Bass")).ok());
+    tree->reload();
+    tree->select(mixId);
+    QTest::qWait(300);
+    saveScreenshot(*window, QStringLiteral("main-1280x800.png"));
+
+    // A phone-sized window: the sidebar collapses into a drawer.
+    window->resize(390, 844);
+    QTRY_VERIFY(window->isCompact());
+    CHECK_FALSE(window->sidebar()->isVisible());
+    QTest::qWait(200);
+    saveScreenshot(*window, QStringLiteral("main-390x844.png"));
+    window->toggleSidebarAction()->trigger();
+    CHECK(window->sidebar()->isVisible());
+    saveScreenshot(*window, QStringLiteral("main-390x844-vaults.png"));
+    window->toggleSidebarAction()->trigger();
+    CHECK_FALSE(window->sidebar()->isVisible());
+
+    // Window state and last vault are remembered.
+    window->resize(1100, 700);
+    QTRY_VERIFY(!window->isCompact());
+    window->close();
+    window.reset();
+    vault::VaultManager again(dir.filePath(QStringLiteral("config")));
+    REQUIRE(again.load().ok());
+    CHECK(again.currentId() == backup->id);
+    MainWindow reopened(again, music);
+    CHECK(reopened.size() == QSize(1100, 700));
+    CHECK(reopened.projectTree()->tree()->topLevelItemCount() == 1);
+}
