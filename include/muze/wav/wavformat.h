@@ -11,6 +11,8 @@ namespace muze::wav {
 
 enum class SampleFormat { Int16, Int24, Int32, Float32 };
 QString sampleFormatName(SampleFormat f); // "pcm16" | "pcm24" | "pcm32" | "float32"
+/// The inverse of sampleFormatName; false for an unknown name.
+bool sampleFormatFromName(const QString& name, SampleFormat* out);
 
 struct WavInfo {
     SampleFormat format = SampleFormat::Int16;
@@ -19,6 +21,9 @@ struct WavInfo {
     qint64 dataOffset = 0; // byte offset of the first sample
     qint64 dataBytes = 0;  // bytes of sample data (whole frames)
     bool extensible = false;
+    /// The data chunk claims more bytes than the file holds (a take whose writer died before
+    /// it could update the header): dataBytes covers the whole frames that are present.
+    bool truncated = false;
 
     int bytesPerSample() const { return format == SampleFormat::Int16 ? 2 : format == SampleFormat::Int24 ? 3 : 4; }
     int blockAlign() const { return bytesPerSample() * channels; }
@@ -30,5 +35,11 @@ struct WavInfo {
 /// detect truncation). Errors carry code "bad_wav" or "unsupported_wav".
 Result<WavInfo> parseWavHeader(QIODevice& device, const QString& what);
 Result<WavInfo> probeWavFile(const QString& path);
+
+/// Limits the parser enforces (a garbage header is an error, never an allocation or a hang).
+constexpr int kMaxWavChunks = 4096;
+constexpr qint64 kMaxFmtChunkBytes = 4096;
+constexpr int kMinSampleRate = 1000;
+constexpr int kMaxSampleRate = 768000;
 
 } // namespace muze::wav
