@@ -27,11 +27,11 @@ function(muze_add_module name)
   muze_warnings(muze_${name})
 endfunction()
 
-# muze_add_test(<name> SOURCES ... DEPS ...) builds tests/<name> into the Catch2 runner
+# muze_add_test(<name> [GUI] [LOCK resource] SOURCES ... DEPS ...) builds tests/<name> into the Catch2 runner
 # muze_tests_<name> with the shared main (it creates the Qt application) and registers
 # every TEST_CASE with CTest.
 function(muze_add_test name)
-  cmake_parse_arguments(ARG "GUI" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "GUI" "LOCK" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(muze_tests_${name} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/support/main.cpp
     ${PROJECT_SOURCE_DIR}/tests/support/testsupport.cpp)
   target_include_directories(muze_tests_${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
@@ -44,6 +44,11 @@ function(muze_add_test name)
     MUZE_SOURCE_DIR="${PROJECT_SOURCE_DIR}" MUZE_BINARY_DIR="${PROJECT_BINARY_DIR}")
   muze_warnings(muze_tests_${name})
   set(labels ${name} ${ARG_LABELS})
+  # LOCK names a shared resource (e.g. "pulseaudio") so CTest never runs two users at once.
+  set(lock_props)
+  if(ARG_LOCK)
+    set(lock_props RESOURCE_LOCK ${ARG_LOCK})
+  endif()
   catch_discover_tests(muze_tests_${name} TEST_PREFIX "${name}: "
-    PROPERTIES LABELS "${labels}" TIMEOUT 300)
+    PROPERTIES LABELS "${labels}" TIMEOUT 300 ${lock_props})
 endfunction()

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# One entry point for newcomers and CI (see README.md):
+#   tools/dev.sh run          install what is missing, build, start Muze
+#   tools/dev.sh test         install what is missing, build with -Werror, run every test (CTest)
+#   tools/dev.sh fuzz-smoke   build the libFuzzer targets with clang and run each briefly
+#   tools/dev.sh deps [KIND…] only install packages (build, test, bench)
+# Packages come from tools/deps-debian.txt; apt-get runs only when something is missing
+# (as root, or through sudo when available).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+build_dir=${MUZE_BUILD_DIR:-build}
+jobs=${MUZE_JOBS:-$(nproc)}
+
+install_deps() {
+  local kinds=("$@") wanted=() missing=()
+  while read -r kind pkgs; do
+    [[ -z "$kind" || "$kind" == \#* ]] && continue
+    for k in "${kinds[@]}"; do [[ "$k" == "$kind" ]] && wanted+=($pkgs); done
+  done < tools/deps-debian.txt
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "Installing: ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${MUZE_BUILD_TYPE:-Debug}" "$@"
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+case "${1:-}" in
+  run)
+    install_deps build
+    configure_and_build -DMUZE_BUILD_TESTS=OFF
+    exec "$build_dir/src/gui/muze" "${@:2}"
+    ;;
+  test)
+    install_deps build test
+    configure_and_build -DMUZE_BUILD_TESTS=ON -DMUZE_WERROR=ON
+    cd "$build_dir"
+    exec "$here/tools/test-env.sh" ctest --output-on-failure --timeout 600 -j "${MUZE_TEST_JOBS:-2}" "${@:2}"
+    ;;
+  fuzz-smoke)
+    install_deps build test
+    fuzz_dir=${build_dir}-fuzz
+    cmake -S . -B "$fuzz_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+      -DMUZE_FUZZ=ON -DMUZE_BUILD_TESTS=OFF -DMUZE_BUILD_GUI=OFF -DMUZE_BUILD_AUDIO=OFF
+    cmake --build "$fuzz_dir" -j "$jobs"
+    shopt -s nullglob
+    ran=0
+    for f in "$fuzz_dir"/tests/fuzz/fuzz_*; do
+      [[ -x "$f" && -f "$f" ]] || continue
+      echo "== $(basename "$f")"
+      "$f" -runs="${MUZE_FUZZ_RUNS:-20000}" -max_len=4096 -seed=1 2>&1 | tail -n 2
+      ran=$((ran + 1))
+    done
+    echo "fuzz smoke: $ran targets, ${MUZE_FUZZ_RUNS:-20000} runs each"
+    ;;
+  deps)
+    shift
+    install_deps "${@:-build}"
+    ;;
+  *)
+    sed -n '2,9p' "$0"
+    exit 2
+    ;;
+esac
