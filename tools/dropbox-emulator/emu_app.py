@@ -1,0 +1,126 @@
+"""The emulated account as one object: configuration, the route table, and the
+routes that need no module of their own (account, space usage, admin state)."""
+
+import time
+
+from emu_auth import Auth
+from emu_faults import FaultError, Faults
+from emu_files import Files
+from emu_sessions import Sessions
+from emu_store import Store, metadata, random_id
+from emu_wire import ApiFailure, tag
+
+MiB = 1024 * 1024
+
+
+class Config:
+    def __init__(self, **kw):
+        self.app_key = kw.get("app_key")
+        self.app_secret = kw.get("app_secret")
+        self.auto_approve = bool(kw.get("auto_approve"))
+        self.token_ttl = int(kw.get("token_ttl", 14400))
+        self.longpoll_min = int(kw.get("longpoll_min", 30))
+        self.quota = int(kw.get("quota", 2 * 1024 ** 3))
+        self.max_body = int(kw.get("max_body", 150 * MiB))
+        self.verbose = bool(kw.get("verbose"))
+        self.account_name = kw.get("account_name") or "Muze Tester"
+        self.account_email = kw.get("account_email") or "tester@example.com"
+
+    SETTABLE = ("auto_approve", "token_ttl", "longpoll_min", "quota", "max_body", "verbose")
+
+    def update(self, values):
+        for key, value in values.items():
+            if key not in self.SETTABLE:
+                raise FaultError("unknown config key %r (settable: %s)" % (key, ", ".join(self.SETTABLE)))
+            setattr(self, key, type(getattr(self, key))(value))
+
+    def public(self):
+        return {k: getattr(self, k) for k in self.SETTABLE + ("app_key", "account_name", "account_email")}
+
+
+class Emulator:
+    """The account and everything that acts on it; shared by all handler threads."""
+
+    def __init__(self, data_dir, config):
+        self.config = config
+        self.store = Store(data_dir)
+        self.files = Files(self.store, config)
+        self.sessions = Sessions(self.store, self.files)
+        self.auth = Auth(self.store, config)
+        self.faults = Faults(self._immediate)
+        f, s = self.files, self.sessions
+        self.routes = {
+            "files/list_folder": ("rpc", "user", lambda c: f.list_folder(c.arg)),
+            "files/list_folder/continue": ("rpc", "user", lambda c: f.list_folder_continue(c.arg)),
+            "files/list_folder/get_latest_cursor": ("rpc", "user", lambda c: f.get_latest_cursor(c.arg)),
+            "files/list_folder/longpoll": ("rpc", "noauth", lambda c: f.longpoll(c.arg, c.backoff)),
+            "files/get_metadata": ("rpc", "user", lambda c: f.get_metadata(c.arg)),
+            "files/delete_v2": ("rpc", "user", lambda c: f.delete(c.arg)),
+            "files/create_folder_v2": ("rpc", "user", lambda c: f.create_folder(c.arg)),
+            "files/move_v2": ("rpc", "user", lambda c: f.move(c.arg)),
+            "files/upload": ("upload", "user", self.upload),
+            "files/upload_session/start": ("upload", "user", lambda c: s.start(c.arg, c.body)),
+            "files/upload_session/append_v2": ("upload", "user", lambda c: s.append(c.arg, c.body)),
+            "files/upload_session/finish": ("upload", "user", lambda c: s.finish(c.arg, c.body)),
+            "files/download": ("download", "user", lambda c: f.download_target(c.arg)),
+            "users/get_current_account": ("rpc", "user", lambda c: self.account()),
+            "users/get_space_usage": ("rpc", "user", lambda c: self.space_usage()),
+            "auth/token/revoke": ("rpc", "user", lambda c: self.auth.revoke(c.token)),
+        }
+
+    def _immediate(self, kind):
+        if kind == "expire_tokens":
+            self.auth.expire_all()
+        elif kind == "reset_cursors":
+            self.store.bump_epoch()
+
+    def upload(self, c):
+        tmp, size, chash = c.body
+        if c.arg["content_hash"] and c.arg["content_hash"] != chash:
+            raise ApiFailure(tag("content_hash_mismatch"))
+        sid = "pid_upload_session:" + random_id(24)
+        wrap = lambda e: {".tag": "path", "reason": e, "upload_session_id": sid}  # UploadWriteFailed
+        return self.files.commit_file(c.arg, chash, size, wrap,
+                                      lambda: self.store.adopt_blob(tmp, chash))
+
+    def account(self):
+        given, _, surname = self.config.account_name.partition(" ")
+        ns = self.store.meta("namespace")
+        initials = "".join(p[0] for p in self.config.account_name.split() if p)[:3].upper()
+        return {
+            "account_id": self.store.meta("account_id"),
+            "name": {"given_name": given, "surname": surname or given, "familiar_name": given,
+                     "display_name": self.config.account_name, "abbreviated_name": initials},
+            "email": self.config.account_email,
+            "email_verified": True,
+            "disabled": False,
+            "country": "US",
+            "locale": "en",
+            "referral_link": "https://db.tt/emulator",
+            "is_paired": False,
+            "account_type": {".tag": "basic"},
+            "root_info": {".tag": "user", "root_namespace_id": ns, "home_namespace_id": ns},
+        }
+
+    def space_usage(self):
+        with self.store.lock:
+            used = self.store.used_bytes()
+        return {"used": used, "allocation": {".tag": "individual", "allocated": self.config.quota}}
+
+    def state(self):
+        st = self.store
+        with st.lock:
+            rows = st.list_entries("", True, False)
+            now = time.time()
+            access = st.q1("SELECT COUNT(*) AS n FROM tokens WHERE kind='access' AND revoked=0"
+                           " AND expires_at>?", now)["n"]
+            refresh = st.q1("SELECT COUNT(*) AS n FROM tokens WHERE kind='refresh' AND revoked=0")["n"]
+            sessions = st.q1("SELECT COUNT(*) AS n FROM sessions")["n"]
+            return {"account": {"account_id": st.meta("account_id"), "uid": st.meta("uid"),
+                                "email": self.config.account_email},
+                    "journal_seq": st.max_seq(), "epoch": st.epoch(),
+                    "used": st.used_bytes(), "quota": self.config.quota,
+                    "entries": [metadata(r) for r in rows],
+                    "faults": self.faults.snapshot(),
+                    "tokens": {"valid_access": access, "refresh": refresh},
+                    "upload_sessions": sessions, "config": self.config.public()}
