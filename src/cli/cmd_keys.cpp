@@ -1,0 +1,132 @@
+// keys init | unlock | lock | change-password | rotate | status — the vault's key ring (crypto).
+#include "cli.h"
+
+#include <muze/crypto/vaultkeys.h>
+#include <muze/util/fileio.h>
+
+namespace muze::cli {
+
+namespace {
+
+constexpr qint64 kMaxPasswordFileBytes = 4096;
+
+const char* kKeysUsage = "keys init --password-file F | keys unlock --password-file F | keys lock | "
+                         "keys change-password --password-file OLD --new-password-file NEW | keys rotate | keys status";
+
+/// The whole file minus one trailing newline (as `vault create --encrypt` reads it).
+Result<QByteArray> readPasswordFile(const QString& path)
+{
+    auto pw = readFileLimited(path, kMaxPasswordFileBytes);
+    if (!pw)
+        return pw.error();
+    if (pw->endsWith('\n'))
+        pw->chop(1);
+    if (pw->isEmpty())
+        return makeError(QStringLiteral("the password file %1 is empty").arg(path), QStringLiteral("empty_password"));
+    return pw;
+}
+
+int printStatus(Context& ctx, const vault::VaultRecord& record, const QString& done = {})
+{
+    auto status = crypto::vaultKeyStatus(record.path, record.id);
+    if (!status)
+        return ctx.fail(status.error());
+    if (ctx.json) {
+        Json doc = status->toJson();
+        doc["name"] = toStd(record.name);
+        ctx.printJson(doc);
+        return ExitOk;
+    }
+    if (!done.isEmpty())
+        ctx.out << done << Qt::endl;
+    if (!status->encrypted) {
+        ctx.out << "vault " << record.name << " is not encrypted" << Qt::endl;
+        return ExitOk;
+    }
+    QStringList ids;
+    for (quint32 id : status->keyIds)
+        ids << QString::number(id);
+    ctx.out << "vault " << record.name << " (" << record.id << "): encrypted, "
+            << (status->unlocked ? "unlocked on this device" : "locked on this device") << Qt::endl;
+    ctx.out << "active key: " << status->activeKeyId << "  keys: " << ids.join(QStringLiteral(", ")) << Qt::endl;
+    ctx.out << "password hash: argon2id, " << status->kdf.opsLimit << " passes, " << (status->kdf.memLimit >> 20) << " MiB"
+            << Qt::endl;
+    if (!status->unlocked)
+        ctx.out << status->lockedReason << Qt::endl;
+    return ExitOk;
+}
+
+} // namespace
+
+int runKeys(Context& ctx, QStringList args)
+{
+    if (args.isEmpty())
+        return ctx.usage(QString::fromLatin1(kKeysUsage));
+    const QString command = args.takeFirst();
+    Args a(args);
+    const QString passwordFile = a.take(QStringLiteral("--password-file"));
+    const QString newPasswordFile = a.take(QStringLiteral("--new-password-file"));
+    if (a.missingValue() || !a.firstUnknownOption().isEmpty() || !a.rest().isEmpty())
+        return ctx.usage(QString::fromLatin1(kKeysUsage));
+    const bool needsPassword = command == QLatin1String("init") || command == QLatin1String("unlock")
+        || command == QLatin1String("change-password");
+    if (needsPassword && passwordFile.isEmpty())
+        return ctx.usage(QStringLiteral("keys %1 needs --password-file F").arg(command));
+    if (!needsPassword && !passwordFile.isEmpty())
+        return ctx.usage(QStringLiteral("keys %1 takes no password").arg(command));
+    if ((command == QLatin1String("change-password")) != !newPasswordFile.isEmpty())
+        return ctx.usage(QStringLiteral("keys change-password --password-file OLD --new-password-file NEW"));
+
+    auto record = ctx.targetVault();
+    if (!record)
+        return ctx.fail(record.error());
+    QByteArray password;
+    if (needsPassword) {
+        auto pw = readPasswordFile(passwordFile);
+        if (!pw)
+            return ctx.fail(pw.error());
+        password = std::move(pw.value());
+    }
+
+    Status s;
+    QString done;
+    if (command == QLatin1String("init")) {
+        s = crypto::initVaultEncryption(record->path, record->id, password);
+        if (s && !record->encrypted) {
+            record->encrypted = true;
+            s = ctx.vaults.update(*record);
+        }
+        done = QStringLiteral("encrypted; this device keeps the key in the OS keychain");
+    } else if (command == QLatin1String("unlock")) {
+        s = crypto::unlockVault(record->path, record->id, password);
+        done = QStringLiteral("unlocked");
+    } else if (command == QLatin1String("lock")) {
+        s = crypto::lockVault(record->id);
+        done = QStringLiteral("locked: this device forgot the vault's keys");
+    } else if (command == QLatin1String("change-password")) {
+        auto newPw = readPasswordFile(newPasswordFile);
+        if (!newPw) {
+            crypto::wipe(password);
+            return ctx.fail(newPw.error());
+        }
+        s = crypto::changeVaultPassword(record->path, record->id, password, *newPw);
+        crypto::wipe(newPw.value());
+        done = QStringLiteral("password changed (no file needed re-encrypting)");
+    } else if (command == QLatin1String("rotate")) {
+        auto id = crypto::rotateVaultKey(record->path, record->id);
+        if (!id)
+            s = id.error();
+        else
+            done = QStringLiteral("new active key %1: files move to it as they are next written").arg(*id);
+    } else if (command == QLatin1String("status")) {
+        return printStatus(ctx, *record);
+    } else {
+        return ctx.usage(QString::fromLatin1(kKeysUsage));
+    }
+    crypto::wipe(password);
+    if (!s)
+        return ctx.fail(s.error());
+    return printStatus(ctx, *record, done);
+}
+
+} // namespace muze::cli
