@@ -2,8 +2,9 @@
 # with the alias Muze::<Name>, the project's warnings, and include/ as its public headers.
 function(muze_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
-      -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+      -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
+      $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
     if(MUZE_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
     endif()

@@ -6,6 +6,9 @@
 #ifdef MUZE_HAVE_CRYPTO
 #include <muze/crypto/vaultkeys.h>
 #endif
+#ifdef MUZE_HAVE_DROPBOX
+#include <muze/remote/dropboxremote.h>
+#endif
 
 #include <QDir>
 #include <QFileInfo>
@@ -84,6 +87,14 @@ int create(Context& ctx, Args& a)
             (void)ctx.vaults.remove(record->id, !folderExisted);
             return ctx.fail(s.error());
         }
+    }
+#endif
+#ifdef MUZE_HAVE_DROPBOX
+    if (record->provider == vault::Provider::Dropbox) {
+        // The vault is useful offline too: a folder that cannot be made now is made by the first sync.
+        if (Status s = remote::ensureDropboxFolder(*record); !s)
+            ctx.err << "muze-cli: warning: the Dropbox folder " << record->dropboxFolderPath
+                    << " was not created yet (" << s.errorString() << "); the first sync creates it" << Qt::endl;
     }
 #endif
     if (ctx.json)

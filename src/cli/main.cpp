@@ -24,7 +24,7 @@ Items (by id or unambiguous name):
   edit ITEM key=value ...   rm ITEM   ls
 Encryption:
   keys init|unlock --password-file F | keys change-password --password-file OLD
-  --new-password-file NEW | keys rotate | keys status
+  --new-password-file NEW | keys rotate | keys status | keys lock
 Sync:
   sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep local|remote|both
   hash FILE
@@ -36,7 +36,7 @@ Audio:
 Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.
 )";
 
-int notBuilt(Context& ctx, const QString& what)
+[[maybe_unused]] int notBuilt(Context& ctx, const QString& what)
 {
     return ctx.fail(QStringLiteral("%1 support is not built into this muze-cli").arg(what));
 }

@@ -1,5 +1,7 @@
 #include "addvaultdialog.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -10,6 +12,10 @@
 #include <QPushButton>
 
 namespace muze::gui {
+
+namespace {
+constexpr int kMinPassword = 8;
+}
 
 AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
     : QDialog(parent), m_parentDir(defaultParentDir)
@@ -28,11 +34,35 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
     auto* choose = new QPushButton(tr("Choose…"), this);
     row->addWidget(m_folder, 1);
     row->addWidget(choose);
-    form->addRow(tr("Folder:"), row);
+    form->addRow(tr("Folder on this device:"), row);
+
+    m_sync = new QComboBox(this);
+    m_sync->addItem(tr("Nowhere — this device only"), LocalOnly);
+    m_sync->addItem(tr("A folder (backup drive, NAS)"), Folder);
+    m_sync->addItem(tr("Dropbox"), Dropbox);
+    m_sync->addItem(tr("iCloud Drive"), ICloud);
+    form->addRow(tr("Sync with:"), m_sync);
+
+    auto* remoteRow = new QHBoxLayout;
+    m_remote = new QLineEdit(this);
+    m_remote->setObjectName(QStringLiteral("vaultRemote"));
+    m_remoteChoose = new QPushButton(tr("Choose…"), this);
+    remoteRow->addWidget(m_remote, 1);
+    remoteRow->addWidget(m_remoteChoose);
+    m_remoteLabel = new QLabel(this);
+    form->addRow(m_remoteLabel, remoteRow);
+
+    m_encrypt = new QCheckBox(tr("Encrypt end to end with a password"), this);
+    m_password = new QLineEdit(this);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_confirm = new QLineEdit(this);
+    m_confirm->setEchoMode(QLineEdit::Password);
+    form->addRow(m_encrypt);
+    form->addRow(tr("Password:"), m_password);
+    form->addRow(tr("Repeat:"), m_confirm);
 
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
-    m_hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
     form->addRow(m_hint);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -45,10 +75,16 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
     connect(m_name, &QLineEdit::textChanged, this, [this](const QString& name) {
         if (!m_folderEdited) // follow the name until the user picks a folder
             m_folder->setText(QDir(m_parentDir).filePath(name.trimmed()));
+        if (!m_remoteEdited && m_sync->currentData().toInt() == Dropbox)
+            m_remote->setText(QStringLiteral("/Apps/Muze/") + name.trimmed());
         validate();
     });
     connect(m_folder, &QLineEdit::textEdited, this, [this] {
         m_folderEdited = true;
+        validate();
+    });
+    connect(m_remote, &QLineEdit::textEdited, this, [this] {
+        m_remoteEdited = true;
         validate();
     });
     connect(choose, &QPushButton::clicked, this, [this] {
@@ -59,24 +95,100 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
             validate();
         }
     });
+    connect(m_remoteChoose, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder to sync with"));
+        if (!dir.isEmpty()) {
+            m_remoteEdited = true;
+            m_remote->setText(dir);
+            validate();
+        }
+    });
+    connect(m_sync, &QComboBox::currentIndexChanged, this, &AddVaultDialog::syncChoiceChanged);
+    connect(m_encrypt, &QCheckBox::toggled, this, &AddVaultDialog::validate);
+    connect(m_password, &QLineEdit::textChanged, this, &AddVaultDialog::validate);
+    connect(m_confirm, &QLineEdit::textChanged, this, &AddVaultDialog::validate);
+    syncChoiceChanged();
+    resize(520, sizeHint().height());
+}
+
+void AddVaultDialog::syncChoiceChanged()
+{
+    const int choice = m_sync->currentData().toInt();
+    m_remoteEdited = false;
+    m_remote->clear();
+    m_remote->setVisible(choice != LocalOnly);
+    m_remoteLabel->setVisible(choice != LocalOnly);
+    m_remoteChoose->setVisible(choice == Folder);
+    if (choice == Folder)
+        m_remoteLabel->setText(tr("Sync folder:"));
+    else if (choice == Dropbox) {
+        m_remoteLabel->setText(tr("Dropbox folder:"));
+        m_remote->setText(QStringLiteral("/Apps/Muze/") + m_name->text().trimmed());
+    } else if (choice == ICloud) {
+        m_remoteLabel->setText(tr("iCloud container:"));
+        m_remote->setText(vault::kDefaultICloudContainer);
+    }
     validate();
-    resize(480, sizeHint().height());
 }
 
 void AddVaultDialog::validate()
 {
-    const bool ok = !m_name->text().trimmed().isEmpty() && !m_folder->text().trimmed().isEmpty();
-    m_ok->setEnabled(ok);
-    m_hint->setText(tr("A local vault keeps its collections, projects and takes in this folder."));
+    const int choice = m_sync->currentData().toInt();
+    QString problem;
+    if (m_name->text().trimmed().isEmpty())
+        problem = tr("Give the vault a name.");
+    else if (m_folder->text().trimmed().isEmpty())
+        problem = tr("Choose a folder on this device.");
+    else if (choice == Folder && m_remote->text().trimmed().isEmpty())
+        problem = tr("Choose the folder to sync with.");
+    else if (choice == Dropbox && !m_remote->text().startsWith(QLatin1Char('/')))
+        problem = tr("The Dropbox folder starts with /, e.g. /Apps/Muze/Band.");
+    else if (m_encrypt->isChecked() && m_password->text().size() < kMinPassword)
+        problem = tr("The password needs at least %1 characters.").arg(kMinPassword);
+    else if (m_encrypt->isChecked() && m_password->text() != m_confirm->text())
+        problem = tr("The two passwords differ.");
+    m_password->setEnabled(m_encrypt->isChecked());
+    m_confirm->setEnabled(m_encrypt->isChecked());
+    m_ok->setEnabled(problem.isEmpty());
+    if (!problem.isEmpty())
+        m_hint->setText(problem);
+    else if (choice == Dropbox)
+        m_hint->setText(tr("Muze asks you to connect Dropbox in your browser if this device is not connected yet."));
+    else if (choice == ICloud)
+        m_hint->setText(tr("iCloud Drive syncs on Apple devices; elsewhere the vault stays offline."));
+    else if (m_encrypt->isChecked())
+        m_hint->setText(tr("Without the password nobody can read what leaves this device — not even you. Keep it safe."));
+    else
+        m_hint->setText(tr("The vault keeps its collections, projects and takes in this folder."));
 }
 
 vault::VaultSpec AddVaultDialog::spec() const
 {
     vault::VaultSpec s;
     s.name = m_name->text().trimmed();
-    s.provider = vault::Provider::Local;
     s.path = m_folder->text().trimmed();
+    switch (m_sync->currentData().toInt()) {
+    case Folder:
+        s.provider = vault::Provider::Local;
+        s.remotePath = m_remote->text().trimmed();
+        break;
+    case Dropbox:
+        s.provider = vault::Provider::Dropbox;
+        s.dropboxFolderPath = m_remote->text().trimmed();
+        break;
+    case ICloud:
+        s.provider = vault::Provider::ICloud;
+        s.icloudContainerId = m_remote->text().trimmed();
+        break;
+    default:
+        s.provider = vault::Provider::Local;
+    }
     return s;
+}
+
+QByteArray AddVaultDialog::password() const
+{
+    return m_encrypt->isChecked() ? m_password->text().toUtf8() : QByteArray();
 }
 
 } // namespace muze::gui

@@ -4,13 +4,22 @@
 #include "icons.h"
 #include "mixview.h"
 #include "projecttree.h"
+#include "syncpresenter.h"
+#include "vaultsettingsdialog.h"
 #include "vaultsidebar.h"
 
+#include <muze/crypto/vaultkeys.h>
+#include <muze/model/vaultstore.h>
+#include <muze/util/ids.h>
 #include <muze/util/logging.h>
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QApplication>
 #include <QDir>
+#include <QFileInfo>
+#include <QPointer>
+#include <QThreadPool>
 #include <QLabel>
 #include <QProgressBar>
 #include <QSettings>
@@ -81,6 +90,13 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
         applyLayout();
     });
 
+    QAction* syncNow = bar->addAction(tr("⟳ Sync now"));
+    syncNow->setObjectName(QStringLiteral("syncNow"));
+    syncNow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    QAction* settings = bar->addAction(tr("Vault settings"));
+    settings->setObjectName(QStringLiteral("vaultSettings"));
+    connect(settings, &QAction::triggered, this, [this] { openVaultSettings(m_vaults.currentId()); });
+
     m_vaultStatus = new QLabel(this);
     m_vaultStatus->setObjectName(QStringLiteral("vaultStatus"));
     m_progress = new QProgressBar(this);
@@ -91,6 +107,7 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
 
     connect(m_sidebar, &VaultSidebar::addVaultRequested, this, [this] { addVault(); });
     connect(m_sidebar, &VaultSidebar::errorOccurred, this, &MainWindow::showError);
+    connect(m_sidebar, &VaultSidebar::settingsRequested, this, &MainWindow::openVaultSettings);
     connect(m_sidebar, &VaultSidebar::vaultActivated, this, [this] {
         if (m_compact) { // on a phone, picking a vault closes the drawer
             m_sidebarOpenCompact = false;
@@ -108,6 +125,25 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
         if (const auto current = m_vaults.current())
             m_vaultStatus->setText(QStringLiteral("%1 · %2").arg(current->name, statusText(*current)));
     });
+
+    m_sync = new SyncPresenter(m_vaults, this);
+    connect(syncNow, &QAction::triggered, this, [this] { m_sync->syncNow(m_vaults.currentId()); });
+    connect(m_sync, &SyncPresenter::message, this, &MainWindow::showError);
+    connect(m_sync, &SyncPresenter::vaultContentChanged, this, [this](const QString& id) {
+        if (id == m_vaults.currentId())
+            m_tree->reload();
+    });
+    connect(m_sync, &SyncPresenter::progress, this,
+            [this](const QString& id, qint64 bytesDone, qint64 bytesTotal, int filesDone, int filesTotal) {
+                if (id != m_vaults.currentId())
+                    return;
+                const bool busy = filesDone < filesTotal || bytesDone < bytesTotal;
+                m_progress->setVisible(busy);
+                m_progress->setRange(0, 1000);
+                m_progress->setValue(bytesTotal > 0 ? int(1000 * bytesDone / bytesTotal)
+                                                    : (filesTotal > 0 ? 1000 * filesDone / filesTotal : 0));
+                m_progress->setFormat(tr("%1 of %2 files").arg(filesDone).arg(filesTotal));
+            });
 
     restoreState();
     showVault(m_vaults.currentId());
@@ -150,14 +186,62 @@ QString MainWindow::addVault()
     AddVaultDialog dialog(m_defaultVaultParent, this);
     if (dialog.exec() != QDialog::Accepted)
         return {};
-    auto record = m_vaults.create(dialog.spec());
+    const vault::VaultSpec spec = dialog.spec();
+    const QByteArray password = dialog.password();
+    if (password.isEmpty())
+        return registerVault(spec, false);
+
+    // Encrypted: the folder gets its identity and key ring before the vault is registered, so
+    // sync never sees it without keys (and never uploads a byte in clear).
+    const QString root = QFileInfo(spec.path).absoluteFilePath();
+    const model::VaultStore store(root);
+    auto existing = readJsonObjectFile(store.absolute(model::kVaultFile));
+    const QString id = existing && isValidId(jsonString(*existing, "id")) ? jsonString(*existing, "id") : newId();
+    if (Status s = store.initialize(id, spec.name); !s) {
+        showError(s.errorString());
+        return {};
+    }
+    statusBar()->showMessage(tr("Creating the encryption keys of %1…").arg(spec.name));
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([self, root, id, password, spec] {
+        const Status s = crypto::initVaultEncryption(root, id, password); // Argon2id: about a second
+        QMetaObject::invokeMethod(qApp, [self, s, spec] {
+            if (!self)
+                return;
+            if (!s)
+                self->showError(s.errorString());
+            else
+                self->registerVault(spec, true);
+        }, Qt::QueuedConnection);
+    });
+    return id;
+}
+
+QString MainWindow::registerVault(const vault::VaultSpec& spec, bool encrypted)
+{
+    auto record = m_vaults.create(spec);
     if (!record) {
         showError(record.errorString());
         return {};
     }
+    if (encrypted) {
+        record->encrypted = true;
+        if (Status s = m_vaults.update(*record); !s)
+            showError(s.errorString());
+    }
     if (Status s = m_vaults.setCurrent(record->id); !s)
         showError(s.errorString());
+    statusBar()->showMessage(tr("Vault %1 is ready.").arg(record->name), 5000);
     return record->id;
+}
+
+void MainWindow::openVaultSettings(const QString& id)
+{
+    if (!m_vaults.byId(id))
+        return;
+    VaultSettingsDialog dialog(m_vaults, id, this);
+    connect(&dialog, &VaultSettingsDialog::settingsSaved, m_sync, &SyncPresenter::reloadSettings);
+    dialog.exec();
 }
 
 void MainWindow::showError(const QString& message)

@@ -15,6 +15,7 @@ namespace muze::gui {
 
 class MixView;
 class ProjectTree;
+class SyncPresenter;
 class VaultSidebar;
 
 class MainWindow : public QMainWindow {
@@ -31,10 +32,13 @@ public:
     ProjectTree* projectTree() const { return m_tree; }
     MixView* mixView() const { return m_mixView; }
     QAction* toggleSidebarAction() const { return m_toggleSidebar; }
+    SyncPresenter* syncPresenter() const { return m_sync; }
     bool isCompact() const { return m_compact; }
 
     /// Opens "Add vault…"; returns the new vault's id ("" if cancelled or failed).
     QString addVault();
+    /// Opens the settings of a vault (modal).
+    void openVaultSettings(const QString& id);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -42,6 +46,7 @@ protected:
 
 private:
     void showVault(const QString& id);
+    QString registerVault(const vault::VaultSpec& spec, bool encrypted);
     void applyLayout();
     void showError(const QString& message);
     void restoreState();
@@ -54,6 +59,7 @@ private:
     QSplitter* m_outer = nullptr;
     QSplitter* m_content = nullptr;
     QAction* m_toggleSidebar = nullptr;
+    SyncPresenter* m_sync = nullptr;
     QLabel* m_vaultStatus = nullptr;
     QProgressBar* m_progress = nullptr;
     bool m_compact = false;

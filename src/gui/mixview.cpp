@@ -1,49 +1,631 @@
 #include "mixview.h"
 
-#include <muze/model/vaultstore.h>
+#include "transportbar.h"
+#include "waveformwidget.h"
 
-#include <QHeaderView>
+#include <muze/audio/devices.h>
+#include <muze/audio/mixdown.h>
+#include <muze/audio/peaks.h>
+#include <muze/audio/player.h>
+#include <muze/audio/recorder.h>
+#include <muze/audio/take.h>
+#include <muze/model/vaultstore.h>
+#include <muze/wav/wavformat.h>
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
 #include <QLabel>
-#include <QTableWidget>
+#include <QMediaDevices>
+#include <QPointer>
+#include <QScrollArea>
+#include <QSettings>
+#include <QShortcut>
+#include <QSlider>
+#include <QThreadPool>
+#include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace muze::gui {
 
-MixView::MixView(QWidget* parent) : QWidget(parent)
+// One track: name and length, waveform, gain, pan, mute, solo.
+class TrackRow : public QWidget {
+public:
+    TrackRow(const audio::MixTrackSpec& spec, QWidget* parent)
+        : QWidget(parent)
+        , id(spec.id)
+    {
+        auto* row = new QHBoxLayout(this);
+        row->setContentsMargins(4, 2, 4, 2);
+        auto* names = new QVBoxLayout;
+        name = new QLabel(spec.name, this);
+        QFont bold = name->font();
+        bold.setBold(true);
+        name->setFont(bold);
+        name->setFixedWidth(150);
+        length = new QLabel(this);
+        names->addWidget(name);
+        names->addWidget(length);
+        names->addStretch();
+        waveform = new WaveformWidget(this);
+        gain = new QDoubleSpinBox(this);
+        gain->setRange(-96.0, 24.0);
+        gain->setSingleStep(0.5);
+        gain->setDecimals(1);
+        gain->setSuffix(tr(" dB"));
+        gain->setToolTip(tr("Gain"));
+        gain->setAccessibleName(tr("Gain of %1").arg(spec.name));
+        pan = new QSlider(Qt::Horizontal, this);
+        pan->setRange(-100, 100);
+        pan->setFixedWidth(90);
+        pan->setToolTip(tr("Pan (double-click to centre)"));
+        pan->setAccessibleName(tr("Pan of %1").arg(spec.name));
+        mute = new QToolButton(this);
+        mute->setText(tr("M"));
+        mute->setCheckable(true);
+        mute->setToolTip(tr("Mute"));
+        solo = new QToolButton(this);
+        solo->setText(tr("S"));
+        solo->setCheckable(true);
+        solo->setToolTip(tr("Solo"));
+        row->addLayout(names);
+        row->addWidget(waveform, 1);
+        row->addWidget(gain);
+        row->addWidget(pan);
+        row->addWidget(mute);
+        row->addWidget(solo);
+        set(spec.mix);
+        const auto info = wav::probeWavFile(spec.wavPath);
+        if (info) {
+            length->setText(formatTime(info->durationSeconds()) + QStringLiteral("  ")
+                + QString::number(info->sampleRate / 1000.0, 'f', 1) + tr(" kHz ")
+                + (info->channels == 1 ? tr("mono") : tr("stereo")));
+        } else {
+            length->setText(tr("no audio here"));
+            waveform->setMessage(info.error().code == QLatin1String("io_error") ? tr("Audio not on this device yet")
+                                                                                : info.error().message);
+            hasAudio = false;
+        }
+    }
+
+    void set(const audio::TrackMix& mix)
+    {
+        const QSignalBlocker b1(gain), b2(pan), b3(mute), b4(solo);
+        gain->setValue(mix.gainDb);
+        pan->setValue(int(std::lround(mix.pan * 100)));
+        mute->setChecked(mix.muted);
+        solo->setChecked(mix.solo);
+    }
+
+    audio::TrackMix mix() const { return {gain->value(), pan->value() / 100.0, mute->isChecked(), solo->isChecked()}; }
+
+    QString id;
+    bool hasAudio = true;
+    QLabel* name = nullptr;
+    QLabel* length = nullptr;
+    WaveformWidget* waveform = nullptr;
+    QDoubleSpinBox* gain = nullptr;
+    QSlider* pan = nullptr;
+    QToolButton* mute = nullptr;
+    QToolButton* solo = nullptr;
+};
+
+struct MixView::PendingTake {
+    audio::TakeTarget target;
+};
+
+MixView::MixView(QWidget* parent)
+    : QWidget(parent)
+    , m_player(std::make_unique<audio::Player>())
+    , m_recorder(std::make_unique<audio::Recorder>())
 {
+    setFocusPolicy(Qt::StrongFocus);
     auto* layout = new QVBoxLayout(this);
+
+    auto* header = new QHBoxLayout;
     m_title = new QLabel(tr("Select a mix"), this);
-    m_tracks = new QTableWidget(0, 4, this);
-    m_tracks->setHorizontalHeaderLabels({tr("Track"), tr("Length"), tr("Gain"), tr("Pan")});
-    m_tracks->horizontalHeader()->setStretchLastSection(true);
-    layout->addWidget(m_title);
-    layout->addWidget(m_tracks, 1);
+    QFont big = m_title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    big.setBold(true);
+    m_title->setFont(big);
+    m_inputs = new QComboBox(this);
+    m_inputs->setAccessibleName(tr("Input device"));
+    m_outputs = new QComboBox(this);
+    m_outputs->setAccessibleName(tr("Output device"));
+    header->addWidget(m_title, 1);
+    header->addWidget(new QLabel(tr("Input:"), this));
+    header->addWidget(m_inputs);
+    header->addWidget(new QLabel(tr("Output:"), this));
+    header->addWidget(m_outputs);
+    layout->addLayout(header);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_rowsHost = new QWidget(scroll);
+    m_rowsLayout = new QVBoxLayout(m_rowsHost);
+    m_rowsLayout->setContentsMargins(0, 0, 0, 0);
+    m_empty = new QLabel(m_rowsHost);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_rowsLayout->addWidget(m_empty);
+    m_rowsLayout->addStretch();
+    scroll->setWidget(m_rowsHost);
+    layout->addWidget(scroll, 1);
+
+    m_transport = new TransportBar(this);
+    layout->addWidget(m_transport);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    m_peaks = new audio::PeaksLoader(this);
+    connect(m_peaks, &audio::PeaksLoader::ready, this, &MixView::onPeaks);
+    connect(m_peaks, &audio::PeaksLoader::failed, this, [this](const QString& id, const QString& message) {
+        for (TrackRow* r : m_rows) {
+            if (r->id == id) {
+                r->waveform->setMessage(message);
+                r->hasAudio = false;
+            }
+        }
+        checkWaveformsReady();
+    });
+
+    m_saveTimer = new QTimer(this);
+    m_saveTimer->setSingleShot(true);
+    m_saveTimer->setInterval(400); // slider drags and spin clicks become one write
+    connect(m_saveTimer, &QTimer::timeout, this, [this] { flushSaves(); });
+    m_tickTimer = new QTimer(this);
+    m_tickTimer->setInterval(40);
+    connect(m_tickTimer, &QTimer::timeout, this, &MixView::tick);
+    m_tickTimer->start();
+
+    connect(m_transport, &TransportBar::playToggled, this, &MixView::togglePlay);
+    connect(m_transport, &TransportBar::recordToggled, this, &MixView::toggleRecord);
+    connect(m_transport, &TransportBar::seekRequested, this,
+        [this](double s) { m_player->seek(qint64(s * m_player->sampleRate())); });
+    connect(m_transport, &TransportBar::exportRequested, this, [this] {
+        const QString suggestion = (m_spec.name.isEmpty() ? tr("Mixdown") : m_spec.name) + QStringLiteral(".wav");
+        const QString path
+            = QFileDialog::getSaveFileName(this, tr("Export mixdown"), suggestion, tr("WAV audio (*.wav)"));
+        if (!path.isEmpty())
+            startExport(path);
+    });
+    connect(m_player.get(), &audio::Player::playingChanged, this,
+        [this](bool playing) { m_transport->setPlaying(playing); });
+    connect(m_player.get(), &audio::Player::failed, this, [this](const QString& m) { showStatus(m, true); });
+    connect(m_recorder.get(), &audio::Recorder::failed, this, [this](const QString& m) {
+        // The recorder already finalized the take: keep what was recorded.
+        showStatus(tr("Recording stopped: %1").arg(m), true);
+        stopRecording();
+    });
+    connect(m_recorder.get(), &audio::Recorder::gapDetected, this, [this](qint64 frames) {
+        showStatus(tr("The input device skipped about %1 ms of audio")
+                       .arg(frames * 1000 / std::max(1, m_recorder->stats().sampleRate)),
+            true);
+    });
+
+    auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this, [this] { togglePlay(); });
+    space->setContext(Qt::WidgetWithChildrenShortcut);
+    auto* rec = new QShortcut(QKeySequence(Qt::Key_R), this, [this] { toggleRecord(); });
+    rec->setContext(Qt::WidgetWithChildrenShortcut);
+
+    populateDevices();
+    auto* devices = new QMediaDevices(this);
+    connect(devices, &QMediaDevices::audioInputsChanged, this, &MixView::populateDevices);
+    connect(devices, &QMediaDevices::audioOutputsChanged, this, &MixView::populateDevices);
+    connect(m_inputs, &QComboBox::activated, this, [this] { setInputDevice(m_inputs->currentData().toString()); });
+    connect(m_outputs, &QComboBox::activated, this, [this] { setOutputDevice(m_outputs->currentData().toString()); });
+
+    showMix({}, {});
+}
+
+MixView::~MixView()
+{
+    if (m_recorder->isRecording())
+        stopRecording();
+    flushSaves(false); // no signals from a dying widget
+}
+
+int MixView::trackCount() const
+{
+    return int(m_rows.size());
+}
+bool MixView::isRecording() const
+{
+    return m_recorder->isRecording();
+}
+bool MixView::isPlaying() const
+{
+    return m_player->isPlaying();
+}
+
+void MixView::populateDevices()
+{
+    QSettings settings;
+    auto fill = [](QComboBox* box, audio::DeviceMode mode, const QString& saved) {
+        const QSignalBlocker block(box);
+        box->clear();
+        box->addItem(tr("Default"), QString());
+        for (const auto& d : audio::listDevices(mode))
+            box->addItem(d.description, d.id);
+        const int at = box->findData(saved);
+        box->setCurrentIndex(at < 0 ? 0 : at);
+    };
+    fill(m_inputs, audio::DeviceMode::Input, settings.value(QStringLiteral("audio/input_device")).toString());
+    fill(m_outputs, audio::DeviceMode::Output, settings.value(QStringLiteral("audio/output_device")).toString());
+    m_inputDevice = m_inputs->currentData().toString();
+    m_player->setOutputDevice(m_outputs->currentData().toString());
+}
+
+void MixView::setInputDevice(const QString& deviceId)
+{
+    m_inputDevice = deviceId;
+    QSettings().setValue(QStringLiteral("audio/input_device"), deviceId);
+    const int at = m_inputs->findData(deviceId);
+    if (at >= 0)
+        m_inputs->setCurrentIndex(at);
+}
+
+void MixView::setOutputDevice(const QString& deviceId)
+{
+    QSettings().setValue(QStringLiteral("audio/output_device"), deviceId);
+    m_player->setOutputDevice(deviceId);
+    const int at = m_outputs->findData(deviceId);
+    if (at >= 0)
+        m_outputs->setCurrentIndex(at);
 }
 
 void MixView::showMix(const QString& vaultRoot, const QString& mixId)
 {
-    m_tracks->setRowCount(0);
-    m_title->setText(tr("Select a mix"));
-    if (vaultRoot.isEmpty() || mixId.isEmpty())
+    if (vaultRoot == m_root && mixId == m_mixId && !mixId.isEmpty()) {
+        reload(); // the tree reloaded: pick up edits without interrupting playback
         return;
-    auto tree = model::VaultStore(vaultRoot).load();
-    if (!tree)
+    }
+    if (m_recorder->isRecording())
+        stopRecording(); // the take still joins the mix it was recorded for
+    flushSaves();
+    m_player->stop();
+    m_peaks->cancelAll();
+    m_root = vaultRoot;
+    m_mixId = mixId;
+    m_spec = {};
+    m_status->clear();
+    (void)m_player->load(m_spec); // an empty mix: nothing can fail
+    if (mixId.isEmpty()) {
+        m_title->setText(tr("Select a mix"));
+        rebuildRows();
+        m_transport->setEnabled(false);
         return;
-    for (const auto& c : tree->collections)
-        for (const auto& p : c.projects)
-            for (const auto& m : p.mixes) {
-                if (m.id != mixId)
-                    continue;
-                m_title->setText(m.name());
-                for (const auto& t : m.tracks) {
-                    const int row = m_tracks->rowCount();
-                    m_tracks->insertRow(row);
-                    m_tracks->setItem(row, 0, new QTableWidgetItem(t.name()));
-                    m_tracks->setItem(row, 1, new QTableWidgetItem(QString::number(jsonNumber(t.data, "duration_s"), 'f', 1)));
-                    m_tracks->setItem(row, 2, new QTableWidgetItem(QString::number(jsonNumber(t.data, "gain_db"), 'f', 1)));
-                    m_tracks->setItem(row, 3, new QTableWidgetItem(QString::number(jsonNumber(t.data, "pan"), 'f', 2)));
-                }
+    }
+    m_transport->setEnabled(true);
+    reload();
+    recoverOrphans();
+}
+
+void MixView::reload()
+{
+    auto spec = audio::loadMixSpec(m_root, m_mixId);
+    if (!spec) {
+        m_title->setText(tr("Mix unavailable"));
+        showStatus(spec.errorString(), true);
+        return;
+    }
+    auto ids = [](const audio::MixSpec& s) {
+        QStringList out;
+        for (const auto& t : s.tracks)
+            out << t.id + t.wavPath;
+        return out;
+    };
+    const bool sameTracks = ids(*spec) == ids(m_spec) && !m_rows.isEmpty();
+    m_spec = std::move(*spec);
+    m_title->setText(m_spec.name);
+    if (sameTracks) {
+        for (size_t i = 0; i < m_spec.tracks.size(); ++i) {
+            m_rows[qsizetype(i)]->set(m_spec.tracks[i].mix);
+            m_player->setTrackMix(m_spec.tracks[i].id, m_spec.tracks[i].mix);
+        }
+        m_player->setMasterGainDb(m_spec.masterGainDb);
+    } else {
+        if (Status s = m_player->load(m_spec); !s)
+            showStatus(s.errorString(), true);
+        rebuildRows();
+    }
+    updateAudible();
+}
+
+void MixView::rebuildRows()
+{
+    qDeleteAll(m_rows);
+    m_rows.clear();
+    for (const auto& t : m_spec.tracks) {
+        auto* row = new TrackRow(t, m_rowsHost);
+        const QString id = t.id;
+        connect(row->gain, &QDoubleSpinBox::valueChanged, this, [this, row, id](double v) {
+            applyMix(id, row->mix());
+            scheduleSave(id, "gain_db", v);
+        });
+        connect(row->pan, &QSlider::valueChanged, this, [this, row, id](int v) {
+            applyMix(id, row->mix());
+            scheduleSave(id, "pan", v / 100.0);
+        });
+        connect(row->mute, &QToolButton::toggled, this, [this, row, id](bool on) {
+            applyMix(id, row->mix());
+            scheduleSave(id, "muted", on);
+        });
+        connect(row->solo, &QToolButton::toggled, this, [this, row, id](bool on) {
+            applyMix(id, row->mix());
+            scheduleSave(id, "solo", on);
+        });
+        connect(row->waveform, &WaveformWidget::seekRequested, this,
+            [this](double s) { m_player->seek(qint64(s * m_player->sampleRate())); });
+        m_rowsLayout->insertWidget(m_rowsLayout->count() - 2, row);
+        m_rows << row;
+        if (row->hasAudio)
+            m_peaks->request(m_root, t.id, t.wavPath);
+    }
+    m_empty->setVisible(m_rows.isEmpty());
+    m_empty->setText(m_mixId.isEmpty() ? tr("Pick a mix in the project tree.")
+                                       : tr("No tracks yet. Press R (or Record) to record the first one."));
+    const double span = lengthSeconds();
+    for (TrackRow* r : m_rows)
+        r->waveform->setTimeSpan(span);
+    checkWaveformsReady();
+}
+
+double MixView::lengthSeconds() const
+{
+    return m_player->sampleRate() > 0 ? double(m_player->length()) / m_player->sampleRate() : 0.0;
+}
+
+void MixView::applyMix(const QString& trackId, const audio::TrackMix& mix)
+{
+    for (auto& t : m_spec.tracks) {
+        if (t.id == trackId)
+            t.mix = mix;
+    }
+    m_player->setTrackMix(trackId, mix);
+    updateAudible();
+}
+
+void MixView::updateAudible()
+{
+    const bool anySolo
+        = std::any_of(m_spec.tracks.begin(), m_spec.tracks.end(), [](const auto& t) { return t.mix.solo; });
+    for (size_t i = 0; i < m_spec.tracks.size() && qsizetype(i) < m_rows.size(); ++i) {
+        const auto& m = m_spec.tracks[i].mix;
+        m_rows[qsizetype(i)]->waveform->setAudible(!m.muted && (!anySolo || m.solo));
+    }
+}
+
+void MixView::scheduleSave(const QString& trackId, const char* key, double value)
+{
+    m_pendingSaves[trackId][QString::fromLatin1(key)] = value;
+    m_saveTimer->start();
+}
+
+void MixView::scheduleSave(const QString& trackId, const char* key, bool value)
+{
+    m_pendingSaves[trackId][QString::fromLatin1(key)] = value;
+    m_saveTimer->start();
+}
+
+void MixView::flushSaves(bool notify)
+{
+    m_saveTimer->stop();
+    if (m_pendingSaves.isEmpty() || m_root.isEmpty())
+        return;
+    const model::VaultStore store(m_root);
+    QString error;
+    for (auto it = m_pendingSaves.cbegin(); it != m_pendingSaves.cend(); ++it) {
+        auto ref = store.resolve(it.key(), model::ItemKind::Track);
+        if (!ref) {
+            error = ref.errorString();
+            continue;
+        }
+        for (auto f = it.value().cbegin(); f != it.value().cend(); ++f) {
+            const Json value
+                = f.value().typeId() == QMetaType::Bool ? Json(f.value().toBool()) : Json(f.value().toDouble());
+            if (Status s = store.setField(*ref, f.key(), value); !s)
+                error = s.errorString();
+        }
+    }
+    m_pendingSaves.clear();
+    if (!error.isEmpty())
+        showStatus(error, true);
+    if (notify)
+        Q_EMIT mixChanged();
+}
+
+void MixView::togglePlay()
+{
+    if (m_recorder->isRecording()) {
+        stopRecording();
+        return;
+    }
+    if (m_player->isPlaying()) {
+        m_player->stop();
+    } else if (Status s = m_player->play(); !s) {
+        showStatus(s.errorString(), true);
+    }
+}
+
+void MixView::toggleRecord()
+{
+    if (m_recorder->isRecording())
+        stopRecording();
+    else
+        startRecording();
+}
+
+void MixView::startRecording()
+{
+    if (m_mixId.isEmpty())
+        return;
+    flushSaves();
+    auto take = audio::prepareTake(m_root, m_mixId);
+    if (!take) {
+        showStatus(take.errorString(), true);
+        return;
+    }
+    audio::RecordOptions options;
+    options.device = m_inputDevice;
+    options.marker = audio::takeMarker(*take);
+    if (Status s = m_recorder->start(take->wavPath, options); !s) {
+        showStatus(s.errorString(), true);
+        return;
+    }
+    m_take = std::make_unique<PendingTake>(PendingTake{*take});
+    m_transport->setRecording(true);
+    showStatus(tr("Recording %1…").arg(take->trackName));
+    // Play along: the other tracks from the top, where the new take starts. Playback starts
+    // with the first captured audio (tick()) so the take lines up with what was heard, give or
+    // take the devices' latencies (not compensated).
+    m_player->stop();
+    m_playAlong = m_player->length() > 0;
+    m_playAlongPending = m_playAlong;
+}
+
+void MixView::stopRecording()
+{
+    if (!m_take)
+        return;
+    if (m_playAlong)
+        m_player->stop();
+    m_playAlong = m_playAlongPending = false;
+    QString warning;
+    if (m_recorder->isRecording()) {
+        auto stats = m_recorder->stop();
+        if (!stats)
+            warning = stats.errorString();
+        else if (stats->framesDropped > 0 || stats->gapFrames > 0)
+            warning = tr("%1 frames were lost while recording").arg(stats->framesDropped + stats->gapFrames);
+    }
+    m_transport->setRecording(false);
+    const audio::TakeTarget target = m_take->target;
+    m_take.reset();
+    showStatus(tr("Saving %1…").arg(target.trackName));
+    // Copying a long take into the mix can take a moment: off the GUI thread.
+    QPointer<MixView> self(this);
+    QThreadPool::globalInstance()->start([self, target, warning] {
+        auto id = audio::commitTake(target);
+        const QString trackId = id ? *id : QString();
+        const QString error = id ? QString() : id.errorString();
+        QMetaObject::invokeMethod(qApp, [self, target, trackId, error, warning] {
+            if (!self)
+                return;
+            if (!error.isEmpty()) {
+                self->showStatus(
+                    tr("The take could not join the mix: %1 (it is kept in %2)").arg(error, target.wavPath), true);
+            } else {
+                self->showStatus(
+                    warning.isEmpty() ? tr("Recorded %1").arg(target.trackName) : warning, !warning.isEmpty());
+                if (self->m_mixId == target.mixId)
+                    self->reload();
+                Q_EMIT self->mixChanged();
             }
+            Q_EMIT self->recordingFinished(trackId, error);
+        });
+    });
+}
+
+void MixView::recoverOrphans()
+{
+    const QStringList orphans = audio::findOrphanTakes(m_root, m_mixId);
+    if (orphans.isEmpty())
+        return;
+    QPointer<MixView> self(this);
+    const QString root = m_root;
+    const QString mixId = m_mixId;
+    QThreadPool::globalInstance()->start([self, root, mixId, orphans] {
+        int recovered = 0;
+        for (const QString& wavPath : orphans) {
+            if (audio::recoverTake(root, wavPath))
+                ++recovered;
+        }
+        QMetaObject::invokeMethod(qApp, [self, mixId, recovered] {
+            if (!self || recovered == 0)
+                return;
+            self->showStatus(tr("Recovered %n interrupted take(s).", nullptr, recovered));
+            if (self->m_mixId == mixId)
+                self->reload();
+            Q_EMIT self->mixChanged();
+        });
+    });
+}
+
+void MixView::startExport(const QString& path)
+{
+    if (m_mixId.isEmpty())
+        return;
+    flushSaves();
+    m_transport->setBusy(tr("Exporting…"));
+    QPointer<MixView> self(this);
+    const audio::MixSpec spec = m_spec;
+    QThreadPool::globalInstance()->start([self, spec, path] {
+        auto result = audio::renderMixdown(spec, path);
+        const bool ok = result.ok();
+        const QString message = ok
+            ? tr("Exported %1 (%2)").arg(path, formatTime(double(result->frames) / result->sampleRate))
+            : result.errorString();
+        QMetaObject::invokeMethod(qApp, [self, ok, message] {
+            if (!self)
+                return;
+            self->m_transport->setBusy({});
+            self->showStatus(message, !ok);
+            Q_EMIT self->exportFinished(ok, message);
+        });
+    });
+}
+
+void MixView::onPeaks(const QString& trackId, std::shared_ptr<const audio::PeakData> peaks)
+{
+    for (TrackRow* r : m_rows) {
+        if (r->id == trackId)
+            r->waveform->setPeaks(peaks);
+    }
+    checkWaveformsReady();
+}
+
+void MixView::checkWaveformsReady()
+{
+    for (TrackRow* r : m_rows) {
+        if (r->hasAudio && !r->waveform->hasPeaks())
+            return;
+    }
+    Q_EMIT waveformsReady();
+}
+
+void MixView::tick()
+{
+    const int rate = std::max(1, m_player->sampleRate());
+    const double length = lengthSeconds();
+    const double pos = double(m_player->position()) / rate;
+    m_transport->setPosition(pos, length);
+    for (TrackRow* r : m_rows) {
+        r->waveform->setTimeSpan(length);
+        r->waveform->setPlayhead(pos);
+    }
+    if (m_recorder->isRecording()) {
+        const auto st = m_recorder->stats();
+        if (m_playAlongPending && st.framesCaptured > 0) {
+            m_playAlongPending = false;
+            m_player->seek(0);
+            if (Status s = m_player->play(); !s)
+                showStatus(s.errorString(), true);
+        }
+        m_transport->setRecordElapsed(st.sampleRate ? double(st.framesCaptured) / st.sampleRate : 0.0);
+        m_transport->setInputLevel(m_recorder->takePeakLevel());
+    }
+}
+
+void MixView::showStatus(const QString& text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
 }
 
 } // namespace muze::gui

@@ -1,26 +1,107 @@
 #pragma once
-// The open mix: its tracks. (Lead's minimal version; the audio engineer replaces it with
-// waveforms, transport and recording — same API.)
+// The open mix: its tracks (name, waveform, gain, pan, mute, solo), the transport with
+// recording and the input meter, device pickers, and mixdown export.
+// Shortcuts while the view has focus: Space plays/stops, R starts/stops recording.
+//
+// Audio runs on the Player's and Recorder's own threads; this widget only sends commands
+// and polls their atomics. Take commits, peaks and exports run on the global thread pool.
 
+#include <muze/audio/mixer.h>
+#include <muze/util/result.h>
+
+#include <QHash>
 #include <QWidget>
 
-class QTableWidget;
+#include <memory>
+
+class QComboBox;
 class QLabel;
+class QTimer;
+class QVBoxLayout;
+
+namespace muze::audio {
+class PeaksLoader;
+class Player;
+class Recorder;
+struct PeakData;
+} // namespace muze::audio
 
 namespace muze::gui {
+
+class TransportBar;
+class TrackRow;
 
 class MixView : public QWidget {
     Q_OBJECT
 public:
     explicit MixView(QWidget* parent = nullptr);
+    ~MixView() override;
     void showMix(const QString& vaultRoot, const QString& mixId); // empty mixId clears the view
 
+    // What the buttons and shortcuts do (also for menus and tests).
+    void togglePlay();
+    void toggleRecord();
+    /// Renders the mix to `path` in the background; exportFinished() reports.
+    void startExport(const QString& path);
+    void setInputDevice(const QString& deviceId); // "" = default
+    void setOutputDevice(const QString& deviceId); // "" = default
+
+    QString mixId() const { return m_mixId; }
+    int trackCount() const;
+    bool isRecording() const;
+    bool isPlaying() const;
+    TransportBar* transport() const { return m_transport; }
+
 Q_SIGNALS:
-    void mixChanged();
+    void mixChanged(); // the view changed the mix (record, gain, mute...): the tree reloads
+    void exportFinished(bool ok, const QString& message);
+    /// A take was stopped and committed (trackId) or failed (error).
+    void recordingFinished(const QString& trackId, const QString& error);
+    /// Every track's waveform is drawn (or known to be unavailable).
+    void waveformsReady();
 
 private:
+    void reload();
+    void rebuildRows();
+    void applyMix(const QString& trackId, const audio::TrackMix& mix);
+    void scheduleSave(const QString& trackId, const char* key, double value);
+    void scheduleSave(const QString& trackId, const char* key, bool value);
+    void flushSaves(bool notify = true);
+    void updateAudible();
+    void tick();
+    void startRecording();
+    void stopRecording();
+    void recoverOrphans();
+    void populateDevices();
+    void showStatus(const QString& text, bool error = false);
+    void onPeaks(const QString& trackId, std::shared_ptr<const audio::PeakData> peaks);
+    void checkWaveformsReady();
+    double lengthSeconds() const;
+
+    QString m_root;
+    QString m_mixId;
+    audio::MixSpec m_spec;
+    std::unique_ptr<audio::Player> m_player;
+    std::unique_ptr<audio::Recorder> m_recorder;
+    audio::PeaksLoader* m_peaks = nullptr;
+    struct PendingTake;
+    std::unique_ptr<PendingTake> m_take;
+    QHash<QString, QHash<QString, QVariant>> m_pendingSaves; // track id ("" = mix) → key → value
+    QTimer* m_saveTimer = nullptr;
+    QTimer* m_tickTimer = nullptr;
+    QString m_inputDevice;
+    bool m_playAlong = false;
+    bool m_playAlongPending = false;
+
     QLabel* m_title = nullptr;
-    QTableWidget* m_tracks = nullptr;
+    QComboBox* m_inputs = nullptr;
+    QComboBox* m_outputs = nullptr;
+    QWidget* m_rowsHost = nullptr;
+    QVBoxLayout* m_rowsLayout = nullptr;
+    QLabel* m_empty = nullptr;
+    QList<TrackRow*> m_rows;
+    TransportBar* m_transport = nullptr;
+    QLabel* m_status = nullptr;
 };
 
 } // namespace muze::gui

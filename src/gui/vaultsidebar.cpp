@@ -86,6 +86,7 @@ void VaultSidebar::showContextMenu(const QPoint& pos)
     if (!record)
         return;
     QMenu menu(this);
+    QAction* settings = menu.addAction(tr("Settings…"));
     QAction* rename = menu.addAction(tr("Rename…"));
     QAction* makeDefault = menu.addAction(tr("Set as default"));
     makeDefault->setEnabled(!record->isDefault);
@@ -94,7 +95,9 @@ void VaultSidebar::showContextMenu(const QPoint& pos)
     QAction* chosen = menu.exec(m_list->viewport()->mapToGlobal(pos));
     vault::VaultManager& vaults = m_vaults;
     Status s;
-    if (chosen == rename) {
+    if (chosen == settings) {
+        Q_EMIT settingsRequested(id);
+    } else if (chosen == rename) {
         bool ok = false;
         const QString name = QInputDialog::getText(this, tr("Rename vault"), tr("Name:"), QLineEdit::Normal, record->name, &ok);
         if (ok)

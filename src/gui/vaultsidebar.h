@@ -23,6 +23,7 @@ public:
 
 Q_SIGNALS:
     void addVaultRequested();
+    void settingsRequested(const QString& id);
     void vaultActivated(const QString& id); // the user picked a vault (already made current)
     void errorOccurred(const QString& message);
 

@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     float sum = 0;
     const qint64 samples = std::min<qint64>(info->frames(), 4096) * info->channels;
     for (qint64 i = 0; i < samples; ++i)
-        sum += muze::wav::sampleToFloat(bytes.constData() + info->dataOffset + i * info->bytesPerSample(), info->format);
+        sum += muze::wav::sampleToFloat(
+            bytes.constData() + info->dataOffset + i * info->bytesPerSample(), info->format);
     return sum == 12345.0f ? 0 : 0;
 }

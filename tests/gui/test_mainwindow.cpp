@@ -4,11 +4,16 @@
 #include "addvaultdialog.h"
 #include "mainwindow.h"
 #include "projecttree.h"
+#include "vaultsettingsdialog.h"
 #include "vaultsidebar.h"
 
 #include <muze/model/vaultstore.h>
 
 #include <QAction>
+#include <QComboBox>
+#include <QCheckBox>
+#include <QLabel>
+#include <QSpinBox>
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
@@ -163,4 +168,71 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
     MainWindow reopened(again, music);
     CHECK(reopened.size() == QSize(1100, 700));
     CHECK(reopened.projectTree()->tree()->topLevelItemCount() == 1);
+}
+
+TEST_CASE("gui: an encrypted vault synced to a folder, and its settings")
+{
+    test::TempDir dir;
+    vault::VaultManager vaults(dir.filePath(QStringLiteral("config")));
+    REQUIRE(vaults.load().ok());
+    const QString music = dir.filePath(QStringLiteral("Music/Muze"));
+    REQUIRE(MainWindow::ensureDefaultVault(vaults, music).ok());
+    MainWindow window(vaults, music);
+    window.resize(1280, 800);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+
+    const QString local = dir.filePath(QStringLiteral("Band"));
+    const QString remote = dir.filePath(QStringLiteral("nas/Band"));
+    QDir().mkpath(remote);
+    bool dialogSeen = false;
+    QTimer::singleShot(100, [&] {
+        auto* dialog = qobject_cast<AddVaultDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        dialogSeen = true;
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral("Band"));
+        dialog->folderEdit()->setText(local);
+        Q_EMIT dialog->folderEdit()->textEdited(local);
+        dialog->syncBox()->setCurrentIndex(dialog->syncBox()->findData(AddVaultDialog::Folder));
+        dialog->remoteEdit()->setText(remote);
+        Q_EMIT dialog->remoteEdit()->textEdited(remote);
+        dialog->encryptBox()->setChecked(true);
+        QTest::keyClicks(dialog->passwordEdit(), QStringLiteral("short"));
+        CHECK_FALSE(dialog->okButton()->isEnabled()); // too short
+        QTest::keyClicks(dialog->passwordEdit(), QStringLiteral("-but-now-long"));
+        QTest::keyClicks(dialog->confirmEdit(), QStringLiteral("short-but-now-lonk"));
+        CHECK_FALSE(dialog->okButton()->isEnabled()); // they differ
+        dialog->confirmEdit()->setText(QStringLiteral("short-but-now-long"));
+        CHECK(dialog->okButton()->isEnabled());
+        saveScreenshot(*dialog, QStringLiteral("add-vault-dialog.png"));
+        QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+    });
+    QTest::mouseClick(window.sidebar()->addButton(), Qt::LeftButton);
+    QTRY_VERIFY(dialogSeen);
+    // Keys are made off the GUI thread (Argon2id), then the vault is registered.
+    QTRY_VERIFY_WITH_TIMEOUT(vaults.resolve(QStringLiteral("Band")).ok(), 30000);
+    const auto band = *vaults.resolve(QStringLiteral("Band"));
+    CHECK(band.encrypted);
+    CHECK(band.remotePath == remote);
+    CHECK(QFile::exists(local + QStringLiteral("/.muze/keyring.json")));
+    CHECK(vaults.currentId() == band.id);
+
+    // Settings: the sync frequency is saved for this vault; storage and encryption status are
+    // read in the background while the dialog stays responsive.
+    VaultSettingsDialog dialog(vaults, band.id, &window);
+    dialog.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&dialog));
+    dialog.frequencyBox()->setCurrentIndex(dialog.frequencyBox()->findData(60));
+    dialog.bandwidthBox()->setValue(512);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.storageLabel()->text().contains(QStringLiteral("file")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.encryptionLabel()->text().startsWith(QStringLiteral("Checking")), 20000);
+    INFO(dialog.encryptionLabel()->text().toStdString());
+    CHECK(dialog.encryptionLabel()->text().contains(QStringLiteral("Unlocked on this device")));
+    saveScreenshot(dialog, QStringLiteral("vault-settings.png"));
+    REQUIRE(dialog.save());
+    dialog.close();
+    const Json settings = *parseJson(test::readAll(local + QStringLiteral("/.muze-state/sync-settings.json")), QStringLiteral("s"));
+    CHECK(settings["interval_minutes"] == 60);
+    CHECK(settings["bandwidth_kbps"] == 512);
 }

@@ -31,6 +31,9 @@ struct RemoteEntry {
     QString rev;           // changes on every write of this path
     QString contentHash;   // Dropbox content_hash of the bytes stored remotely
     QDateTime modified;    // server time; informational only, never compared across devices
+    QDateTime clientModified; // the writing device's own time for this version (Dropbox
+                              // client_modified); invalid when unknown. Only used to pick
+                              // which of two conflicting WAV takes keeps the path.
 };
 
 struct ChangeSet {
@@ -44,6 +47,7 @@ enum class WriteMode { Add, Overwrite, Update };
 struct WriteSpec {
     WriteMode mode = WriteMode::Add;
     QString rev; // for Update: the rev this write replaces
+    QDateTime clientModified; // optional: stored as the entry's clientModified (Dropbox client_modified)
 };
 
 struct SpaceUsage {
@@ -79,6 +83,12 @@ public:
     /// Blocks until something changed after `cursor` (true) or the timeout passed (false).
     virtual Result<bool> waitForChanges(const QString& cursor, int timeoutSeconds) = 0;
     virtual Result<SpaceUsage> spaceUsage() = 0;
+
+    /// Makes every write that already returned success durable (a folder remote fsyncs the
+    /// folders its renames touched). The sync engine calls it before it records transfers in
+    /// its journal, so it can batch that cost. Default: nothing to do (a server's commit is
+    /// durable when it answers).
+    virtual Status flush() { return {}; }
 
     /// Asks the running call (on another thread) to stop soon.
     void cancel() { m_cancelled.store(true); }

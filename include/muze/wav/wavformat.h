@@ -19,7 +19,7 @@ struct WavInfo {
     int sampleRate = 0;
     int channels = 0;
     qint64 dataOffset = 0; // byte offset of the first sample
-    qint64 dataBytes = 0;  // bytes of sample data (whole frames)
+    qint64 dataBytes = 0; // bytes of sample data (whole frames)
     bool extensible = false;
     /// The data chunk claims more bytes than the file holds (a take whose writer died before
     /// it could update the header): dataBytes covers the whole frames that are present.

@@ -38,8 +38,8 @@ public:
     qint64 read(qint64 frame, qint64 count, float* out);
 
     /// The whole file, interleaved (for tests and small tools; refuses > `maxFrames`).
-    static Result<std::vector<float>> readAll(const QString& path, WavInfo* info = nullptr,
-                                              qint64 maxFrames = qint64(1) << 28);
+    static Result<std::vector<float>> readAll(
+        const QString& path, WavInfo* info = nullptr, qint64 maxFrames = qint64(1) << 28);
 
 private:
     QFile m_file;

@@ -63,12 +63,13 @@ private:
     bool m_failed = false;
 };
 
-/// Header size WavWriter writes (canonical 44-byte RIFF/fmt/data).
-constexpr qint64 kWavHeaderBytes = 44;
 /// Largest data chunk a RIFF file can describe.
-constexpr qint64 kMaxWavDataBytes = 0xFFFFFFFFLL - 36;
+constexpr qint64 kMaxWavDataBytes = 0xFFFFFFFFLL - 58;
 
-/// Builds a canonical 44-byte header.
+/// Size of the header WavWriter writes: 44 bytes for integer PCM (RIFF, 16-byte fmt, data);
+/// 58 for float, which by the spec carries cbSize in fmt and a fact chunk (frame count).
+qint64 wavHeaderBytes(wav::SampleFormat format);
+/// Builds that header for `dataBytes` of samples.
 QByteArray makeWavHeader(const WavSpec& spec, qint64 dataBytes);
 
 /// Rewrites the RIFF/data sizes of a WAV whose writer died, so its data chunk covers every

@@ -1,11 +1,13 @@
 #include <muze/crypto/masterkeystore.h>
 
+#include <muze/keychain/keychain.h>
 #include <muze/util/logging.h>
 
 #include <qt6keychain/keychain.h>
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QMutex>
 #include <QTimer>
 #include <QtEndian>
 
@@ -26,33 +28,8 @@ constexpr int kJobTimeoutMs = 120000;
 
 QString entryKey(const QString& vaultId) { return QStringLiteral("vault-") + vaultId; }
 
-struct Outcome {
-    bool done = false;
-    QKeychain::Error error = QKeychain::NoError;
-    QString errorString;
-    QByteArray data;
-};
-
-// Runs a heap-allocated, self-deleting job to completion in a local event loop.
-Outcome runJob(QKeychain::Job* job)
-{
-    Outcome o;
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    QEventLoop loop;
-    QObject::connect(job, &QKeychain::Job::finished, &loop, [&o, &loop](QKeychain::Job* j) {
-        o.done = true;
-        o.error = j->error();
-        o.errorString = j->errorString();
-        if (auto* read = qobject_cast<QKeychain::ReadPasswordJob*>(j))
-            o.data = read->binaryData();
-        loop.quit();
-    });
-    QTimer::singleShot(kJobTimeoutMs, &loop, &QEventLoop::quit);
-    job->start(); // queued: it cannot finish before exec()
-    loop.exec(QEventLoop::ExcludeUserInputEvents);
-    return o; // on timeout the job still deletes itself when it ends; our slot is gone with `loop`
-}
+// Every job runs on the process's one keychain thread (muze/keychain/keychain.h).
+using Outcome = keychain::Outcome;
 
 Error keychainError(const Outcome& o, const QString& what)
 {
@@ -130,12 +107,9 @@ Status MasterKeyStore::store(const QString& vaultId, const DeviceKeys& keys) con
         return s;
     if (keys.keys.isEmpty() || !keys.keys.contains(keys.keys.activeKeyId()))
         return makeError(QStringLiteral("No keys to store"), QStringLiteral("invalid_argument"));
-    auto* job = new QKeychain::WritePasswordJob(m_service);
-    job->setKey(entryKey(vaultId));
     QByteArray secret = encode(keys);
-    job->setBinaryData(secret);
+    const Outcome o = keychain::run(keychain::Op::Write, m_service, entryKey(vaultId), secret);
     wipe(secret);
-    const Outcome o = runJob(job);
     if (!o.done || o.error != QKeychain::NoError)
         return keychainError(o, QStringLiteral("storing the keys of vault %1").arg(vaultId));
     qCDebug(lcCrypto) << "stored the keys of vault" << vaultId << "in the OS keychain";
@@ -146,9 +120,7 @@ Result<DeviceKeys> MasterKeyStore::load(const QString& vaultId) const
 {
     if (Status s = needApp(); !s)
         return s.error();
-    auto* job = new QKeychain::ReadPasswordJob(m_service);
-    job->setKey(entryKey(vaultId));
-    Outcome o = runJob(job);
+    Outcome o = keychain::run(keychain::Op::Read, m_service, entryKey(vaultId));
     if (o.done && o.error == QKeychain::EntryNotFound)
         return makeError(QStringLiteral("This device holds no keys for vault %1").arg(vaultId), QStringLiteral("not_found"));
     if (!o.done || o.error != QKeychain::NoError)
@@ -162,9 +134,7 @@ Status MasterKeyStore::forget(const QString& vaultId) const
 {
     if (Status s = needApp(); !s)
         return s;
-    auto* job = new QKeychain::DeletePasswordJob(m_service);
-    job->setKey(entryKey(vaultId));
-    const Outcome o = runJob(job);
+    const Outcome o = keychain::run(keychain::Op::Remove, m_service, entryKey(vaultId));
     if (o.done && (o.error == QKeychain::NoError || o.error == QKeychain::EntryNotFound))
         return {};
     return keychainError(o, QStringLiteral("removing the keys of vault %1").arg(vaultId));

@@ -22,7 +22,8 @@ Error bad(const QString& what, const QString& why)
 
 Error unsupported(const QString& what, const QString& why)
 {
-    return makeError(QStringLiteral("%1: unsupported WAV format: %2").arg(what, why), QStringLiteral("unsupported_wav"));
+    return makeError(
+        QStringLiteral("%1: unsupported WAV format: %2").arg(what, why), QStringLiteral("unsupported_wav"));
 }
 
 bool readExact(QIODevice& d, char* buf, qint64 n)
@@ -37,8 +38,14 @@ bool readExact(QIODevice& d, char* buf, qint64 n)
     return true;
 }
 
-quint16 le16(const char* p) { return qFromLittleEndian<quint16>(p); }
-quint32 le32(const char* p) { return qFromLittleEndian<quint32>(p); }
+quint16 le16(const char* p)
+{
+    return qFromLittleEndian<quint16>(p);
+}
+quint32 le32(const char* p)
+{
+    return qFromLittleEndian<quint32>(p);
+}
 
 bool plausibleChunkId(const char* id)
 {
@@ -93,8 +100,9 @@ Result<Fmt> parseFmt(const QByteArray& body, const QString& what)
             return unsupported(what, QStringLiteral("%1-bit float samples (32 supported)").arg(bits));
         fmt.format = SampleFormat::Float32;
     } else {
-        return unsupported(what, QStringLiteral("format tag 0x%1 (only PCM and IEEE float are supported)")
-                                     .arg(tag, 4, 16, QLatin1Char('0')));
+        return unsupported(what,
+            QStringLiteral("format tag 0x%1 (only PCM and IEEE float are supported)")
+                .arg(tag, 4, 16, QLatin1Char('0')));
     }
     if (channels == 0)
         return bad(what, QStringLiteral("zero channels"));
@@ -108,8 +116,11 @@ Result<Fmt> parseFmt(const QByteArray& body, const QString& what)
     probe.format = fmt.format;
     probe.channels = channels;
     if (blockAlign != probe.blockAlign())
-        return bad(what, QStringLiteral("block align %1 does not match %2 channel(s) of %3-bit samples")
-                             .arg(blockAlign).arg(channels).arg(bits));
+        return bad(what,
+            QStringLiteral("block align %1 does not match %2 channel(s) of %3-bit samples")
+                .arg(blockAlign)
+                .arg(channels)
+                .arg(bits));
     return fmt;
 }
 
@@ -118,10 +129,14 @@ Result<Fmt> parseFmt(const QByteArray& body, const QString& what)
 QString sampleFormatName(SampleFormat f)
 {
     switch (f) {
-    case SampleFormat::Int16: return QStringLiteral("pcm16");
-    case SampleFormat::Int24: return QStringLiteral("pcm24");
-    case SampleFormat::Int32: return QStringLiteral("pcm32");
-    case SampleFormat::Float32: return QStringLiteral("float32");
+    case SampleFormat::Int16:
+        return QStringLiteral("pcm16");
+    case SampleFormat::Int24:
+        return QStringLiteral("pcm24");
+    case SampleFormat::Int32:
+        return QStringLiteral("pcm32");
+    case SampleFormat::Float32:
+        return QStringLiteral("float32");
     }
     return {};
 }
@@ -142,7 +157,8 @@ Result<WavInfo> parseWavHeader(QIODevice& device, const QString& what)
     if (!device.isOpen() || !device.isReadable())
         return makeError(QStringLiteral("%1: cannot read").arg(what), QStringLiteral("io_error"));
     if (device.isSequential())
-        return makeError(QStringLiteral("%1: WAV parsing needs a seekable device").arg(what), QStringLiteral("io_error"));
+        return makeError(
+            QStringLiteral("%1: WAV parsing needs a seekable device").arg(what), QStringLiteral("io_error"));
     const qint64 fileSize = device.size();
     char head[12];
     if (!device.seek(0) || fileSize < 12 || !readExact(device, head, 12))
@@ -199,7 +215,8 @@ Result<WavInfo> parseWavHeader(QIODevice& device, const QString& what)
             info.dataBytes = bytes - bytes % info.blockAlign();
             return info;
         } else if (body + size > fileSize) {
-            return bad(what, QStringLiteral("chunk '%1' runs past the end of the file").arg(QString::fromLatin1(ch, 4)));
+            return bad(
+                what, QStringLiteral("chunk '%1' runs past the end of the file").arg(QString::fromLatin1(ch, 4)));
         }
         pos = body + size + (size & 1); // chunks are padded to an even size
     }
@@ -210,7 +227,8 @@ Result<WavInfo> probeWavFile(const QString& path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), QStringLiteral("io_error"));
+        return makeError(
+            QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), QStringLiteral("io_error"));
     return parseWavHeader(file, path);
 }
 

@@ -36,7 +36,8 @@ Status WavReader::open(const QString& path)
     close();
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("%1: cannot open: %2").arg(path, m_file.errorString()), QStringLiteral("io_error"));
+        return makeError(
+            QStringLiteral("%1: cannot open: %2").arg(path, m_file.errorString()), QStringLiteral("io_error"));
     auto info = parseWavHeader(m_file, path);
     if (!info) {
         m_file.close();

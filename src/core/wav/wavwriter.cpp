@@ -16,8 +16,14 @@ namespace muze::wav {
 
 namespace {
 
-void put16(char* p, quint16 v) { qToLittleEndian(v, p); }
-void put32(char* p, quint32 v) { qToLittleEndian(v, p); }
+void put16(char* p, quint16 v)
+{
+    qToLittleEndian(v, p);
+}
+void put32(char* p, quint32 v)
+{
+    qToLittleEndian(v, p);
+}
 
 int bytesPerSample(SampleFormat f)
 {
@@ -26,8 +32,7 @@ int bytesPerSample(SampleFormat f)
     return i.bytesPerSample();
 }
 
-template <typename T>
-T quantize(float x, double scale, double lo, double hi)
+template <typename T> T quantize(float x, double scale, double lo, double hi)
 {
     const double v = std::nearbyint(double(x) * scale);
     return T(std::clamp(std::isnan(v) ? 0.0 : v, lo, hi));
@@ -46,23 +51,38 @@ bool syncToDisk(QFile& file)
 #endif
 }
 
+qint64 wavHeaderBytes(SampleFormat format)
+{
+    return format == SampleFormat::Float32 ? 58 : 44;
+}
+
 QByteArray makeWavHeader(const WavSpec& spec, qint64 dataBytes)
 {
-    QByteArray h(int(kWavHeaderBytes), '\0');
+    const bool isFloat = spec.format == SampleFormat::Float32;
+    const qint64 headerBytes = wavHeaderBytes(spec.format);
+    QByteArray h(int(headerBytes), '\0');
     char* p = h.data();
     const int bps = bytesPerSample(spec.format);
+    const int fmtBytes = isFloat ? 18 : 16;
     std::memcpy(p, "RIFF", 4);
-    put32(p + 4, quint32(36 + dataBytes));
+    put32(p + 4, quint32(headerBytes - 8 + dataBytes + (dataBytes & 1)));
     std::memcpy(p + 8, "WAVEfmt ", 8);
-    put32(p + 16, 16);
-    put16(p + 20, spec.format == SampleFormat::Float32 ? 3 : 1);
+    put32(p + 16, quint32(fmtBytes));
+    put16(p + 20, isFloat ? 3 : 1);
     put16(p + 22, quint16(spec.channels));
     put32(p + 24, quint32(spec.sampleRate));
     put32(p + 28, quint32(spec.sampleRate * spec.channels * bps));
     put16(p + 32, quint16(spec.channels * bps));
     put16(p + 34, quint16(bps * 8));
-    std::memcpy(p + 36, "data", 4);
-    put32(p + 40, quint32(dataBytes));
+    char* q = p + 20 + fmtBytes; // cbSize (float) is already zero
+    if (isFloat) {
+        std::memcpy(q, "fact", 4);
+        put32(q + 4, 4);
+        put32(q + 8, quint32(dataBytes / (spec.channels * bps)));
+        q += 12;
+    }
+    std::memcpy(q, "data", 4);
+    put32(q + 4, quint32(dataBytes));
     return h;
 }
 
@@ -72,7 +92,10 @@ WavWriter::~WavWriter()
         (void)finalize();
 }
 
-int WavWriter::blockAlign() const { return bytesPerSample(m_spec.format) * std::max(1, m_spec.channels); }
+int WavWriter::blockAlign() const
+{
+    return bytesPerSample(m_spec.format) * std::max(1, m_spec.channels);
+}
 
 Status WavWriter::fail(const QString& why)
 {
@@ -93,7 +116,8 @@ Status WavWriter::open(const QString& path, const WavSpec& spec, qint64 syncInte
     m_syncInterval = qint64(syncIntervalFrames > 0 ? syncIntervalFrames : spec.sampleRate) * blockAlign();
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::ReadWrite | QIODevice::Truncate | QIODevice::Unbuffered))
-        return makeError(QStringLiteral("%1: cannot create: %2").arg(path, m_file.errorString()), QStringLiteral("io_error"));
+        return makeError(
+            QStringLiteral("%1: cannot create: %2").arg(path, m_file.errorString()), QStringLiteral("io_error"));
     if (auto st = writeHeader(0); !st)
         return st;
     if (!syncToDisk(m_file))
@@ -106,7 +130,7 @@ Status WavWriter::writeHeader(qint64 dataBytes)
     const QByteArray h = makeWavHeader(m_spec, dataBytes);
     if (!m_file.seek(0) || m_file.write(h) != h.size())
         return fail(QStringLiteral("cannot write the header: ") + m_file.errorString());
-    if (!m_file.seek(kWavHeaderBytes + m_dataBytes))
+    if (!m_file.seek(wavHeaderBytes(m_spec.format) + m_dataBytes))
         return fail(QStringLiteral("seek failed"));
     return {};
 }
@@ -210,7 +234,7 @@ Status WavWriter::finalize()
         st = sync();
     } else {
         st = makeError(QStringLiteral("%1: the take is incomplete after an earlier error").arg(m_file.fileName()),
-                       QStringLiteral("io_error"));
+            QStringLiteral("io_error"));
     }
     m_file.close();
     return st;
@@ -220,22 +244,24 @@ Result<qint64> recoverWav(const QString& path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadWrite))
-        return makeError(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), QStringLiteral("io_error"));
+        return makeError(
+            QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), QStringLiteral("io_error"));
     auto info = parseWavHeader(file, path);
     if (!info)
         return info.error();
-    // Only our own canonical layout is extended: there, nothing but samples follows the header.
-    if (info->dataOffset != kWavHeaderBytes)
+    // Only our own layout is extended: there, nothing but samples follows the header.
+    const qint64 headerBytes = wavHeaderBytes(info->format);
+    if (info->dataOffset != headerBytes)
         return info->frames();
-    const qint64 avail = file.size() - kWavHeaderBytes;
+    const qint64 avail = file.size() - headerBytes;
     const qint64 bytes = std::min(kMaxWavDataBytes, avail - avail % info->blockAlign());
     if (bytes == info->dataBytes && !info->truncated)
         return info->frames();
     WavSpec spec{info->sampleRate, info->channels, info->format};
     const QByteArray h = makeWavHeader(spec, bytes);
-    if (!file.seek(0) || file.write(h) != h.size() || !file.resize(kWavHeaderBytes + bytes) || !syncToDisk(file))
+    if (!file.seek(0) || file.write(h) != h.size() || !file.resize(headerBytes + bytes) || !syncToDisk(file))
         return makeError(QStringLiteral("%1: cannot repair the header: %2").arg(path, file.errorString()),
-                         QStringLiteral("io_error"));
+            QStringLiteral("io_error"));
     return bytes / info->blockAlign();
 }
 

@@ -1,0 +1,58 @@
+#pragma once
+// Plays a mix through an output device. The QAudioSink, the Mixer and the WAV readers live
+// on the player's own audio thread; this object (on the GUI/CLI thread) only sends commands
+// there and reads the position through an atomic. Signals arrive on this object's thread.
+
+#include <muze/audio/mixer.h>
+#include <muze/util/result.h>
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace muze::audio {
+
+class Player : public QObject {
+    Q_OBJECT
+public:
+    explicit Player(QObject* parent = nullptr);
+    ~Player() override; // stops playback and joins the audio thread
+
+    /// Loads a mix (stops playback, keeps the position when it is still inside the mix).
+    Status load(const MixSpec& spec);
+    /// Output device by name or id ("" = the default); takes effect at the next play().
+    void setOutputDevice(const QString& device);
+
+    /// Changes one track's mix settings; heard within one audio buffer.
+    void setTrackMix(const QString& trackId, const TrackMix& mix);
+    void setMasterGainDb(double db);
+
+    /// Starts playing from the position. Retries the audio server connection a few times.
+    Status play();
+    void stop();
+    /// Moves the position (frames at sampleRate()); keeps playing if it was.
+    void seek(qint64 frame);
+
+    bool isPlaying() const;
+    qint64 position() const; // frames, what the listener hears now (latency accounted)
+    qint64 length() const;
+    int sampleRate() const;
+    QStringList problems() const; // tracks left out of the loaded mix
+
+Q_SIGNALS:
+    void playingChanged(bool playing);
+    /// Playback reached the end of the mix.
+    void finished();
+    void failed(const QString& message);
+
+private:
+    struct Shared;
+    class Engine;
+    std::shared_ptr<Shared> m_shared;
+    Engine* m_engine = nullptr; // lives on m_thread
+    QString m_deviceName;
+    class QThread* m_thread = nullptr;
+};
+
+} // namespace muze::audio

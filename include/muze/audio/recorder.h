@@ -1,0 +1,81 @@
+#pragma once
+// Records from an input device into a WAV file, streaming (never the whole take in memory).
+//
+// Threads: the QAudioSource lives on the recorder's own capture thread, which only copies
+// buffers into a lock-free ring, measures the level and counts frames against the clock.
+// A disk thread drains the ring into a WavWriter (header rewritten and fsynced about once a
+// second). The thread that owns the Recorder (GUI or CLI) never sits on the audio path; it
+// reads level and counters through atomics. While a take is written, a marker file
+// `<wav>.recording` sits beside it (sync skips such files); stop() removes it.
+
+#include <muze/util/json.h>
+#include <muze/util/result.h>
+#include <muze/wav/wavformat.h>
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace muze::audio {
+
+struct RecordOptions {
+    QString device; // input device name or id ("" = the default input)
+    int sampleRate = 0; // 0 = the device's preferred rate if 44.1/48 kHz, else 48 kHz
+    int channels = 0; // 0 = the device's preferred count, at most 2
+    std::optional<wav::SampleFormat> format; // default: pcm24 when the device delivers more than 16 bits
+    double maxSeconds = 0; // stop accepting audio after this much (0 = no limit); exact to the frame
+    Json marker = Json::object(); // extra fields for the .recording marker (mix id, name, ...)
+};
+
+struct RecordingStats {
+    qint64 framesCaptured = 0; // delivered by the device
+    qint64 framesWritten = 0; // in the WAV
+    qint64 framesDropped = 0; // lost because the disk could not keep up (ring overflow)
+    qint64 gapFrames = 0; // frames the device failed to deliver, judged against the clock
+    qint64 maxClockDeficitFrames = 0; // largest lag of delivered frames behind the clock
+    int sampleRate = 0;
+    int channels = 0;
+    wav::SampleFormat format = wav::SampleFormat::Int16;
+    QString deviceDescription;
+    double seconds() const { return sampleRate ? double(framesWritten) / sampleRate : 0.0; }
+};
+
+/// Path of the marker that flags a WAV as being recorded.
+QString recordingMarkerPath(const QString& wavPath);
+
+class Recorder : public QObject {
+    Q_OBJECT
+public:
+    explicit Recorder(QObject* parent = nullptr);
+    ~Recorder() override; // stops and finalizes a running take
+
+    /// Opens the device and starts writing `wavPath` (created; parent folder must exist).
+    /// Retries the audio server connection a few times before failing.
+    Status start(const QString& wavPath, const RecordOptions& options = {});
+    /// Stops capturing, writes the rest, finalizes the WAV and removes the marker.
+    Result<RecordingStats> stop();
+
+    bool isRecording() const { return m_session != nullptr; }
+    QString wavPath() const;
+    /// Live counters (any thread, lock-free).
+    RecordingStats stats() const;
+    /// Peak level (0..1) since the previous call: for a meter polled by the GUI.
+    float takePeakLevel();
+
+Q_SIGNALS:
+    /// The device or the disk failed mid-take; the take is stopped and finalized.
+    void failed(const QString& message);
+    /// The length limit (RecordOptions::maxSeconds) was reached.
+    void limitReached();
+    /// The device fell behind the clock by more than the tolerance (frames lost upstream).
+    void gapDetected(qint64 frames);
+
+private:
+    struct Session;
+    void poll();
+    std::unique_ptr<Session> m_session;
+};
+
+} // namespace muze::audio

@@ -1,0 +1,52 @@
+#pragma once
+// The one content hash of the project: Dropbox's content_hash (GUIDE §5). SHA-256 of each
+// 4 MiB block, then SHA-256 of the concatenated block digests, as lowercase hex. The sync
+// journal, the folder remote and the Dropbox remote all use it, so a local file, a folder
+// remote file and a Dropbox entry with equal bytes have equal hashes.
+//
+// Thread safety: ContentHasher is a value used by one thread at a time; the free functions
+// are reentrant. contentHashFile() hashes the blocks of one file on several threads.
+
+#include <muze/util/result.h>
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace muze::remote {
+
+constexpr qint64 kContentHashBlockSize = 4 * 1024 * 1024;
+
+/// Streaming hasher: feed bytes in any chunking, read the hash at the end.
+class ContentHasher {
+public:
+    ContentHasher();
+    ~ContentHasher();
+    ContentHasher(ContentHasher&&) noexcept;
+    ContentHasher& operator=(ContentHasher&&) noexcept;
+
+    void addData(QByteArrayView data);
+    qint64 bytesHashed() const { return m_total; }
+    /// The hash of everything added; the hasher starts over afterwards.
+    QString finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_d;
+    qint64 m_total = 0;
+};
+
+/// Hash of a byte array.
+QString contentHash(QByteArrayView data);
+
+/// Hash of a file, its 4 MiB blocks hashed on up to `threads` threads (0 = one per core).
+/// `cancel` (optional) stops early with an error coded "cancelled".
+Result<QString> contentHashFile(const QString& path, int threads = 0, const std::atomic<bool>* cancel = nullptr);
+
+/// Plain SHA-256 of `data` as lowercase hex (for ids derived from content).
+QString sha256Hex(QByteArrayView data);
+
+} // namespace muze::remote

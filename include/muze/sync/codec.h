@@ -1,0 +1,52 @@
+#pragma once
+// How a file's bytes are stored remotely. Plain vaults store them as they are; encrypted vaults
+// store the crypto module's blob format (FileCipher) at the same vault-relative path — paths
+// are ids, never titles, so they reveal nothing a blob would hide — with the remote content
+// hash computed over the ciphertext. The key ring (.muze/keyring.json) is always plain.
+
+#include <muze/util/result.h>
+#include <muze/vault/vaultrecord.h>
+
+#include <QIODevice>
+#include <QString>
+
+#include <memory>
+
+namespace muze::sync {
+
+class ContentCodec {
+public:
+    virtual ~ContentCodec() = default;
+    virtual bool encrypted() const = 0;
+    /// Key id new files are stored under (0 for plain vaults).
+    virtual quint32 activeKeyId() const { return 0; }
+    /// Writes the stored form of `size` bytes of `plain` for `relPath` into `out`.
+    virtual Status encode(QIODevice& plain, qint64 size, QIODevice& out, const QString& relPath) const = 0;
+    /// Writes the plaintext of the stored form in `stored` (positioned at its start) into `out`.
+    virtual Status decode(QIODevice& stored, QIODevice& out, const QString& relPath) const = 0;
+    /// Key id of a stored file (0 when unknown or plain).
+    virtual quint32 keyIdOf(QIODevice& stored) const
+    {
+        Q_UNUSED(stored);
+        return 0;
+    }
+};
+
+std::unique_ptr<ContentCodec> makePlainCodec();
+/// The codec for a vault: plain, or (encrypted) FileCipher with the vault's unlocked keys
+/// (crypto::loadVaultKeys: the device keychain). "locked" when the keys are not available here.
+Result<std::unique_ptr<ContentCodec>> makeCodecForVault(const vault::VaultRecord& vault);
+/// Whether this build can open encrypted vaults.
+bool encryptionAvailable();
+
+} // namespace muze::sync
+
+#if __has_include(<muze/crypto/unlockedkeys.h>)
+namespace muze::crypto {
+class UnlockedKeys;
+}
+namespace muze::sync {
+/// A FileCipher codec over already unlocked keys (tests, and callers that unlocked themselves).
+std::unique_ptr<ContentCodec> makeCipherCodec(std::shared_ptr<const crypto::UnlockedKeys> keys);
+}
+#endif

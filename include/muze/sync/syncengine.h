@@ -1,0 +1,129 @@
+#pragma once
+// The sync engine of one vault: list the remote's changes, scan the local folder, reconcile
+// against the journal (reconciler.h) and propagate the actions, pass after pass until a pass
+// finds nothing to do (GUIDE §3). Used directly by muze-cli and, on its own thread, by
+// SyncWorker.
+//
+//   SyncEngine engine(config, std::move(remote), makePlainCodec());
+//   Result<SyncReport> r = engine.run();          // blocks; r->converged, counts, errors
+//   Result<std::vector<FileStatus>> s = engine.status(); // local view, no network
+//
+// Safety: a vault lock (.muze-state/sync.lock) keeps two processes from syncing one vault at
+// once; every local write is temp + fsync + rename; the journal row of a path is written only
+// after its transfer was verified (hash of the bytes sent/received equals the remote's);
+// local files the journal has not seen are never overwritten or deleted without a copy
+// (conflicted copy, conflict record, or .muze-state/trash).
+// Threading: create, run and destroy an engine on one thread (it opens the journal there);
+// cancel() may be called from any thread. Observer calls happen on the engine's thread.
+
+#include <muze/remote/remotestore.h>
+#include <muze/sync/codec.h>
+#include <muze/sync/syncsettings.h>
+#include <muze/util/json.h>
+#include <muze/util/result.h>
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace muze::sync {
+
+enum class FileState { Synced, Syncing, Pending, Conflict, Error, CloudOnly };
+QString fileStateName(FileState s); // "synced" | "syncing" | "pending" | "conflict" | "error" | "cloud-only"
+
+struct FileStatus {
+    QString path;
+    FileState state = FileState::Synced;
+    QString detail; // why pending / the error / the conflict id
+};
+
+struct SyncReport {
+    int passes = 0;
+    int uploaded = 0;
+    int downloaded = 0;
+    int deletedLocal = 0;
+    int deletedRemote = 0;
+    int merged = 0;
+    int conflicts = 0;   // conflicts recorded by this run (field and file)
+    int recorded = 0;    // equal content found on both sides: journal only
+    int cloudOnly = 0;
+    qint64 bytesUp = 0;
+    qint64 bytesDown = 0;
+    int hashedFiles = 0;
+    qint64 hashedBytes = 0;
+    QStringList skipped;  // "path: reason" (recording, settling, locked, audio off)
+    QStringList errors;   // "path: message"
+    QStringList rejected; // remote names refused as hostile
+    QStringList notes;    // renames for case clashes, adopted identity, local names that cannot sync
+    bool converged = false;
+    bool massDeleteRefused = false;
+    QString message;      // why the run stopped early (mass delete, locked vault)
+
+    Json toJson() const;
+    QString summary() const; // one line for humans
+};
+
+struct SyncOptions {
+    bool force = false;        // pass the mass-delete safety rail
+    int maxPasses = 4;
+    QStringList download;      // audio to fetch now (added to the on-demand list)
+    bool waitForSettling = true; // files skipped only because they were just written: wait
+                                 // the settle window once and take them in this run
+};
+
+/// Callbacks on the engine's thread.
+class SyncObserver {
+public:
+    virtual ~SyncObserver() = default;
+    virtual void fileStateChanged(const QString& path, FileState state) { Q_UNUSED(path); Q_UNUSED(state); }
+    virtual void progress(qint64 bytesDone, qint64 bytesTotal, int filesDone, int filesTotal)
+    {
+        Q_UNUSED(bytesDone); Q_UNUSED(bytesTotal); Q_UNUSED(filesDone); Q_UNUSED(filesTotal);
+    }
+};
+
+struct SyncEngineConfig {
+    QString vaultRoot;
+    QString deviceName;  // names conflicted copies and conflict records
+    SyncSettings settings;
+    qint64 settleMs = 2000; // rule 4 window (MUZE_SYNC_SETTLE_MS overrides it, for tests)
+};
+
+class SyncEngine {
+public:
+    /// `codec` null: the vault is encrypted but locked here; only the key ring syncs.
+    SyncEngine(SyncEngineConfig config, std::unique_ptr<remote::RemoteStore> remote,
+               std::unique_ptr<ContentCodec> codec);
+    ~SyncEngine();
+    SyncEngine(const SyncEngine&) = delete;
+    SyncEngine& operator=(const SyncEngine&) = delete;
+
+    /// One sync: passes until converged (or maxPasses). Errors: "busy" (another process is
+    /// syncing this vault), "offline", "cancelled", "journal", "io". Per-file failures are
+    /// in the report, not errors.
+    Result<SyncReport> run(const SyncOptions& options = {});
+    /// Per-file states from the local scan, the journal and the last listing (no network).
+    Result<std::vector<FileStatus>> status();
+    /// Marks audio for download on demand (fetched by the next run).
+    Status requestDownload(const QString& path);
+
+    void setObserver(SyncObserver* observer) { m_observer = observer; }
+    void setSettings(const SyncSettings& settings);
+    const SyncEngineConfig& config() const { return m_config; }
+    remote::RemoteStore& remote() { return *m_remote; }
+    /// The journal's cursor (for waitForChanges).
+    QString cursor();
+    /// Stops the running call soon (any thread).
+    void cancel();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_d;
+    SyncEngineConfig m_config;
+    std::unique_ptr<remote::RemoteStore> m_remote;
+    SyncObserver* m_observer = nullptr;
+};
+
+} // namespace muze::sync

@@ -1,0 +1,323 @@
+#include <muze/audio/recorder.h>
+
+#include "capture.h"
+
+#include <muze/audio/devices.h>
+#include <muze/util/clock.h>
+#include <muze/util/fileio.h>
+#include <muze/util/logging.h>
+#include <muze/wav/wavwriter.h>
+
+#include <QAudioSource>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QMutex>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+namespace muze::audio {
+
+QString recordingMarkerPath(const QString& wavPath)
+{
+    return wavPath + QStringLiteral(".recording");
+}
+
+// Everything one take needs; lives from start() to stop().
+struct Recorder::Session {
+    std::shared_ptr<CaptureShared> shared;
+    QString wavPath;
+    wav::WavWriter writer;
+    RecordingStats format;
+    QThread captureThread;
+    QObject* captureContext = nullptr; // on captureThread
+    QAudioSource* source = nullptr; // on captureThread
+    CaptureDevice* device = nullptr; // on captureThread
+    std::thread disk;
+    QTimer poll;
+    bool limitSignalled = false;
+    qint64 gapSignalled = 0;
+};
+
+Recorder::Recorder(QObject* parent)
+    : QObject(parent)
+{
+}
+
+Recorder::~Recorder()
+{
+    if (m_session)
+        (void)stop();
+}
+
+QString Recorder::wavPath() const
+{
+    return m_session ? m_session->wavPath : QString();
+}
+
+Status Recorder::start(const QString& wavPath, const RecordOptions& options)
+{
+    if (m_session)
+        return makeError(QStringLiteral("already recording"), QStringLiteral("busy"));
+    auto device = findDevice(DeviceMode::Input, options.device);
+    if (!device)
+        return device.error();
+
+    // Format: 44.1 or 48 kHz, mono or stereo, 16/24-bit or float as the device allows.
+    const QAudioFormat preferred = device->preferredFormat();
+    int rate = options.sampleRate;
+    if (rate <= 0) {
+        rate = preferred.sampleRate();
+        if (rate != 44100 && rate != 48000)
+            rate = device->maximumSampleRate() >= 48000 ? 48000 : 44100;
+    }
+    int channels = options.channels > 0 ? options.channels : std::clamp(preferred.channelCount(), 1, 2);
+    channels = std::min(channels, std::max(1, device->maximumChannelCount()));
+    const auto formats = device->supportedSampleFormats();
+    auto supports = [&](QAudioFormat::SampleFormat f) { return formats.contains(f); };
+    wav::SampleFormat fileFormat = options.format.value_or(
+        supports(QAudioFormat::Int32) || supports(QAudioFormat::Float) ? wav::SampleFormat::Int24
+                                                                       : wav::SampleFormat::Int16);
+    QList<QAudioFormat::SampleFormat> order;
+    switch (fileFormat) {
+    case wav::SampleFormat::Int16:
+        order = {QAudioFormat::Int16, QAudioFormat::Float, QAudioFormat::Int32};
+        break;
+    case wav::SampleFormat::Int24:
+    case wav::SampleFormat::Int32:
+        order = {QAudioFormat::Int32, QAudioFormat::Float, QAudioFormat::Int16};
+        break;
+    case wav::SampleFormat::Float32:
+        order = {QAudioFormat::Float, QAudioFormat::Int32, QAudioFormat::Int16};
+        break;
+    }
+    QAudioFormat format;
+    format.setSampleRate(rate);
+    format.setChannelCount(channels);
+    bool found = false;
+    for (auto f : order) {
+        format.setSampleFormat(f);
+        if (device->isFormatSupported(format)) {
+            found = true;
+            break;
+        }
+    }
+    if (!found)
+        return makeError(QStringLiteral("the input device \"%1\" cannot record %2 Hz, %3 channel(s)")
+                             .arg(device->description())
+                             .arg(rate)
+                             .arg(channels),
+            QStringLiteral("unsupported_device_format"));
+
+    auto session = std::make_unique<Session>();
+    const int frameBytes = channels * bytesPerSample(format.sampleFormat());
+    // Ten seconds of audio (at least 4 MiB) absorb any stall of the disk.
+    const size_t ring = std::max<size_t>(size_t(4) << 20, size_t(rate) * size_t(frameBytes) * 10);
+    session->shared = std::make_shared<CaptureShared>(ring - ring % size_t(frameBytes));
+    CaptureShared& shared = *session->shared;
+    shared.frameBytes = frameBytes;
+    shared.sampleRate = rate;
+    shared.maxFrames = options.maxSeconds > 0 ? std::llround(options.maxSeconds * rate) : 0;
+    shared.captureFormat = format.sampleFormat();
+    session->wavPath = wavPath;
+    session->format.sampleRate = rate;
+    session->format.channels = channels;
+    session->format.format = fileFormat;
+    session->format.deviceDescription = device->description();
+
+    // The marker goes down before the first byte of the take.
+    Json marker = options.marker.is_object() ? options.marker : Json::object();
+    marker["pid"] = QCoreApplication::applicationPid();
+    marker["started_at"] = toStd(nowIso());
+    marker["sample_rate"] = rate;
+    marker["channels"] = channels;
+    if (Status s = writeFileAtomic(recordingMarkerPath(wavPath), dumpJson(marker)); !s)
+        return s;
+    if (Status s = session->writer.open(wavPath, {rate, channels, fileFormat}); !s) {
+        QFile::remove(recordingMarkerPath(wavPath));
+        return s;
+    }
+
+    // Capture thread: QAudioSource and its timer live there, away from the owner's event loop.
+    session->captureThread.setObjectName(QStringLiteral("muze-capture"));
+    session->captureThread.start(QThread::TimeCriticalPriority);
+    session->captureContext = new QObject;
+    session->captureContext->moveToThread(&session->captureThread);
+    QString openError;
+    const QAudioDevice dev = *device;
+    Session* sp = session.get();
+    QMetaObject::invokeMethod(
+        session->captureContext,
+        [sp, dev, format, &openError] {
+            // Retry the audio server connection (not the recording): a server that is still
+            // starting refuses the first stream.
+            for (int attempt = 0; attempt < 5; ++attempt) {
+                if (attempt > 0)
+                    QThread::msleep(200 * attempt);
+                sp->device = new CaptureDevice(sp->shared);
+                sp->device->open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+                sp->source = new QAudioSource(dev, format);
+                // ~50 ms fragments: small enough for a lively meter, large enough to be cheap.
+                sp->source->setBufferSize(qsizetype(format.bytesForDuration(50000)));
+                sp->source->start(sp->device);
+                if (sp->source->error() == QAudio::NoError && sp->source->state() != QAudio::StoppedState) {
+                    openError.clear();
+                    QObject::connect(sp->source, &QAudioSource::stateChanged, sp->source, [sp](QAudio::State st) {
+                        if (st == QAudio::StoppedState && sp->source->error() != QAudio::NoError)
+                            sp->shared->fail(
+                                QStringLiteral("the input device stopped (error %1)").arg(int(sp->source->error())));
+                    });
+                    return;
+                }
+                openError = QStringLiteral("cannot open the input device \"%1\" (error %2)")
+                                .arg(dev.description())
+                                .arg(int(sp->source->error()));
+                qCWarning(lcAudio) << openError << "attempt" << attempt + 1;
+                delete sp->source;
+                delete sp->device;
+                sp->source = nullptr;
+                sp->device = nullptr;
+            }
+        },
+        Qt::BlockingQueuedConnection);
+    if (!openError.isEmpty()) {
+        QMetaObject::invokeMethod(session->captureContext, "deleteLater", Qt::QueuedConnection);
+        session->captureThread.quit();
+        session->captureThread.wait();
+        (void)session->writer.finalize();
+        QFile::remove(wavPath);
+        QFile::remove(recordingMarkerPath(wavPath));
+        return makeError(openError, QStringLiteral("device_error"));
+    }
+
+    // Disk thread: drains the ring into the WAV; header rewritten and fsynced each second.
+    session->disk = std::thread([sp] {
+        CaptureShared& s = *sp->shared;
+        std::vector<char> block(size_t(s.frameBytes) * 8192);
+        std::vector<float> scratch;
+        QByteArray packed;
+        while (true) {
+            const size_t n = s.ring.read(block.data(), block.size());
+            if (n > 0) {
+                if (!s.failed.load()) {
+                    if (Status st
+                        = writeCaptured(sp->writer, block.data(), qint64(n), s.captureFormat, scratch, packed);
+                        !st)
+                        s.fail(st.error().message);
+                    else
+                        s.written.fetch_add(qint64(n) / s.frameBytes);
+                }
+                continue;
+            }
+            if (s.stopDisk.load() && s.ring.readable() == 0)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20)); // the ring holds 10 s: no hurry
+        }
+    });
+
+    session->poll.setInterval(100);
+    connect(&session->poll, &QTimer::timeout, this, &Recorder::poll);
+    session->poll.start();
+    m_session = std::move(session);
+    qCDebug(lcAudio) << "recording" << wavPath << rate << "Hz" << channels << "ch" << wav::sampleFormatName(fileFormat)
+                     << "from" << dev.description();
+    return {};
+}
+
+void Recorder::poll()
+{
+    if (!m_session)
+        return;
+    CaptureShared& s = *m_session->shared;
+    if (s.failed.load()) {
+        QString message;
+        {
+            QMutexLocker lock(&s.errorMutex);
+            message = s.error;
+        }
+        (void)stop();
+        Q_EMIT failed(message);
+        return;
+    }
+    const qint64 gap = s.gap.load();
+    if (gap > m_session->gapSignalled) {
+        m_session->gapSignalled = gap;
+        qCWarning(lcAudio) << "input fell behind the clock by" << gap << "frames";
+        Q_EMIT gapDetected(gap);
+    }
+    if (s.limitReached.load() && !m_session->limitSignalled) {
+        m_session->limitSignalled = true;
+        Q_EMIT limitReached();
+    }
+}
+
+RecordingStats Recorder::stats() const
+{
+    if (!m_session)
+        return {};
+    const CaptureShared& s = *m_session->shared;
+    RecordingStats st = m_session->format;
+    st.framesCaptured = s.captured.load();
+    st.framesWritten = s.written.load();
+    st.framesDropped = s.dropped.load();
+    st.gapFrames = s.gap.load();
+    st.maxClockDeficitFrames = s.maxDeficit.load();
+    return st;
+}
+
+float Recorder::takePeakLevel()
+{
+    return m_session ? m_session->shared->peak.exchange(0.0f) : 0.0f;
+}
+
+Result<RecordingStats> Recorder::stop()
+{
+    if (!m_session)
+        return makeError(QStringLiteral("not recording"), QStringLiteral("not_recording"));
+    std::unique_ptr<Session> session = std::move(m_session);
+    session->poll.stop();
+    Session* sp = session.get();
+    QMetaObject::invokeMethod(
+        session->captureContext,
+        [sp] {
+            sp->source->stop();
+            delete sp->source;
+            delete sp->device;
+            sp->source = nullptr;
+            sp->device = nullptr;
+            delete sp->captureContext;
+            sp->captureContext = nullptr;
+        },
+        Qt::BlockingQueuedConnection);
+    session->captureThread.quit();
+    session->captureThread.wait();
+    session->shared->stopDisk.store(true);
+    session->disk.join();
+
+    CaptureShared& s = *session->shared;
+    RecordingStats st = session->format;
+    st.framesCaptured = s.captured.load();
+    st.framesWritten = s.written.load();
+    st.framesDropped = s.dropped.load();
+    st.gapFrames = s.gap.load();
+    st.maxClockDeficitFrames = s.maxDeficit.load();
+    const Status finalized = session->writer.finalize();
+    QFile::remove(recordingMarkerPath(session->wavPath));
+    qCDebug(lcAudio) << "recorded" << st.framesWritten << "frames," << st.framesDropped << "dropped," << st.gapFrames
+                     << "gap frames, max clock lag" << st.maxClockDeficitFrames;
+    if (!finalized)
+        return finalized.error();
+    if (s.failed.load()) {
+        QMutexLocker lock(&s.errorMutex);
+        return makeError(s.error, QStringLiteral("io_error"));
+    }
+    return st;
+}
+
+} // namespace muze::audio

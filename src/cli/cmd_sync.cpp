@@ -1,0 +1,265 @@
+// muze-cli sync | status | conflicts | hash — the sync engine from the command line.
+#include "cli.h"
+
+#include <muze/remote/contenthash.h>
+#include <muze/remote/remotefactory.h>
+#include <muze/sync/codec.h>
+#include <muze/sync/conflicts.h>
+#include <muze/sync/synccontroller.h>
+#include <muze/sync/syncengine.h>
+#include <muze/sync/syncsettings.h>
+#include <muze/util/clock.h>
+
+#ifdef MUZE_HAVE_CRYPTO
+#include <muze/crypto/vaultkeys.h>
+#endif
+
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <csignal>
+
+namespace muze::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void onSignal(int) { g_stop = 1; }
+
+// The engine for the target vault. A vault whose keys are not on this device gets no codec:
+// the engine then syncs the key ring only and says the vault is locked.
+Result<std::unique_ptr<sync::SyncEngine>> engineFor(Context& ctx, const vault::VaultRecord& v)
+{
+    Result<std::unique_ptr<remote::RemoteStore>> store = remote::createRemote(v);
+    if (!store)
+        return store.error();
+    Result<std::unique_ptr<sync::ContentCodec>> codec = sync::makeCodecForVault(v);
+    if (!codec && codec.error().code != QLatin1String("locked") && codec.error().code != QLatin1String("not_found"))
+        return codec.error();
+    Result<sync::SyncSettings> settings = sync::SyncSettings::load(v.path);
+    if (!settings)
+        return settings.error();
+    sync::SyncEngineConfig config{v.path, ctx.vaults.device().name, *settings, 2000};
+    return std::make_unique<sync::SyncEngine>(config, std::move(*store), codec ? std::move(*codec) : nullptr);
+}
+
+void noteEncryption(Context& ctx, vault::VaultRecord v)
+{
+#ifdef MUZE_HAVE_CRYPTO
+    if (!v.encrypted && crypto::isVaultEncrypted(v.path)) {
+        v.encrypted = true;
+        (void)ctx.vaults.update(v);
+    }
+#else
+    Q_UNUSED(ctx);
+    Q_UNUSED(v);
+#endif
+}
+
+int printReport(Context& ctx, const vault::VaultRecord& v, const sync::SyncReport& r)
+{
+    if (ctx.json) {
+        Json doc = r.toJson();
+        doc["vault"] = toStd(v.name);
+        ctx.printJson(doc);
+    } else {
+        ctx.out << "Synced " << v.name << ": " << r.summary() << Qt::endl;
+        for (const QString& n : r.notes)
+            ctx.out << "  note: " << n << Qt::endl;
+        for (const QString& s : r.skipped)
+            ctx.out << "  skipped: " << s << Qt::endl;
+        for (const QString& s : r.rejected)
+            ctx.out << "  refused remote name: " << s << Qt::endl;
+        for (const QString& e : r.errors)
+            ctx.out << "  error: " << e << Qt::endl;
+        if (r.conflicts)
+            ctx.out << "  " << r.conflicts << " conflict(s) recorded: see `muze-cli conflicts`" << Qt::endl;
+        ctx.out.flush();
+    }
+    if (r.massDeleteRefused)
+        return ctx.fail(r.message);
+    if (!r.message.isEmpty() && !r.converged)
+        return ctx.fail(r.message);
+    if (!r.converged) {
+        if (!r.errors.isEmpty())
+            return ctx.fail(QStringLiteral("not converged: %1 error(s), first: %2").arg(r.errors.size()).arg(r.errors.first()));
+        return ctx.fail(QStringLiteral("not converged: %1 file(s) skipped this round (%2); run sync again")
+                            .arg(r.skipped.size())
+                            .arg(r.skipped.value(0)));
+    }
+    return ExitOk;
+}
+
+int syncOnce(Context& ctx, const vault::VaultRecord& v, const sync::SyncOptions& options)
+{
+    Result<std::unique_ptr<sync::SyncEngine>> engine = engineFor(ctx, v);
+    if (!engine)
+        return ctx.fail(engine.error());
+    (void)ctx.vaults.setSyncState(v.id, vault::SyncStatus::Syncing);
+    Result<sync::SyncReport> r = (*engine)->run(options);
+    if (!r) {
+        const bool offline = r.error().code == QLatin1String("offline");
+        (void)ctx.vaults.setSyncState(v.id, offline ? vault::SyncStatus::Offline : vault::SyncStatus::Error);
+        return ctx.fail(r.error());
+    }
+    noteEncryption(ctx, v);
+    (void)ctx.vaults.setSyncState(v.id, r->converged ? vault::SyncStatus::Synced : vault::SyncStatus::Error,
+                                  r->converged ? clock().now() : QDateTime());
+    return printReport(ctx, v, *r);
+}
+
+int syncWatch(Context& ctx, const vault::VaultRecord& v)
+{
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    sync::SyncController controller;
+    QObject::connect(&controller, &sync::SyncController::vaultStateChanged, &controller,
+                     [&ctx](const QString&, const QString& state, const QString& message) {
+                         ctx.out << QDateTime::currentDateTime().toString(Qt::ISODate) << " " << state
+                                 << (message.isEmpty() ? QString() : QStringLiteral(": ") + message) << Qt::endl;
+                     });
+    controller.addVault(v, ctx.vaults.device().name);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, [] {
+        if (g_stop)
+            QCoreApplication::quit();
+    });
+    poll.start(200);
+    QCoreApplication::exec();
+    controller.removeVault(v.id);
+    return ExitOk;
+}
+
+int status(Context& ctx, const vault::VaultRecord& v)
+{
+    Result<std::unique_ptr<sync::SyncEngine>> engine = engineFor(ctx, v);
+    if (!engine)
+        return ctx.fail(engine.error());
+    Result<std::vector<sync::FileStatus>> files = (*engine)->status();
+    if (!files)
+        return ctx.fail(files.error());
+    if (ctx.json) {
+        Json arr = Json::array();
+        for (const sync::FileStatus& f : *files)
+            arr.push_back({{"path", toStd(f.path)}, {"state", toStd(sync::fileStateName(f.state))}, {"detail", toStd(f.detail)}});
+        ctx.printJson(Json{{"vault", toStd(v.name)}, {"files", arr}});
+        return ExitOk;
+    }
+    for (const sync::FileStatus& f : *files) {
+        ctx.out << sync::fileStateName(f.state).leftJustified(11) << f.path;
+        if (!f.detail.isEmpty())
+            ctx.out << "  (" << f.detail << ")";
+        ctx.out << "\n";
+    }
+    ctx.out.flush();
+    return ExitOk;
+}
+
+QString valueText(const sync::ConflictRecord& c, const sync::ConflictSide& s)
+{
+    if (c.kind == QLatin1String("file"))
+        return s.hash.left(12);
+    return QString::fromStdString(s.value.dump());
+}
+
+int conflicts(Context& ctx, const vault::VaultRecord& v, QStringList args)
+{
+    sync::ConflictStore store(v.path);
+    if (!args.isEmpty() && args.first() == QLatin1String("resolve")) {
+        args.removeFirst();
+        Args a(args);
+        const QString keep = a.take(QStringLiteral("--keep"));
+        if (a.missingValue() || a.rest().size() != 1 || !a.firstUnknownOption().isEmpty()
+            || (keep != QLatin1String("local") && keep != QLatin1String("remote") && keep != QLatin1String("both")))
+            return ctx.usage(QStringLiteral("conflicts resolve ID --keep local|remote|both"));
+        const sync::Keep k = keep == QLatin1String("local")    ? sync::Keep::Local
+                             : keep == QLatin1String("remote") ? sync::Keep::Remote
+                                                               : sync::Keep::Both;
+        if (Status s = store.resolve(a.rest().first(), k); !s)
+            return ctx.fail(s.error());
+        if (ctx.json)
+            ctx.printJson(Json{{"resolved", toStd(a.rest().first())}, {"keep", toStd(keep)}});
+        else
+            ctx.out << "Resolved " << a.rest().first() << " (kept " << keep << "); it reaches other devices with the next sync"
+                    << Qt::endl;
+        return ExitOk;
+    }
+    if (!args.isEmpty())
+        return ctx.usage(QStringLiteral("conflicts | conflicts resolve ID --keep local|remote|both"));
+    QStringList problems;
+    const std::vector<sync::ConflictRecord> list = store.list(&problems);
+    if (ctx.json) {
+        Json arr = Json::array();
+        for (const sync::ConflictRecord& c : list)
+            arr.push_back(c.toJson());
+        ctx.printJson(Json{{"vault", toStd(v.name)}, {"conflicts", arr}});
+        return ExitOk;
+    }
+    if (list.empty())
+        ctx.out << "No conflicts in " << v.name << Qt::endl;
+    for (const sync::ConflictRecord& c : list) {
+        ctx.out << c.id << "  " << c.path;
+        if (c.kind == QLatin1String("field"))
+            ctx.out << "  field " << c.field;
+        else
+            ctx.out << "  copy: " << c.copy;
+        ctx.out << "\n    local (" << (c.local.device.isEmpty() ? QStringLiteral("?") : c.local.device) << "): "
+                << valueText(c, c.local) << (c.kept == QLatin1String("local") ? "  ← kept" : "") << "\n    remote: "
+                << valueText(c, c.remote) << (c.kept == QLatin1String("remote") ? "  ← kept" : "") << "\n";
+    }
+    for (const QString& p : problems)
+        ctx.err << "muze-cli: warning: " << p << "\n";
+    ctx.out.flush();
+    return ExitOk;
+}
+
+} // namespace
+
+int runSync(Context& ctx, const QString& command, QStringList args)
+{
+    Result<vault::VaultRecord> v = ctx.targetVault();
+    if (!v)
+        return ctx.fail(v.error());
+    if (command == QLatin1String("status")) {
+        if (!args.isEmpty())
+            return ctx.usage(QStringLiteral("status"));
+        return status(ctx, *v);
+    }
+    if (command == QLatin1String("conflicts"))
+        return conflicts(ctx, *v, args);
+
+    Args a(args);
+    sync::SyncOptions options;
+    const bool once = a.takeFlag(QStringLiteral("--once"));
+    const bool watch = a.takeFlag(QStringLiteral("--watch"));
+    options.force = a.takeFlag(QStringLiteral("--force"));
+    for (QString p = a.take(QStringLiteral("--download")); !p.isEmpty(); p = a.take(QStringLiteral("--download")))
+        options.download << p;
+    if ((once && watch) || a.missingValue() || !a.rest().isEmpty())
+        return ctx.usage(QStringLiteral("sync [--once|--watch] [--force] [--download PATH]"));
+    if (watch)
+        return syncWatch(ctx, *v);
+    return syncOnce(ctx, *v, options);
+}
+
+int runHash(Context& ctx, QStringList args)
+{
+    if (args.isEmpty() || args.first().startsWith(QLatin1String("--")))
+        return ctx.usage(QStringLiteral("hash FILE..."));
+    Json arr = Json::array();
+    for (const QString& file : args) {
+        Result<QString> h = remote::contentHashFile(file);
+        if (!h)
+            return ctx.fail(h.error());
+        if (ctx.json)
+            arr.push_back({{"file", toStd(file)}, {"content_hash", toStd(*h)}});
+        else
+            ctx.out << *h << "  " << file << "\n";
+    }
+    if (ctx.json)
+        ctx.printJson(args.size() == 1 ? arr[0] : arr);
+    ctx.out.flush();
+    return ExitOk;
+}
+
+} // namespace muze::cli

@@ -1,0 +1,314 @@
+#include <muze/remote/dropboxclient.h>
+
+#include <muze/auth/tokenmanager.h>
+#include <muze/remote/dropboxpaths.h>
+#include <muze/util/logging.h>
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QRandomGenerator>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace muze::remote {
+namespace {
+
+QString codeForSummary(const QString& summary)
+{
+    static const std::pair<const char*, const char*> table[] = {
+        {"incorrect_offset", "incorrect_offset"},
+        {"not_found", "not_found"},
+        {"conflict", "conflict"},
+        {"insufficient_space", "insufficient_space"},
+        {"content_hash_mismatch", "corrupt"},
+        {"too_many_write_operations", "rate_limited"},
+        {"too_many_requests", "rate_limited"},
+    };
+    if (summary.startsWith(QLatin1String("reset")))
+        return QStringLiteral("reset");
+    for (const auto& [needle, code] : table) {
+        if (summary.contains(QLatin1String(needle)))
+            return QString::fromLatin1(code);
+    }
+    return QStringLiteral("io");
+}
+
+int retryAfterOf(const auth::HttpResponse& r, const Json* body)
+{
+    bool ok = false;
+    const int header = r.header("Retry-After").trimmed().toInt(&ok);
+    if (ok && header >= 0)
+        return header;
+    if (body && body->is_object())
+        return int(jsonNumber(*body, "retry_after", jsonNumber(body->value("error", Json::object()), "retry_after", 0)));
+    return 0;
+}
+
+QString describe(const QString& route, const QString& text) { return QStringLiteral("Dropbox %1: %2").arg(route, text); }
+
+} // namespace
+
+qint64 dropboxCorrectOffset(const Json& error)
+{
+    if (error.is_object()) {
+        if (auto it = error.find("correct_offset"); it != error.end() && it->is_number_integer())
+            return it->get<qint64>();
+        for (const auto& [key, value] : error.items()) {
+            if (const qint64 found = dropboxCorrectOffset(value); found >= 0)
+                return found;
+        }
+    }
+    return -1;
+}
+
+DropboxClient::DropboxClient(auth::DropboxEndpoints endpoints, std::shared_ptr<auth::TokenManager> tokens,
+                             DropboxClientOptions options, const std::atomic<bool>* cancel)
+    : m_endpoints(std::move(endpoints)),
+      m_tokens(std::move(tokens)),
+      m_options(options),
+      m_cancel(cancel),
+      m_nam(std::make_unique<QNetworkAccessManager>())
+{
+    m_nam->setAutoDeleteReplies(false);
+}
+
+DropboxClient::~DropboxClient() = default;
+
+int DropboxClient::backoffMs(int attempt) const
+{
+    const qint64 base = qint64(m_options.backoffBaseMs) << std::min(attempt - 1, 16);
+    const qint64 capped = std::min<qint64>(base, m_options.backoffMaxMs);
+    // Full jitter in [capped/2, capped]: clients that failed together do not retry together.
+    return int(capped / 2 + QRandomGenerator::global()->bounded(int(capped / 2) + 1));
+}
+
+Status DropboxClient::pause(int ms)
+{
+    if (ms <= 0)
+        return {};
+    QEventLoop loop;
+    QTimer done;
+    QTimer poll;
+    done.setSingleShot(true);
+    QObject::connect(&done, &QTimer::timeout, &loop, &QEventLoop::quit);
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (m_cancel && m_cancel->load())
+            loop.quit();
+    });
+    done.start(ms);
+    poll.start(50);
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+    if (m_cancel && m_cancel->load())
+        return makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
+    return {};
+}
+
+Error DropboxClient::errorFromResponse(const Call& call, const auth::HttpResponse& r)
+{
+    m_lastError = {};
+    m_lastError.status = r.status;
+    auto json = parseJson(r.body, QStringLiteral("Dropbox's error"));
+    if (json && json->is_object()) {
+        m_lastError.summary = jsonString(*json, "error_summary");
+        m_lastError.error = json->value("error", Json());
+    }
+    const QString text = m_lastError.summary.isEmpty() ? QString::fromUtf8(r.body.left(300)).trimmed() : m_lastError.summary;
+    switch (r.status) {
+    case 400:
+        return makeError(describe(call.route, QStringLiteral("bad request: %1").arg(text)), QStringLiteral("io"));
+    case 401:
+        return makeError(describe(call.route, QStringLiteral("not signed in (%1): connect Dropbox again").arg(text)),
+                         QStringLiteral("auth"));
+    case 403:
+        return makeError(describe(call.route, QStringLiteral("access denied: %1").arg(text)), QStringLiteral("io"));
+    case 409:
+        return makeError(describe(call.route, text), codeForSummary(m_lastError.summary));
+    case 429:
+        return makeError(describe(call.route, QStringLiteral("rate limited, retry in %1 s").arg(m_retryAfter)),
+                         QStringLiteral("rate_limited"));
+    default:
+        break;
+    }
+    if (r.status >= 500)
+        return makeError(describe(call.route, QStringLiteral("server error %1").arg(r.status)), QStringLiteral("offline"));
+    return makeError(describe(call.route, QStringLiteral("HTTP %1: %2").arg(r.status).arg(text)), QStringLiteral("io"));
+}
+
+Result<auth::HttpResponse> DropboxClient::execute(const Call& call, const auth::HttpHooks& hooks, bool* bodyStarted)
+{
+    m_retryAfter = 0;
+    bool refreshed = false;
+    for (int attempt = 1;; ++attempt) {
+        auth::HttpRequest req;
+        switch (call.host) {
+        case Host::Api:
+            req.url = m_endpoints.apiRoute(call.route);
+            break;
+        case Host::Content:
+            req.url = m_endpoints.contentRoute(call.route);
+            break;
+        case Host::Notify:
+            req.url = m_endpoints.notifyRoute(call.route);
+            break;
+        }
+        req.headers = call.headers;
+        req.body = call.body;
+        req.idleTimeoutMs = m_options.idleTimeoutMs;
+        req.deadlineMs = call.deadlineMs;
+        if (call.deadlineMs > 0) // a longpoll is silent until its deadline
+            req.idleTimeoutMs = std::max(req.idleTimeoutMs, call.deadlineMs + 5000);
+        if (call.authenticated) {
+            auto token = m_tokens->accessToken();
+            if (!token)
+                return token.error();
+            req.headers.append({"Authorization", "Bearer " + token->toUtf8()});
+        }
+        ++m_stats.requests;
+        auto reply = auth::sendBlocking(*m_nam, req, hooks);
+        const bool last = attempt >= m_options.maxAttempts;
+
+        if (!reply) {
+            const QString code = reply.error().code;
+            if (code != QLatin1String("offline") || last || (bodyStarted && *bodyStarted && !call.retryDroppedAfterBody))
+                return makeError(describe(call.route, reply.errorString()), code);
+            qCInfo(lcDropbox) << call.route << "attempt" << attempt << "failed:" << reply.errorString();
+        } else if (reply->status / 100 == 2) {
+            return reply;
+        } else if (reply->status == 401) {
+            Error e = errorFromResponse(call, *reply);
+            const bool expired = m_lastError.summary.startsWith(QLatin1String("expired_access_token"));
+            if (!expired || refreshed || !call.authenticated)
+                return e;
+            refreshed = true;
+            ++m_stats.refreshes;
+            qCInfo(lcDropbox) << call.route << ": access token expired, refreshing";
+            if (auto fresh = m_tokens->refreshNow(); !fresh)
+                return fresh.error();
+            --attempt; // the refresh is not a failed attempt
+            continue;
+        } else {
+            auto body = parseJson(reply->body, QStringLiteral("Dropbox's error"));
+            const QString summary = body && body->is_object() ? jsonString(*body, "error_summary") : QString();
+            const bool tooMany = reply->status == 429
+                || (reply->status == 409 && summary.contains(QLatin1String("too_many_write_operations")));
+            if (tooMany) {
+                ++m_stats.rateLimited;
+                const int wait = retryAfterOf(*reply, body ? &*body : nullptr);
+                m_retryAfter = std::max(wait, 1);
+                if (last || wait > m_options.maxRetryAfterSeconds) {
+                    Error e = errorFromResponse(call, *reply);
+                    e.code = QStringLiteral("rate_limited");
+                    return e;
+                }
+                qCInfo(lcDropbox) << call.route << "rate limited; waiting" << wait << "s";
+                ++m_stats.retries;
+                if (Status s = pause(wait > 0 ? wait * 1000 : backoffMs(attempt)); !s)
+                    return s.error();
+                continue;
+            }
+            if (reply->status < 500 || last)
+                return errorFromResponse(call, *reply);
+            qCInfo(lcDropbox) << call.route << "attempt" << attempt << ": server error" << reply->status;
+            if (const int wait = retryAfterOf(*reply, nullptr); wait > 0 && wait <= m_options.maxRetryAfterSeconds) {
+                ++m_stats.retries;
+                if (Status s = pause(wait * 1000); !s)
+                    return s.error();
+                continue;
+            }
+        }
+        ++m_stats.retries;
+        if (Status s = pause(backoffMs(attempt)); !s)
+            return s.error();
+    }
+}
+
+Result<Json> DropboxClient::rpc(const QString& route, const Json& arg)
+{
+    Call call;
+    call.route = route;
+    call.headers = {{"Content-Type", "application/json"}};
+    call.body = QByteArray::fromStdString(arg.dump(-1, ' ', false, Json::error_handler_t::replace));
+    auth::HttpHooks hooks;
+    hooks.cancel = m_cancel;
+    auto reply = execute(call, hooks);
+    if (!reply)
+        return reply.error();
+    return parseJson(reply->body, describe(route, QStringLiteral("answer")));
+}
+
+Result<Json> DropboxClient::upload(const QString& route, const Json& arg, const QByteArray& data,
+                                   const auth::UploadProgress& progress)
+{
+    Call call;
+    call.host = Host::Content;
+    call.route = route;
+    call.headers = {{"Content-Type", "application/octet-stream"}, {"Dropbox-API-Arg", dropboxApiArg(arg)}};
+    call.body = data;
+    auth::HttpHooks hooks;
+    hooks.cancel = m_cancel;
+    hooks.uploadProgress = progress;
+    auto reply = execute(call, hooks);
+    if (!reply)
+        return reply.error();
+    return parseJson(reply->body, describe(route, QStringLiteral("answer")));
+}
+
+Result<Json> DropboxClient::download(const QString& route, const Json& arg, const auth::HttpHeaders& extraHeaders,
+                                     const auth::BodySink& sink)
+{
+    Call call;
+    call.host = Host::Content;
+    call.route = route;
+    call.headers = extraHeaders;
+    call.headers.append({"Dropbox-API-Arg", dropboxApiArg(arg)});
+    call.retryDroppedAfterBody = false;
+    bool bodyStarted = false;
+    Json metadata;
+    QString metadataError;
+    auth::HttpHooks hooks;
+    hooks.cancel = m_cancel;
+    hooks.sink = [&](const auth::HttpResponse& head, const QByteArray& chunk) {
+        if (!bodyStarted) {
+            bodyStarted = true;
+            auto parsed = parseJson(head.header("Dropbox-API-Result"), describe(route, QStringLiteral("result header")));
+            if (!parsed || !parsed->is_object()) {
+                metadataError = parsed ? QStringLiteral("no Dropbox-API-Result") : parsed.errorString();
+                return false;
+            }
+            metadata = *parsed;
+        }
+        return sink(head, chunk);
+    };
+    auto reply = execute(call, hooks, &bodyStarted);
+    if (!metadataError.isEmpty())
+        return makeError(describe(route, metadataError), QStringLiteral("corrupt"));
+    if (!reply)
+        return reply.error();
+    if (!bodyStarted) { // an empty file: the head alone carries the metadata
+        auto parsed = parseJson(reply->header("Dropbox-API-Result"), describe(route, QStringLiteral("result header")));
+        if (!parsed || !parsed->is_object())
+            return makeError(describe(route, QStringLiteral("no Dropbox-API-Result")), QStringLiteral("corrupt"));
+        metadata = *parsed;
+    }
+    return metadata;
+}
+
+Result<Json> DropboxClient::notify(const QString& route, const Json& arg, int deadlineMs)
+{
+    Call call;
+    call.host = Host::Notify;
+    call.route = route;
+    call.headers = {{"Content-Type", "application/json"}};
+    call.body = QByteArray::fromStdString(arg.dump(-1, ' ', false, Json::error_handler_t::replace));
+    call.authenticated = false;
+    call.deadlineMs = deadlineMs;
+    auth::HttpHooks hooks;
+    hooks.cancel = m_cancel;
+    auto reply = execute(call, hooks);
+    if (!reply)
+        return reply.error();
+    return parseJson(reply->body, describe(route, QStringLiteral("answer")));
+}
+
+} // namespace muze::remote

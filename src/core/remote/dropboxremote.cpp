@@ -1,0 +1,274 @@
+#include <muze/remote/dropboxremote.h>
+
+#include <muze/auth/tokenmanager.h>
+#include <muze/util/clock.h>
+#include <muze/util/logging.h>
+#include <muze/vault/vaultrecord.h>
+
+#include <algorithm>
+
+namespace muze::remote {
+namespace {
+
+qint64 envBytes(const char* name, qint64 fallback)
+{
+    bool ok = false;
+    const qint64 v = qEnvironmentVariable(name).toLongLong(&ok);
+    return ok && v > 0 ? v : fallback;
+}
+
+} // namespace
+
+DropboxRemoteOptions DropboxRemoteOptions::fromEnvironment(const QString& folder)
+{
+    DropboxRemoteOptions o;
+    o.folder = folder;
+    o.sessionThreshold = envBytes("MUZE_DROPBOX_SESSION_THRESHOLD", o.sessionThreshold);
+    o.chunkSize = envBytes("MUZE_DROPBOX_CHUNK_SIZE", o.chunkSize);
+    o.longpollMinSeconds = int(std::min<qint64>(envBytes("MUZE_DROPBOX_LONGPOLL_MIN", o.longpollMinSeconds), 480));
+    if (const qint64 backoff = envBytes("MUZE_DROPBOX_BACKOFF_MS", 0); backoff > 0)
+        o.client.backoffBaseMs = int(std::min<qint64>(backoff, 60000));
+    return o;
+}
+
+DropboxRemote::DropboxRemote(auth::DropboxEndpoints endpoints, std::shared_ptr<auth::TokenManager> tokens,
+                             DropboxRemoteOptions options)
+    : m_options(std::move(options)),
+      m_paths(m_options.folder),
+      m_client(std::move(endpoints), std::move(tokens), m_options.client, &m_cancelled)
+{
+    m_options.sessionThreshold = std::clamp<qint64>(m_options.sessionThreshold, 0, kDropboxMaxRequestBytes);
+    m_options.chunkSize = std::clamp<qint64>(m_options.chunkSize, 1, kDropboxMaxRequestBytes);
+}
+
+DropboxRemote::~DropboxRemote() = default;
+
+template <typename T>
+Result<T> DropboxRemote::failed(const Error& e)
+{
+    m_retryAfter = e.code == QLatin1String("rate_limited") ? m_client.retryAfterSeconds() : 0;
+    return e;
+}
+
+Result<RemoteEntry> DropboxRemote::entryFromMetadata(const Json& md) const
+{
+    if (!md.is_object())
+        return makeError(QStringLiteral("Dropbox sent malformed metadata"), QStringLiteral("corrupt"));
+    // Unions carry ".tag"; FileMetadata as a struct (upload and finish answers) does not.
+    const QString tag = jsonString(md, ".tag", md.contains("rev") ? QStringLiteral("file") : QString());
+    auto rel = m_paths.toRelative(jsonString(md, "path_lower"), jsonString(md, "path_display"));
+    if (!rel)
+        return rel.error();
+    RemoteEntry e;
+    e.path = *rel;
+    e.isFolder = tag == QLatin1String("folder");
+    e.deleted = tag == QLatin1String("deleted");
+    if (!e.isFolder && !e.deleted && tag != QLatin1String("file"))
+        return makeError(QStringLiteral("Dropbox sent an entry of unknown kind \"%1\"").arg(tag), QStringLiteral("corrupt"));
+    e.size = qint64(jsonNumber(md, "size", 0));
+    e.rev = jsonString(md, "rev");
+    e.contentHash = jsonString(md, "content_hash");
+    e.modified = parseIsoTimestamp(jsonString(md, "server_modified"));
+    e.clientModified = parseIsoTimestamp(jsonString(md, "client_modified"));
+    return e;
+}
+
+Status DropboxRemote::addPage(const Json& page, ChangeSet& out)
+{
+    if (!page.is_object() || !page.contains("entries") || !page["entries"].is_array())
+        return makeError(QStringLiteral("Dropbox sent a malformed listing"), QStringLiteral("corrupt"));
+    for (const Json& md : page["entries"]) {
+        auto e = entryFromMetadata(md);
+        if (!e) {
+            if (e.error().code != QLatin1String("hostile_path"))
+                return e.error();
+            qCWarning(lcDropbox) << "dropping entry:" << e.errorString();
+            m_rejected << jsonString(md, "path_lower");
+            continue;
+        }
+        if (e->path.isEmpty())
+            continue; // the vault folder itself
+        out.entries.push_back(std::move(*e));
+    }
+    out.cursor = jsonString(page, "cursor");
+    return {};
+}
+
+Result<ChangeSet> DropboxRemote::listAll(bool firstListing)
+{
+    ChangeSet out;
+    out.complete = true;
+    Json arg = {{"path", toStd(m_paths.folder())}, {"recursive", true}, {"include_deleted", false}};
+    auto page = m_client.rpc(QStringLiteral("files/list_folder"), arg);
+    if (!page && page.error().code == QLatin1String("not_found") && firstListing) {
+        // A vault's first sync makes its folder (vault create could not: offline, signed out).
+        // After a reset a missing folder stays an error: the user deleted it.
+        if (Status made = makeFolder(QString()); !made)
+            return made.error();
+        page = m_client.rpc(QStringLiteral("files/list_folder"), arg);
+    }
+    while (true) {
+        if (!page) {
+            Error e = page.error();
+            if (e.code == QLatin1String("not_found"))
+                e.message = QStringLiteral("the Dropbox folder %1 does not exist").arg(m_paths.folder());
+            return failed<ChangeSet>(e);
+        }
+        if (Status s = addPage(*page, out); !s)
+            return s.error();
+        if (!jsonBool(*page, "has_more"))
+            return out;
+        page = m_client.rpc(QStringLiteral("files/list_folder/continue"), Json{{"cursor", toStd(out.cursor)}});
+        if (!page && page.error().code == QLatin1String("reset")) { // reset while paging: start over
+            out = ChangeSet();
+            out.complete = true;
+            page = m_client.rpc(QStringLiteral("files/list_folder"), arg);
+        }
+    }
+}
+
+Result<ChangeSet> DropboxRemote::listChanges(const QString& cursor)
+{
+    if (cursor.isEmpty())
+        return listAll(true);
+    ChangeSet out;
+    QString next = cursor;
+    while (true) {
+        auto page = m_client.rpc(QStringLiteral("files/list_folder/continue"), Json{{"cursor", toStd(next)}});
+        if (!page) {
+            if (page.error().code == QLatin1String("reset")) {
+                qCInfo(lcDropbox) << "cursor reset by Dropbox: listing" << m_paths.folder() << "again";
+                return listAll(false);
+            }
+            return failed<ChangeSet>(page.error());
+        }
+        if (Status s = addPage(*page, out); !s)
+            return s.error();
+        next = out.cursor;
+        if (!jsonBool(*page, "has_more"))
+            return out;
+    }
+}
+
+Result<RemoteEntry> DropboxRemote::stat(const QString& path)
+{
+    auto server = m_paths.toServer(path);
+    if (!server)
+        return server.error();
+    if (server->isEmpty()) { // the root of the whole Dropbox has no metadata
+        RemoteEntry root;
+        root.isFolder = true;
+        return root;
+    }
+    auto md = m_client.rpc(QStringLiteral("files/get_metadata"), Json{{"path", toStd(*server)}});
+    if (!md)
+        return failed<RemoteEntry>(md.error());
+    return entryFromMetadata(*md);
+}
+
+Status DropboxRemote::remove(const QString& path, const QString& rev)
+{
+    auto server = m_paths.toServer(path);
+    if (!server)
+        return server.error();
+    if (path.isEmpty())
+        return makeError(QStringLiteral("refusing to delete the vault folder"), QStringLiteral("hostile_path"));
+    Json arg = {{"path", toStd(*server)}};
+    if (!rev.isEmpty())
+        arg["parent_rev"] = toStd(rev);
+    auto r = m_client.rpc(QStringLiteral("files/delete_v2"), arg);
+    if (!r)
+        return failed<Json>(r.error()).error();
+    return {};
+}
+
+Status DropboxRemote::makeFolder(const QString& path)
+{
+    auto server = m_paths.toServer(path);
+    if (!server)
+        return server.error();
+    if (server->isEmpty())
+        return {};
+    auto r = m_client.rpc(QStringLiteral("files/create_folder_v2"), Json{{"path", toStd(*server)}, {"autorename", false}});
+    if (!r) {
+        if (r.error().code == QLatin1String("conflict")
+            && m_client.lastError().summary.contains(QLatin1String("conflict/folder")))
+            return {}; // already there
+        return failed<Json>(r.error()).error();
+    }
+    return {};
+}
+
+Result<bool> DropboxRemote::waitForChanges(const QString& cursor, int timeoutSeconds)
+{
+    const QDateTime deadline = QDateTime::currentDateTimeUtc().addSecs(std::max(timeoutSeconds, 0));
+    auto msLeft = [&] { return QDateTime::currentDateTimeUtc().msecsTo(deadline); };
+    if (m_longpollBackoffUntil.isValid()) { // Dropbox asked us not to poll again before then
+        const qint64 backoff = QDateTime::currentDateTimeUtc().msecsTo(m_longpollBackoffUntil);
+        if (backoff > 0) {
+            if (Status s = m_client.pause(int(std::min(backoff, std::max<qint64>(msLeft(), 0)))); !s)
+                return s.error();
+        }
+        m_longpollBackoffUntil = QDateTime();
+    }
+    const qint64 left = msLeft();
+    if (left <= 0)
+        return false;
+    // A shorter wait than Dropbox accepts is cut here, at the caller's deadline.
+    const int serverTimeout = int(std::clamp<qint64>(left / 1000, m_options.longpollMinSeconds, 480));
+    auto r = m_client.notify(QStringLiteral("files/list_folder/longpoll"),
+                             Json{{"cursor", toStd(cursor)}, {"timeout", serverTimeout}}, int(left) + 2000);
+    if (!r) {
+        if (r.error().code == QLatin1String("timeout"))
+            return false;
+        if (r.error().code == QLatin1String("reset"))
+            return true; // listChanges will relist
+        return failed<bool>(r.error());
+    }
+    if (const int backoff = int(jsonNumber(*r, "backoff", 0)); backoff > 0)
+        m_longpollBackoffUntil = QDateTime::currentDateTimeUtc().addSecs(backoff);
+    return jsonBool(*r, "changes");
+}
+
+Result<SpaceUsage> DropboxRemote::spaceUsage()
+{
+    auto r = m_client.rpc(QStringLiteral("users/get_space_usage"));
+    if (!r)
+        return failed<SpaceUsage>(r.error());
+    SpaceUsage u;
+    u.used = qint64(jsonNumber(*r, "used", 0));
+    const Json alloc = r->value("allocation", Json::object());
+    u.allocated = qint64(jsonNumber(alloc, "allocated", -1));
+    return u;
+}
+
+Result<std::unique_ptr<RemoteStore>> createDropboxRemote(const vault::VaultRecord& record)
+{
+    if (record.dropboxFolderPath.trimmed().isEmpty())
+        return makeError(QStringLiteral("vault \"%1\" has no Dropbox folder").arg(record.name), QStringLiteral("config"));
+    const QString appKey = auth::dropboxAppKey();
+    if (appKey.isEmpty())
+        return makeError(QStringLiteral("no Dropbox app key (set MUZE_DROPBOX_APP_KEY or the dropbox/app_key setting)"),
+                         QStringLiteral("config"));
+    auto stored = auth::KeychainTokenStore(appKey).load();
+    if (!stored)
+        return stored.error();
+    if (!stored->has_value())
+        return makeError(QStringLiteral("this device is not connected to Dropbox (run \"muze-cli dropbox connect\")"),
+                         QStringLiteral("auth"));
+    const auth::DropboxEndpoints endpoints = auth::DropboxEndpoints::fromEnvironment();
+    auto tokens = auth::keychainTokenManager(appKey, endpoints);
+    std::unique_ptr<RemoteStore> remote = std::make_unique<DropboxRemote>(
+        endpoints, std::move(tokens), DropboxRemoteOptions::fromEnvironment(record.dropboxFolderPath));
+    return remote;
+}
+
+Status ensureDropboxFolder(const vault::VaultRecord& record)
+{
+    auto remote = createDropboxRemote(record);
+    if (!remote)
+        return remote.error();
+    return (*remote)->makeFolder(QString());
+}
+
+} // namespace muze::remote

@@ -1,0 +1,532 @@
+#include <muze/remote/folderremote.h>
+
+#include <muze/remote/contenthash.h>
+#include <muze/remote/fsops.h>
+#include <muze/util/fileio.h>
+#include <muze/util/ids.h>
+#include <muze/util/json.h>
+#include <muze/util/logging.h>
+
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QStorageInfo>
+#include <QThread>
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace muze::remote {
+
+namespace {
+
+const QString kMarker = QStringLiteral(".muze-remote");
+const QString kTempDir = QStringLiteral(".muze-tmp");
+const QString kCursorPrefix = QStringLiteral("folder1:");
+constexpr qint64 kChunk = 1024 * 1024;
+
+bool isInternal(const QString& rel)
+{
+    return rel == kMarker || rel == kTempDir || rel.startsWith(kTempDir + QLatin1Char('/'));
+}
+
+QString revOf(const FolderRemote::Known& k)
+{
+    return QStringLiteral("%1-%2-%3").arg(k.inode, 0, 16).arg(quint64(k.mtimeNs), 0, 16).arg(quint64(k.size), 0, 16);
+}
+
+bool sameStat(const FolderRemote::Known& a, const fs::FileStat& st)
+{
+    return a.size == st.size && a.mtimeNs == st.mtimeNs && a.inode == st.inode && !a.hash.isEmpty();
+}
+
+Error offline(const QString& why) { return makeError(why, QStringLiteral("offline")); }
+Error cancelled() { return makeError(QStringLiteral("Cancelled"), QStringLiteral("cancelled")); }
+
+} // namespace
+
+FolderRemote::FolderRemote(QString root, QString cacheDir, QString kind)
+    : m_root(QDir::cleanPath(QDir(root).absolutePath())), m_cacheDir(std::move(cacheDir)), m_kind(std::move(kind))
+{
+}
+
+FolderRemote::~FolderRemote() = default;
+
+Status FolderRemote::checkReachable(bool createIfMissing, bool cached) const
+{
+    // Transfers in a burst (thousands of small uploads) check at most every 2 s; listings
+    // always look.
+    if (cached && m_reachableChecked.isValid() && m_reachableChecked.elapsed() < 2000)
+        return {};
+    m_reachableChecked.invalidate();
+    const fs::FileStat root = fs::lstatPath(m_root);
+    const QString marker = m_root + QLatin1Char('/') + kMarker;
+    if (!root.exists || !root.isDir) {
+        if (!createIfMissing)
+            return offline(QStringLiteral("The remote folder %1 is not there (unplugged or not mounted?)").arg(m_root));
+        if (!QDir().mkpath(m_root))
+            return offline(QStringLiteral("Cannot create the remote folder %1").arg(m_root));
+    }
+    if (!fs::lstatPath(marker).exists) {
+        if (!createIfMissing)
+            return offline(QStringLiteral("The remote folder %1 has lost its %2 marker: it looks unmounted or replaced. "
+                                          "Nothing was changed.")
+                               .arg(m_root, kMarker));
+        Json doc = {{"format", 1}, {"kind", "muze-folder-remote"}};
+        if (Status s = writeJsonFile(marker, doc); !s)
+            return offline(s.errorString());
+    }
+    m_reachableChecked.start();
+    return {};
+}
+
+Status FolderRemote::checkPath(const QString& path) const
+{
+    if (!isSafeRelativePath(path) || isInternal(path) || fs::nfc(path) != path)
+        return makeError(QStringLiteral("Refusing the remote path \"%1\"").arg(path), QStringLiteral("hostile_path"));
+    return {};
+}
+
+QString FolderRemote::actualPath(const QString& nfcPath) const
+{
+    const QString whole = m_root + QLatin1Char('/') + nfcPath;
+    if (m_knownDirs.contains(whole.left(whole.lastIndexOf(QLatin1Char('/')))) || fs::lstatPath(whole).exists)
+        return whole;
+    QString current = m_root;
+    const QStringList parts = nfcPath.split(QLatin1Char('/'));
+    for (const QString& part : parts) {
+        const QString direct = current + QLatin1Char('/') + part;
+        if (fs::lstatPath(direct).exists) {
+            current = direct;
+            continue;
+        }
+        QString found;
+        const QStringList names = QDir(current).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+        for (const QString& name : names) {
+            if (fs::nfc(name) == part) {
+                found = name;
+                break;
+            }
+        }
+        current += QLatin1Char('/') + (found.isEmpty() ? part : found);
+    }
+    return current;
+}
+
+void FolderRemote::loadSnapshot()
+{
+    if (m_snapshotLoaded)
+        return;
+    m_snapshotLoaded = true;
+    if (m_cacheDir.isEmpty())
+        return;
+    Result<Json> doc = readJsonObjectFile(m_cacheDir + QStringLiteral("/folder-snapshot.json"));
+    if (!doc || jsonString(*doc, "root") != m_root)
+        return;
+    m_snapshotId = jsonString(*doc, "id");
+    const auto entries = doc->find("entries");
+    if (entries == doc->end() || !entries->is_array())
+        return;
+    m_snapshot.reserve(qsizetype(entries->size()));
+    for (const Json& v : *entries) {
+        if (!v.is_array() || v.size() != 5 || !v[0].is_string() || !v[1].is_number_integer() || !v[2].is_number_integer()
+            || !v[3].is_number_unsigned() || !v[4].is_string())
+            continue;
+        m_snapshot.insert(fromStd(v[0].get<std::string>()), Known{v[1].get<qint64>(), v[2].get<qint64>(), v[3].get<quint64>(),
+                                                                  fromStd(v[4].get<std::string>())});
+    }
+}
+
+Status FolderRemote::saveSnapshot()
+{
+    if (m_cacheDir.isEmpty())
+        return {};
+    // An array, not an object: Json keeps object keys in order with linear lookups, which
+    // makes a 10,000-key object quadratic to build and to parse.
+    Json entries = Json::array();
+    entries.get_ref<Json::array_t&>().reserve(size_t(m_snapshot.size()));
+    for (auto it = m_snapshot.cbegin(); it != m_snapshot.cend(); ++it)
+        entries.push_back(Json::array({toStd(it.key()), it->size, it->mtimeNs, it->inode, toStd(it->hash)}));
+    Json doc = {{"format", 2}, {"id", toStd(m_snapshotId)}, {"root", toStd(m_root)}, {"entries", std::move(entries)}};
+    return writeFileAtomic(m_cacheDir + QStringLiteral("/folder-snapshot.json"), QByteArray::fromStdString(doc.dump()));
+}
+
+Result<QHash<QString, FolderRemote::Known>> FolderRemote::walk(bool withHashes)
+{
+    QHash<QString, Known> out;
+    QDirIterator it(m_root, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                    QDirIterator::Subdirectories);
+    const qsizetype prefix = m_root.size() + 1;
+    while (it.hasNext()) {
+        if (isCancelled())
+            return cancelled();
+        const QString abs = it.next();
+        const QString raw = abs.mid(prefix);
+        if (isInternal(raw))
+            continue;
+        fs::FileStat st = fs::lstatPath(abs);
+        if (!st.isFile)
+            continue; // folders are implied by files; symlinks and devices are never followed
+        const QString rel = fs::nfc(raw);
+        if (out.contains(rel)) {
+            qCWarning(lcSync) << "folder remote: two names normalise to" << rel << "- ignoring" << raw;
+            continue;
+        }
+        Known k{st.size, st.mtimeNs, st.inode, {}};
+        if (withHashes) {
+            for (const QHash<QString, Known>* cache : {&m_hashCache, &m_snapshot}) {
+                const auto c = cache->constFind(rel);
+                if (c != cache->cend() && sameStat(*c, st)) {
+                    k.hash = c->hash;
+                    break;
+                }
+            }
+            // A file rewritten in place while we read it is hashed again (at most 3 times).
+            for (int attempt = 0; k.hash.isEmpty() && attempt < 3; ++attempt) {
+                Result<QString> h = contentHashFile(abs, 0, &m_cancelled);
+                if (!h) {
+                    if (h.error().code == QLatin1String("cancelled"))
+                        return h.error();
+                    if (!fs::lstatPath(abs).exists)
+                        break; // deleted under us: not there
+                    return makeError(h.errorString(), QStringLiteral("io"));
+                }
+                const fs::FileStat after = fs::lstatPath(abs);
+                if (after.size == st.size && after.mtimeNs == st.mtimeNs && after.inode == st.inode) {
+                    k.hash = *h;
+                } else {
+                    st = after;
+                    k = Known{st.size, st.mtimeNs, st.inode, {}};
+                    if (attempt == 2)
+                        k.hash = *h; // still moving: report it; the next listing sees the rev change
+                }
+            }
+            if (k.hash.isEmpty())
+                continue;
+        }
+        out.insert(rel, k);
+    }
+    return out;
+}
+
+Result<ChangeSet> FolderRemote::listChanges(const QString& cursor)
+{
+    if (Status s = checkReachable(cursor.isEmpty()); !s)
+        return s.error();
+    loadSnapshot();
+    // Upload temp files of a device that died mid-upload: gone after a day.
+    const QDir temps(m_root + QLatin1Char('/') + kTempDir);
+    for (const QFileInfo& f : temps.entryInfoList({QStringLiteral("up-*.tmp")}, QDir::Files)) {
+        if (f.lastModified().secsTo(QDateTime::currentDateTime()) > 24 * 3600)
+            QFile::remove(f.absoluteFilePath());
+    }
+    Result<QHash<QString, Known>> current = walk(true);
+    if (!current)
+        return current.error();
+
+    ChangeSet set;
+    set.complete = cursor.isEmpty() || m_snapshotId.isEmpty() || cursor != kCursorPrefix + m_snapshotId;
+    auto entryOf = [](const QString& path, const Known& k) {
+        RemoteEntry e;
+        e.path = path;
+        e.size = k.size;
+        e.rev = revOf(k);
+        e.contentHash = k.hash;
+        e.modified = fs::fromNs(k.mtimeNs);
+        e.clientModified = e.modified;
+        return e;
+    };
+    for (auto it = current->cbegin(); it != current->cend(); ++it) {
+        if (!set.complete) {
+            const auto old = m_snapshot.constFind(it.key());
+            if (old != m_snapshot.cend() && old->size == it->size && old->mtimeNs == it->mtimeNs && old->inode == it->inode)
+                continue;
+        }
+        set.entries.push_back(entryOf(it.key(), *it));
+    }
+    if (!set.complete) {
+        for (auto it = m_snapshot.cbegin(); it != m_snapshot.cend(); ++it) {
+            if (!current->contains(it.key())) {
+                RemoteEntry gone;
+                gone.path = it.key();
+                gone.deleted = true;
+                set.entries.push_back(gone);
+            }
+        }
+    }
+    m_snapshot = std::move(*current);
+    m_hashCache.clear();
+    m_snapshotId = newId();
+    if (Status s = saveSnapshot(); !s)
+        qCWarning(lcSync) << "folder remote: cannot save the listing snapshot:" << s.errorString();
+    set.cursor = kCursorPrefix + m_snapshotId;
+    return set;
+}
+
+Result<RemoteEntry> FolderRemote::entryFor(const QString& path, const QString& abs)
+{
+    const fs::FileStat st = fs::lstatPath(abs);
+    if (!st.isFile)
+        return makeError(QStringLiteral("%1 is not on the remote").arg(path), QStringLiteral("not_found"));
+    Known k{st.size, st.mtimeNs, st.inode, {}};
+    for (const QHash<QString, Known>* cache : {&m_hashCache, &m_snapshot}) {
+        const auto c = cache->constFind(path);
+        if (c != cache->cend() && sameStat(*c, st))
+            k.hash = c->hash;
+    }
+    if (k.hash.isEmpty()) {
+        Result<QString> h = contentHashFile(abs, 0, &m_cancelled);
+        if (!h)
+            return h.error();
+        k.hash = *h;
+        m_hashCache.insert(path, k);
+    }
+    RemoteEntry e;
+    e.path = path;
+    e.size = k.size;
+    e.rev = revOf(k);
+    e.contentHash = k.hash;
+    e.modified = fs::fromNs(k.mtimeNs);
+    e.clientModified = e.modified;
+    return e;
+}
+
+Result<RemoteEntry> FolderRemote::stat(const QString& path)
+{
+    if (Status s = checkReachable(false); !s)
+        return s.error();
+    if (Status s = checkPath(path); !s)
+        return s.error();
+    loadSnapshot();
+    return entryFor(path, actualPath(path));
+}
+
+Status FolderRemote::download(const QString& path, QIODevice& sink, qint64 offset, qint64 length,
+                              const ProgressFn& progress)
+{
+    if (Status s = checkReachable(false, true); !s)
+        return s;
+    if (Status s = checkPath(path); !s)
+        return s;
+    const QString abs = actualPath(path);
+    if (!fs::lstatPath(abs).isFile)
+        return makeError(QStringLiteral("%1 is not on the remote").arg(path), QStringLiteral("not_found"));
+    QFile file(abs);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("Cannot read %1: %2").arg(abs, file.errorString()), QStringLiteral("io"));
+    const qint64 size = file.size();
+    if (offset < 0 || offset > size)
+        return makeError(QStringLiteral("Offset %1 is past the end of %2").arg(offset).arg(path), QStringLiteral("io"));
+    const qint64 total = length < 0 ? size - offset : std::min(length, size - offset);
+    if (offset > 0 && !file.seek(offset))
+        return makeError(QStringLiteral("Cannot seek in %1").arg(abs), QStringLiteral("io"));
+    QByteArray buffer(int(std::min(kChunk, std::max<qint64>(total, 1))), Qt::Uninitialized);
+    qint64 done = 0;
+    while (done < total) {
+        if (isCancelled())
+            return cancelled();
+        const qint64 n = file.read(buffer.data(), std::min<qint64>(buffer.size(), total - done));
+        if (n <= 0)
+            return makeError(QStringLiteral("Cannot read %1: %2").arg(abs, file.errorString()), QStringLiteral("io"));
+        if (sink.write(buffer.constData(), n) != n)
+            return makeError(QStringLiteral("Cannot store %1: %2").arg(path, sink.errorString()), QStringLiteral("io"));
+        done += n;
+        if (progress && !progress(done, total))
+            return cancelled();
+    }
+    return {};
+}
+
+Result<RemoteEntry> FolderRemote::upload(const QString& path, QIODevice& source, qint64 size, const WriteSpec& spec,
+                                         const ProgressFn& progress)
+{
+    if (Status s = checkReachable(false, true); !s)
+        return s.error();
+    if (Status s = checkPath(path); !s)
+        return s.error();
+    loadSnapshot();
+    const QString tempDir = m_root + QLatin1Char('/') + kTempDir;
+    if (!QDir().mkpath(tempDir))
+        return makeError(QStringLiteral("Cannot write to the remote folder %1").arg(m_root), QStringLiteral("io"));
+    const QString temp = tempDir + QStringLiteral("/up-") + newId() + QStringLiteral(".tmp");
+    QFile out(temp);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        return makeError(QStringLiteral("Cannot write %1: %2").arg(temp, out.errorString()), QStringLiteral("io"));
+    auto fail = [&](Error e) -> Result<RemoteEntry> {
+        out.close();
+        QFile::remove(temp);
+        return e;
+    };
+
+    ContentHasher hasher;
+    QByteArray buffer(int(std::min(kChunk, std::max<qint64>(size, 1))), Qt::Uninitialized);
+    qint64 done = 0;
+    int stalls = 0;
+    while (done < size) {
+        if (isCancelled())
+            return fail(cancelled());
+        const qint64 n = source.read(buffer.data(), std::min<qint64>(buffer.size(), size - done));
+        if (n < 0)
+            return fail(makeError(QStringLiteral("Cannot read the data for %1: %2").arg(path, source.errorString()),
+                                  QStringLiteral("io")));
+        if (n == 0) {
+            if (++stalls > 3 || !source.waitForReadyRead(10000))
+                return fail(makeError(QStringLiteral("The data for %1 ended after %2 of %3 bytes").arg(path).arg(done).arg(size),
+                                      QStringLiteral("io")));
+            continue;
+        }
+        stalls = 0;
+        if (out.write(buffer.constData(), n) != n)
+            return fail(makeError(QStringLiteral("Cannot write %1: %2").arg(temp, out.errorString()),
+                                  QStringLiteral("insufficient_space")));
+        hasher.addData(QByteArrayView(buffer.constData(), n));
+        done += n;
+        if (progress && !progress(done, size))
+            return fail(cancelled());
+    }
+    if (!out.flush() || ::fsync(out.handle()) != 0)
+        return fail(makeError(QStringLiteral("Cannot flush %1").arg(temp), QStringLiteral("io")));
+    out.close();
+    if (spec.clientModified.isValid())
+        (void)fs::setMtime(temp, spec.clientModified);
+    const QString hash = hasher.finish();
+
+    const QString finalPath = actualPath(path);
+    const QString parent = QFileInfo(finalPath).absolutePath();
+    if (!m_knownDirs.contains(parent)) {
+        // Never write through a symlinked folder: it could lead outside the remote.
+        for (QString dir = parent; dir.size() > m_root.size(); dir = QFileInfo(dir).absolutePath()) {
+            const fs::FileStat st = fs::lstatPath(dir);
+            if (st.exists && !st.isDir)
+                return fail(makeError(QStringLiteral("%1 is not a folder on the remote").arg(dir), QStringLiteral("conflict")));
+        }
+        if (!QDir().mkpath(parent))
+            return fail(makeError(QStringLiteral("Cannot create %1").arg(parent), QStringLiteral("io")));
+        m_knownDirs.insert(parent);
+    }
+
+    {
+        fs::FileLock lock(tempDir + QStringLiteral("/lock"));
+        const fs::FileStat current = fs::lstatPath(finalPath);
+        if (current.exists && !current.isFile)
+            return fail(makeError(QStringLiteral("%1 is a folder on the remote").arg(path), QStringLiteral("conflict")));
+        Known cur{current.size, current.mtimeNs, current.inode, {}};
+        if (spec.mode == WriteMode::Add && current.exists)
+            return fail(makeError(QStringLiteral("%1 already exists on the remote").arg(path), QStringLiteral("conflict")));
+        if (spec.mode == WriteMode::Update && (!current.exists || revOf(cur) != spec.rev))
+            return fail(makeError(QStringLiteral("%1 changed on the remote").arg(path), QStringLiteral("conflict")));
+        if (Status s = fs::renameAtomic(temp, finalPath); !s)
+            return fail(s.error());
+    }
+    m_dirtyDirs.insert(parent);
+    const fs::FileStat st = fs::lstatPath(finalPath);
+    const Known k{st.size, st.mtimeNs, st.inode, hash};
+    m_hashCache.insert(path, k);
+    RemoteEntry e;
+    e.path = path;
+    e.size = st.size;
+    e.rev = revOf(k);
+    e.contentHash = hash;
+    e.modified = fs::fromNs(st.mtimeNs);
+    e.clientModified = e.modified;
+    return e;
+}
+
+Status FolderRemote::remove(const QString& path, const QString& rev)
+{
+    if (Status s = checkReachable(false, true); !s)
+        return s;
+    if (Status s = checkPath(path); !s)
+        return s;
+    const QString abs = actualPath(path);
+    {
+        QDir().mkpath(m_root + QLatin1Char('/') + kTempDir);
+        fs::FileLock lock(m_root + QLatin1Char('/') + kTempDir + QStringLiteral("/lock"));
+        const fs::FileStat st = fs::lstatPath(abs);
+        if (!st.isFile)
+            return makeError(QStringLiteral("%1 is not on the remote").arg(path), QStringLiteral("not_found"));
+        if (!rev.isEmpty() && revOf(Known{st.size, st.mtimeNs, st.inode, {}}) != rev)
+            return makeError(QStringLiteral("%1 changed on the remote").arg(path), QStringLiteral("conflict"));
+        if (::unlink(QFile::encodeName(abs).constData()) != 0)
+            return makeError(QStringLiteral("Cannot delete %1: %2").arg(abs, QString::fromLocal8Bit(std::strerror(errno))),
+                             QStringLiteral("io"));
+    }
+    m_hashCache.remove(path);
+    m_knownDirs.clear();
+    // Drop folders the delete left empty (rmdir refuses non-empty ones).
+    QString dir = QFileInfo(abs).absolutePath();
+    while (dir.size() > m_root.size() && QDir().rmdir(dir))
+        dir = QFileInfo(dir).absolutePath();
+    m_dirtyDirs.insert(dir);
+    return {};
+}
+
+Status FolderRemote::flush()
+{
+    Status result;
+    for (const QString& dir : std::as_const(m_dirtyDirs)) {
+        if (!fs::lstatPath(dir).isDir)
+            continue;
+        if (Status s = fs::fsyncPath(dir); !s && result)
+            result = s;
+    }
+    m_dirtyDirs.clear();
+    return result;
+}
+
+Status FolderRemote::makeFolder(const QString& path)
+{
+    if (Status s = checkReachable(false); !s)
+        return s;
+    if (Status s = checkPath(path); !s)
+        return s;
+    if (!QDir().mkpath(actualPath(path)))
+        return makeError(QStringLiteral("Cannot create %1 on the remote").arg(path), QStringLiteral("io"));
+    return {};
+}
+
+Result<bool> FolderRemote::waitForChanges(const QString& cursor, int timeoutSeconds)
+{
+    loadSnapshot();
+    if (cursor != kCursorPrefix + m_snapshotId)
+        return true; // the caller's view is not ours: it should list
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        if (Status s = checkReachable(false); !s)
+            return s.error();
+        Result<QHash<QString, Known>> now = walk(false);
+        if (!now)
+            return now.error();
+        if (now->size() != m_snapshot.size())
+            return true;
+        for (auto it = now->cbegin(); it != now->cend(); ++it) {
+            const auto old = m_snapshot.constFind(it.key());
+            if (old == m_snapshot.cend() || old->size != it->size || old->mtimeNs != it->mtimeNs || old->inode != it->inode)
+                return true;
+        }
+        for (int slept = 0; slept < m_pollMs; slept += 50) {
+            if (isCancelled())
+                return cancelled();
+            if (timer.elapsed() >= qint64(timeoutSeconds) * 1000)
+                return false;
+            QThread::msleep(50);
+        }
+    }
+}
+
+Result<SpaceUsage> FolderRemote::spaceUsage()
+{
+    if (Status s = checkReachable(false); !s)
+        return s.error();
+    const QStorageInfo info(m_root);
+    SpaceUsage u;
+    u.used = info.bytesTotal() - info.bytesAvailable();
+    u.allocated = info.bytesTotal();
+    return u;
+}
+
+} // namespace muze::remote

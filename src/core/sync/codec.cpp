@@ -1,0 +1,112 @@
+#include <muze/sync/codec.h>
+
+#include <QFile>
+
+#if defined(MUZE_HAVE_CRYPTO) && __has_include(<muze/crypto/vaultkeys.h>)
+#include <muze/crypto/filecipher.h>
+#include <muze/crypto/vaultkeys.h>
+#define MUZE_SYNC_CRYPTO 1
+#endif
+
+namespace muze::sync {
+
+namespace {
+
+class PlainCodec final : public ContentCodec {
+public:
+    bool encrypted() const override { return false; }
+    Status encode(QIODevice& plain, qint64 size, QIODevice& out, const QString& relPath) const override
+    {
+        return copy(plain, size, out, relPath);
+    }
+    Status decode(QIODevice& stored, QIODevice& out, const QString& relPath) const override
+    {
+        return copy(stored, -1, out, relPath);
+    }
+
+private:
+    static Status copy(QIODevice& in, qint64 size, QIODevice& out, const QString& relPath)
+    {
+        QByteArray buffer(1024 * 1024, Qt::Uninitialized);
+        qint64 done = 0;
+        while (size < 0 || done < size) {
+            const qint64 want = size < 0 ? buffer.size() : std::min<qint64>(buffer.size(), size - done);
+            const qint64 n = in.read(buffer.data(), want);
+            if (n < 0)
+                return makeError(QStringLiteral("Cannot read %1: %2").arg(relPath, in.errorString()), QStringLiteral("io"));
+            if (n == 0) {
+                if (size < 0)
+                    break;
+                return makeError(QStringLiteral("%1 ended early").arg(relPath), QStringLiteral("source_changed"));
+            }
+            if (out.write(buffer.constData(), n) != n)
+                return makeError(QStringLiteral("Cannot write %1: %2").arg(relPath, out.errorString()), QStringLiteral("io"));
+            done += n;
+        }
+        return {};
+    }
+};
+
+#ifdef MUZE_SYNC_CRYPTO
+class CipherCodec final : public ContentCodec {
+public:
+    explicit CipherCodec(std::shared_ptr<const crypto::UnlockedKeys> keys) : m_cipher(std::move(keys)) {}
+    bool encrypted() const override { return true; }
+    quint32 activeKeyId() const override { return m_cipher.keys().activeKeyId(); }
+    Status encode(QIODevice& plain, qint64 size, QIODevice& out, const QString& relPath) const override
+    {
+        return m_cipher.encrypt(plain, out, relPath, size);
+    }
+    Status decode(QIODevice& stored, QIODevice& out, const QString& relPath) const override
+    {
+        return m_cipher.decrypt(stored, out, relPath);
+    }
+    quint32 keyIdOf(QIODevice& stored) const override
+    {
+        Result<crypto::BlobHeader> h = crypto::FileCipher::inspect(stored);
+        return h ? h->keyId : 0;
+    }
+
+private:
+    crypto::FileCipher m_cipher;
+};
+#endif
+
+} // namespace
+
+std::unique_ptr<ContentCodec> makePlainCodec() { return std::make_unique<PlainCodec>(); }
+
+bool encryptionAvailable()
+{
+#ifdef MUZE_SYNC_CRYPTO
+    return true;
+#else
+    return false;
+#endif
+}
+
+Result<std::unique_ptr<ContentCodec>> makeCodecForVault(const vault::VaultRecord& vault)
+{
+#ifdef MUZE_SYNC_CRYPTO
+    if (!vault.encrypted && !crypto::isVaultEncrypted(vault.path))
+        return makePlainCodec();
+    Result<crypto::UnlockedKeys> keys = crypto::loadVaultKeys(vault.path, vault.id);
+    if (!keys)
+        return keys.error();
+    return std::unique_ptr<ContentCodec>(
+        std::make_unique<CipherCodec>(std::make_shared<const crypto::UnlockedKeys>(std::move(*keys))));
+#else
+    if (vault.encrypted || QFile::exists(vault.path + QStringLiteral("/.muze/keyring.json")))
+        return makeError(QStringLiteral("This Muze was built without encryption"), QStringLiteral("unavailable"));
+    return makePlainCodec();
+#endif
+}
+
+#ifdef MUZE_SYNC_CRYPTO
+std::unique_ptr<ContentCodec> makeCipherCodec(std::shared_ptr<const crypto::UnlockedKeys> keys)
+{
+    return std::make_unique<CipherCodec>(std::move(keys));
+}
+#endif
+
+} // namespace muze::sync

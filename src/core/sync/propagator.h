@@ -1,0 +1,121 @@
+#pragma once
+// The propagator executes one reconciled action with temp files, verification and atomic
+// renames, then writes the journal (private to muze_sync; the engine drives it).
+//
+// Outcomes: Done; Retry (the world moved under us — a rev mismatch, a file edited since the
+// scan, a remote file replaced mid-download — so the next pass looks again); Failed (this path
+// only: recorded in the queue with its error); Stop (offline or cancelled: end the run).
+
+#include "basestore.h"
+#include "faultseam.h"
+
+#include <muze/remote/fsops.h>
+#include <muze/remote/remotestore.h>
+#include <muze/sync/codec.h>
+#include <muze/sync/conflicts.h>
+#include <muze/sync/journal.h>
+#include <muze/sync/reconciler.h>
+#include <muze/sync/syncengine.h>
+#include <muze/sync/throttle.h>
+
+#include <QSet>
+
+#include <atomic>
+#include <optional>
+#include <vector>
+
+namespace muze::sync {
+
+struct PassContext {
+    QString root;
+    remote::RemoteStore* remote = nullptr;
+    Journal* journal = nullptr;
+    const ContentCodec* codec = nullptr;
+    BaseStore* bases = nullptr;
+    ConflictStore* conflicts = nullptr;
+    QString deviceName;
+    RateLimiter* limiter = nullptr;
+    FaultSeam* seam = nullptr;
+    std::atomic<bool>* cancelled = nullptr;
+    SyncObserver* observer = nullptr;
+    SyncReport* report = nullptr;
+    qint64 bytesDone = 0;
+    qint64 bytesTotal = 0;
+    int filesDone = 0;
+    int filesTotal = 0;
+};
+
+enum class Outcome { Done, Retry, Failed, Stop };
+
+struct StepResult {
+    Outcome outcome = Outcome::Done;
+    Error error;
+    FileState state = FileState::Synced; // the path's state afterwards
+};
+
+class Propagator {
+public:
+    explicit Propagator(PassContext& ctx) : m_ctx(ctx) {}
+    StepResult execute(const Action& action, const LocalFile* local, const RemoteRow* remote, const JournalRow* row);
+    /// Downloads `remotePath` to the new local file `localRel` (which must not exist); no row.
+    StepResult fetchInto(const QString& remotePath, const RemoteRow& remote, const QString& localRel);
+
+    /// Journal rows of finished transfers wait here until flushCommits(): it first makes the
+    /// transfers durable (remote->flush(), fsync of the local folders renamed into), then
+    /// writes all rows in one transaction. Rule 2 holds per file; the fsync cost is paid once
+    /// per folder and batch instead of once per file.
+    Status flushCommits();
+    int queuedCommits() const { return int(m_queue.size()); }
+
+private:
+    struct Fetched {
+        QString temp;      // plaintext temp file under .muze-state/tmp
+        QString plainHash;
+        quint32 keyId = 0;
+    };
+    struct Sent {
+        remote::RemoteEntry entry;
+        QString plainHash;
+        quint32 keyId = 0;
+    };
+
+    StepResult upload(const Action& a, const LocalFile& local);
+    StepResult download(const Action& a, const LocalFile* local, const RemoteRow& remote);
+    StepResult deleteLocal(const Action& a, const LocalFile& local);
+    StepResult deleteRemote(const Action& a);
+    StepResult record(const Action& a, const LocalFile* local, const RemoteRow& remote, const JournalRow* row);
+    StepResult forget(const Action& a);
+    StepResult cloudOnly(const Action& a, const RemoteRow& remote);
+    StepResult resolve(const Action& a, const LocalFile& local, const RemoteRow& remote, const JournalRow* row);
+    StepResult merge(const Action& a, const LocalFile& local, const RemoteRow& remote, const JournalRow* row, Fetched& f);
+    StepResult conflictCopy(const Action& a, const LocalFile& local, const RemoteRow& remote, Fetched& f);
+    StepResult adoptRemote(const Action& a, const LocalFile& local, const RemoteRow& remote, Fetched& f);
+
+    Result<Fetched> fetch(const QString& path, const RemoteRow& remote);
+    Result<Sent> send(const QString& path, QIODevice& plain, qint64 size, const remote::WriteSpec& spec);
+    Status commit(const JournalRow& row, const remote::RemoteEntry* entry, const QByteArray* jsonBase);
+    Result<QString> prepareTarget(const QString& relPath); // absolute path; parents created, symlinks refused
+    QString tempPath(const QString& tag) const;
+    QString abs(const QString& rel) const { return m_ctx.root + QLatin1Char('/') + rel; }
+    void pruneEmptyParents(const QString& rel) const;
+    bool unchanged(const LocalFile& local) const;
+    StepResult fail(const Error& e) const;
+    StepResult retry(const QString& why) const;
+    void step(const char* what, const QString& path) { m_ctx.seam->step(what, path); }
+    remote::ProgressFn progressFn();
+
+    Status renameLocal(const QString& from, const QString& to); // atomic; folder fsynced at flush
+
+    struct Queued {
+        JournalRow row;
+        std::optional<remote::RemoteEntry> entry;
+    };
+    PassContext& m_ctx;
+    std::vector<Queued> m_queue;
+    QSet<QString> m_dirtyDirs;
+};
+
+JournalRow rowFor(const QString& path, const remote::fs::FileStat& st, const QString& plainHash, const QString& rev,
+                  const QString& remoteHash, qint64 remoteSize, quint32 keyId);
+
+} // namespace muze::sync

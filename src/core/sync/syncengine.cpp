@@ -1,0 +1,576 @@
+#include <muze/sync/syncengine.h>
+
+#include "basestore.h"
+#include "faultseam.h"
+#include "propagator.h"
+
+#include <muze/model/layout.h>
+#include <muze/remote/fsops.h>
+#include <muze/sync/conflicts.h>
+#include <muze/sync/journal.h>
+#include <muze/sync/reconciler.h>
+#include <muze/sync/scanner.h>
+#include <muze/sync/syncpaths.h>
+#include <muze/sync/throttle.h>
+#include <muze/sync/trash.h>
+#include <muze/util/clock.h>
+#include <muze/util/fileio.h>
+#include <muze/util/logging.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QThread>
+
+#include <algorithm>
+
+namespace muze::sync {
+
+namespace fs = remote::fs;
+
+QString fileStateName(FileState s)
+{
+    switch (s) {
+    case FileState::Synced: return QStringLiteral("synced");
+    case FileState::Syncing: return QStringLiteral("syncing");
+    case FileState::Pending: return QStringLiteral("pending");
+    case FileState::Conflict: return QStringLiteral("conflict");
+    case FileState::Error: return QStringLiteral("error");
+    case FileState::CloudOnly: return QStringLiteral("cloud-only");
+    }
+    return {};
+}
+
+Json SyncReport::toJson() const
+{
+    auto list = [](const QStringList& l) {
+        Json a = Json::array();
+        for (const QString& s : l)
+            a.push_back(toStd(s));
+        return a;
+    };
+    return Json{{"converged", converged},       {"passes", passes},
+                {"uploaded", uploaded},         {"downloaded", downloaded},
+                {"deleted_local", deletedLocal}, {"deleted_remote", deletedRemote},
+                {"merged", merged},             {"conflicts", conflicts},
+                {"recorded", recorded},         {"cloud_only", cloudOnly},
+                {"bytes_up", bytesUp},          {"bytes_down", bytesDown},
+                {"hashed_files", hashedFiles},  {"hashed_bytes", hashedBytes},
+                {"skipped", list(skipped)},     {"errors", list(errors)},
+                {"rejected", list(rejected)},   {"notes", list(notes)},
+                {"mass_delete_refused", massDeleteRefused}, {"message", toStd(message)}};
+}
+
+QString SyncReport::summary() const
+{
+    QStringList parts;
+    auto add = [&](int n, const char* what) {
+        if (n)
+            parts << QStringLiteral("%1 %2").arg(n).arg(QLatin1String(what));
+    };
+    add(uploaded, "uploaded");
+    add(downloaded, "downloaded");
+    add(deletedLocal, "deleted here");
+    add(deletedRemote, "deleted remotely");
+    add(merged, "merged");
+    add(conflicts, "conflicts");
+    add(recorded, "already equal");
+    add(cloudOnly, "cloud-only");
+    add(int(skipped.size()), "skipped");
+    add(int(errors.size()), "errors");
+    add(int(rejected.size()), "rejected remote names");
+    return parts.isEmpty() ? QStringLiteral("nothing to do") : parts.join(QStringLiteral(", "));
+}
+
+struct SyncEngine::Impl {
+    std::unique_ptr<Journal> journal;
+    Qt::HANDLE journalThread = nullptr;
+    std::unique_ptr<ContentCodec> codec;
+    RateLimiter limiter;
+    FaultSeam seam;
+    std::atomic<bool> cancelled{false};
+
+    Status openJournal(const QString& root)
+    {
+        if (journal && journalThread == QThread::currentThreadId())
+            return {};
+        journal.reset();
+        Result<std::unique_ptr<Journal>> j = Journal::open(root);
+        if (!j)
+            return j.error();
+        journal = std::move(*j);
+        journalThread = QThread::currentThreadId();
+        return {};
+    }
+};
+
+namespace {
+
+int priority(const Action& a)
+{
+    switch (a.kind) {
+    case ActionKind::DeleteRemote: return 0;
+    case ActionKind::DeleteLocal: return 1;
+    case ActionKind::Forget:
+    case ActionKind::Record:
+    case ActionKind::CloudOnly: return 2;
+    case ActionKind::Resolve: return 3;
+    case ActionKind::Download: return 4;
+    case ActionKind::Upload: return 5;
+    default: return 9;
+    }
+}
+
+QString uniqueClashName(const QString& path, const QSet<QString>& usedKeys)
+{
+    for (int n = 1;; ++n) {
+        const QString candidate = caseClashPath(path, n);
+        if (!usedKeys.contains(pathKey(candidate)))
+            return candidate;
+    }
+}
+
+} // namespace
+
+SyncEngine::SyncEngine(SyncEngineConfig config, std::unique_ptr<remote::RemoteStore> remote, std::unique_ptr<ContentCodec> codec)
+    : m_d(std::make_unique<Impl>()), m_config(std::move(config)), m_remote(std::move(remote))
+{
+    m_config.vaultRoot = QDir::cleanPath(QDir(m_config.vaultRoot).absolutePath());
+    bool ok = false;
+    const int settle = qEnvironmentVariableIntValue("MUZE_SYNC_SETTLE_MS", &ok);
+    if (ok && settle >= 0)
+        m_config.settleMs = settle;
+    m_d->codec = std::move(codec);
+    m_d->limiter.setRate(m_config.settings.bandwidthKiBps * 1024);
+}
+
+SyncEngine::~SyncEngine() = default;
+
+void SyncEngine::setSettings(const SyncSettings& settings)
+{
+    m_config.settings = settings;
+    m_d->limiter.setRate(settings.bandwidthKiBps * 1024);
+}
+
+void SyncEngine::cancel()
+{
+    m_d->cancelled.store(true);
+    m_remote->cancel();
+}
+
+QString SyncEngine::cursor()
+{
+    if (!m_d->openJournal(m_config.vaultRoot))
+        return {};
+    return m_d->journal->cursor();
+}
+
+Status SyncEngine::requestDownload(const QString& path)
+{
+    if (Status s = m_d->openJournal(m_config.vaultRoot); !s)
+        return s;
+    return m_d->journal->addWanted(fs::nfc(path));
+}
+
+Result<SyncReport> SyncEngine::run(const SyncOptions& options)
+{
+    const QString& root = m_config.vaultRoot;
+    const QString stateDir = root + QLatin1Char('/') + model::kLocalStateDir;
+    if (!fs::lstatPath(root).isDir)
+        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), QStringLiteral("io"));
+    if (!QDir().mkpath(stateDir))
+        return makeError(QStringLiteral("Cannot create %1").arg(stateDir), QStringLiteral("io"));
+    // One sync per vault at a time, across processes; the kernel drops the lock if we die.
+    fs::FileLock lock(stateDir + QStringLiteral("/sync.lock"), false);
+    if (!lock.locked())
+        return makeError(QStringLiteral("Another Muze is syncing this vault right now"), QStringLiteral("busy"));
+    if (Status s = m_d->openJournal(root); !s)
+        return s.error();
+    Journal& journal = *m_d->journal;
+    m_d->cancelled.store(false);
+    m_remote->resetCancel();
+    QDir(stateDir + QStringLiteral("/tmp")).removeRecursively(); // leftovers of a crash; we hold the lock
+    purgeTrash(root, m_config.settings.trashDays);
+
+    for (const QString& p : options.download)
+        (void)journal.addWanted(fs::nfc(p));
+
+    BaseStore bases(root);
+    ConflictStore conflicts(root);
+    SyncReport report;
+    PassContext ctx;
+    ctx.root = root;
+    ctx.remote = m_remote.get();
+    ctx.journal = &journal;
+    ctx.codec = m_d->codec.get();
+    ctx.bases = &bases;
+    ctx.conflicts = &conflicts;
+    ctx.deviceName = m_config.deviceName;
+    ctx.limiter = &m_d->limiter;
+    ctx.seam = &m_d->seam;
+    ctx.cancelled = &m_d->cancelled;
+    ctx.observer = m_observer;
+    ctx.report = &report;
+    std::unique_ptr<ContentCodec> plainForLocked = makePlainCodec();
+    Propagator propagator(ctx);
+    QSet<QString> failedThisRun;
+    QSet<QString> rejected;
+    bool waitedForSettling = false;
+    int extraPasses = 0;
+
+    for (int pass = 1; pass <= std::max(1, options.maxPasses) + extraPasses; ++pass) {
+        if (m_d->cancelled.load())
+            return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
+        report.passes = pass;
+
+        // 1. What changed remotely: into the mirror, with the cursor, in one transaction.
+        Result<remote::ChangeSet> changes = m_remote->listChanges(journal.cursor());
+        if (!changes)
+            return changes.error();
+        remote::ChangeSet accepted;
+        accepted.cursor = changes->cursor;
+        accepted.complete = changes->complete;
+        for (remote::RemoteEntry& e : changes->entries) {
+            if (e.isFolder)
+                continue;
+            if (!isAcceptableRemotePath(e.path)) {
+                const bool hostile = !isSafeRelativePath(e.path) || fs::nfc(e.path) != e.path || model::isLocalOnly(e.path);
+                if (hostile && !rejected.contains(e.path)) {
+                    rejected.insert(e.path);
+                    qCWarning(lcSync) << "refusing a hostile remote name:" << e.path;
+                    report.rejected << e.path;
+                }
+                continue;
+            }
+            accepted.entries.push_back(std::move(e));
+        }
+        if (Status s = journal.applyRemoteChanges(accepted); !s)
+            return s.error();
+
+        // 2. Both sides against the journal.
+        Result<QHash<QString, JournalRow>> rows = journal.rows();
+        Result<QHash<QString, RemoteRow>> mirror = journal.remoteRows();
+        if (!rows || !mirror)
+            return rows ? mirror.error() : rows.error();
+        Result<ScanResult> scan = scanLocal(root, *rows, {m_config.settleMs, &m_d->cancelled});
+        if (!scan)
+            return scan.error();
+        report.hashedFiles += scan->hashedFiles;
+        report.hashedBytes += scan->hashedBytes;
+        for (const QString& p : scan->problems) {
+            if (!report.notes.contains(p))
+                report.notes << p;
+        }
+
+        // 3. Names that differ only in case cannot coexist on Dropbox or macOS: rename.
+        bool remoteClashHandled = false;
+        {
+            QSet<QString> usedKeys;
+            QHash<QString, QStringList> localByKey, remoteByKey;
+            for (auto it = scan->files.cbegin(); it != scan->files.cend(); ++it) {
+                usedKeys.insert(pathKey(it.key()));
+                localByKey[pathKey(it.key())] << it.key();
+            }
+            for (auto it = mirror->cbegin(); it != mirror->cend(); ++it) {
+                usedKeys.insert(pathKey(it.key()));
+                remoteByKey[pathKey(it.key())] << it.key();
+            }
+            for (auto it = rows->cbegin(); it != rows->cend(); ++it)
+                usedKeys.insert(pathKey(it.key()));
+            QStringList localLosers;
+            for (auto it = localByKey.begin(); it != localByKey.end(); ++it) {
+                QStringList& paths = it.value();
+                std::sort(paths.begin(), paths.end());
+                if (paths.size() > 1) {
+                    QString keeper = paths.first();
+                    for (const QString& p : paths) {
+                        if (rows->contains(p)) {
+                            keeper = p;
+                            break;
+                        }
+                    }
+                    for (const QString& p : paths) {
+                        if (p != keeper)
+                            localLosers << p;
+                    }
+                } else if (!rows->contains(paths.first())) {
+                    // A new local name against a new remote name spelled differently.
+                    for (const QString& r : remoteByKey.value(it.key())) {
+                        if (r != paths.first() && !rows->contains(r)) {
+                            localLosers << paths.first();
+                            break;
+                        }
+                    }
+                }
+            }
+            for (const QString& p : localLosers) {
+                LocalFile f = scan->files.take(p);
+                const QString newPath = uniqueClashName(p, usedKeys);
+                usedKeys.insert(pathKey(newPath));
+                const QString dir = f.diskPath.contains(QLatin1Char('/')) ? f.diskPath.left(f.diskPath.lastIndexOf(QLatin1Char('/')) + 1) : QString();
+                const QString newDisk = dir + newPath.mid(newPath.lastIndexOf(QLatin1Char('/')) + 1);
+                if (Status s = fs::renameDurably(root + QLatin1Char('/') + f.diskPath, root + QLatin1Char('/') + newDisk); !s) {
+                    report.errors << QStringLiteral("%1: %2").arg(p, s.errorString());
+                    continue;
+                }
+                report.notes << QStringLiteral("%1: renamed to %2 (another file's name differs only in case)").arg(p, newPath);
+                f.path = newPath;
+                f.diskPath = newDisk;
+                scan->files.insert(newPath, f);
+            }
+            for (auto it = remoteByKey.cbegin(); it != remoteByKey.cend(); ++it) {
+                if (it->size() < 2)
+                    continue;
+                QStringList paths = *it;
+                std::sort(paths.begin(), paths.end());
+                QString keeper = paths.first();
+                for (const QString& p : paths) {
+                    if (rows->contains(p)) {
+                        keeper = p;
+                        break;
+                    }
+                }
+                for (const QString& loser : paths) {
+                    if (loser == keeper || rows->contains(loser) || failedThisRun.contains(loser))
+                        continue;
+                    // Fetch it under a clash name; once safe here, take it off the remote. The
+                    // new local file goes up under its new name next pass.
+                    const QString newPath = uniqueClashName(loser, usedKeys);
+                    usedKeys.insert(pathKey(newPath));
+                    RemoteRow source = mirror->value(loser);
+                    StepResult got = propagator.fetchInto(loser, source, newPath);
+                    if (got.outcome == Outcome::Done) {
+                        Status removed = m_remote->remove(loser, source.rev);
+                        if (removed || removed.error().code == QLatin1String("not_found"))
+                            (void)journal.removeRemote(loser);
+                        report.notes << QStringLiteral("%1: fetched as %2 (another remote file's name differs only in case)")
+                                            .arg(loser, newPath);
+                    } else if (got.outcome == Outcome::Stop) {
+                        return got.error;
+                    } else {
+                        failedThisRun.insert(loser);
+                        report.errors << QStringLiteral("%1: %2").arg(loser, got.error.message);
+                    }
+                    remoteClashHandled = true;
+                }
+            }
+        }
+        if (remoteClashHandled) {
+            if (Status s = propagator.flushCommits(); !s)
+                return s.error();
+            continue;
+        }
+
+        // 4. Decide.
+        Result<QStringList> wanted = journal.wanted();
+        ReconcileOptions opts;
+        opts.encrypted = m_d->codec && m_d->codec->encrypted();
+        opts.dataTypes = m_config.settings.dataTypes;
+        opts.audioDownload = m_config.settings.audioDownload;
+        if (wanted)
+            opts.wanted = QSet<QString>(wanted->cbegin(), wanted->cend());
+        std::vector<Action> actions = reconcile(scan->files, *mirror, *rows, opts);
+
+        // An encrypted remote and no keys here: only the key ring may move.
+        const bool remoteEncrypted = mirror->contains(QStringLiteral(".muze/keyring.json"));
+        const bool locked = !m_d->codec || (remoteEncrypted && !m_d->codec->encrypted());
+        ctx.codec = m_d->codec ? m_d->codec.get() : plainForLocked.get();
+        if (locked) {
+            for (Action& a : actions) {
+                if (a.kind != ActionKind::None && a.kind != ActionKind::Skip && !isPlaintextPath(a.path)) {
+                    a.kind = ActionKind::Skip;
+                    a.why = QStringLiteral("vault is locked");
+                }
+            }
+            report.message = QStringLiteral("This vault is encrypted and locked on this device: unlock it with its password "
+                                            "(muze-cli keys unlock) to sync its files");
+        }
+
+        // 5. Rule 5: refuse a pass that would wipe most of one side.
+        const MassDelete md = checkMassDelete(actions, int(scan->files.size()), int(mirror->size()));
+        if (md.tripped && !options.force) {
+            report.massDeleteRefused = true;
+            report.message = md.message + QStringLiteral(": refusing without --force");
+            std::vector<PendingRow> queue;
+            for (const Action& a : actions) {
+                if (a.kind != ActionKind::None)
+                    queue.push_back({a.path, actionName(a.kind), 0, {}, 0});
+            }
+            (void)journal.setPending(queue);
+            return report;
+        }
+
+        // 6. The queue survives restarts; then do it.
+        std::vector<PendingRow> queue;
+        std::vector<const Action*> work;
+        report.skipped.clear();
+        for (const Action& a : actions) {
+            if (a.kind == ActionKind::None)
+                continue;
+            if (a.kind == ActionKind::Skip) {
+                report.skipped << QStringLiteral("%1: %2").arg(a.path, a.why);
+                queue.push_back({a.path, QStringLiteral("skip"), 0, a.why, 0});
+                continue;
+            }
+            queue.push_back({a.path, actionName(a.kind), 0, {}, 0});
+            if (!failedThisRun.contains(a.path))
+                work.push_back(&a);
+        }
+        if (Status s = journal.setPending(queue); !s)
+            return s.error();
+        if (work.empty()) {
+            const bool onlySettling = !report.skipped.isEmpty()
+                && std::all_of(actions.begin(), actions.end(), [](const Action& a) {
+                       return a.kind != ActionKind::Skip || a.why == QLatin1String("settling");
+                   });
+            if (onlySettling && options.waitForSettling && !waitedForSettling && m_config.settleMs > 0) {
+                // Rule 4 says "this round"; a one-shot sync would rather wait a moment than
+                // leave the file behind.
+                waitedForSettling = true;
+                QThread::msleep(quint64(std::min<qint64>(m_config.settleMs + 200, 5000)));
+                ++extraPasses;
+                continue;
+            }
+            report.converged = failedThisRun.isEmpty();
+            break;
+        }
+        std::stable_sort(work.begin(), work.end(), [](const Action* x, const Action* y) {
+            const int px = priority(*x), py = priority(*y);
+            if (px != py)
+                return px < py;
+            return isJsonPath(x->path) && !isJsonPath(y->path);
+        });
+        ctx.bytesDone = 0;
+        ctx.bytesTotal = 0;
+        ctx.filesDone = 0;
+        ctx.filesTotal = int(work.size());
+        for (const Action* a : work) {
+            if (a->kind == ActionKind::Upload)
+                ctx.bytesTotal += scan->files.value(a->path).size;
+            else if (a->kind == ActionKind::Download || a->kind == ActionKind::Resolve)
+                ctx.bytesTotal += mirror->value(a->path).size;
+        }
+        QElapsedTimer sinceFlush;
+        sinceFlush.start();
+        auto flush = [&]() -> Status {
+            sinceFlush.restart();
+            return propagator.flushCommits();
+        };
+        for (const Action* a : work) {
+            if (m_d->cancelled.load()) {
+                (void)flush();
+                return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
+            }
+            const auto l = scan->files.constFind(a->path);
+            const auto r = mirror->constFind(a->path);
+            const auto j = rows->constFind(a->path);
+            if (m_observer)
+                m_observer->fileStateChanged(a->path, FileState::Syncing);
+            const StepResult res = propagator.execute(*a, l == scan->files.cend() ? nullptr : &*l,
+                                                      r == mirror->cend() ? nullptr : &*r, j == rows->cend() ? nullptr : &*j);
+            ++ctx.filesDone;
+            if (res.outcome == Outcome::Failed || res.outcome == Outcome::Stop) {
+                const qint64 retryAfter = m_remote->retryAfterSeconds() > 0
+                                              ? clock().now().toSecsSinceEpoch() + m_remote->retryAfterSeconds()
+                                              : 0;
+                (void)journal.notePendingError(a->path, actionName(a->kind), res.error.message, retryAfter);
+            }
+            if (m_observer) {
+                m_observer->fileStateChanged(a->path, res.outcome == Outcome::Done ? res.state
+                                                      : res.outcome == Outcome::Failed ? FileState::Error
+                                                                                       : FileState::Pending);
+                m_observer->progress(ctx.bytesDone, ctx.bytesTotal, ctx.filesDone, ctx.filesTotal);
+            }
+            if (res.outcome == Outcome::Stop) {
+                (void)flush(); // what did finish is recorded
+                return res.error;
+            }
+            if (res.outcome == Outcome::Failed) {
+                failedThisRun.insert(a->path);
+                report.errors << QStringLiteral("%1: %2").arg(a->path, res.error.message);
+                qCWarning(lcSync) << a->path << res.error.message;
+            }
+            if (propagator.queuedCommits() >= 256 || sinceFlush.elapsed() > 2000) {
+                if (Status s = flush(); !s)
+                    return s.error();
+            }
+        }
+        if (Status s = flush(); !s)
+            return s.error();
+    }
+
+    // Bases no row names any more go; so do temp files.
+    if (Result<QHash<QString, JournalRow>> rows = journal.rows()) {
+        QSet<QString> referenced;
+        for (const JournalRow& r : *rows) {
+            if (isJsonPath(r.path))
+                referenced.insert(r.localHash);
+        }
+        bases.collectGarbage(referenced);
+    }
+    QDir(stateDir + QStringLiteral("/tmp")).removeRecursively();
+    if (report.converged && !report.skipped.isEmpty())
+        report.converged = false;
+    return report;
+}
+
+Result<std::vector<FileStatus>> SyncEngine::status()
+{
+    const QString& root = m_config.vaultRoot;
+    if (Status s = m_d->openJournal(root); !s)
+        return s.error();
+    Journal& journal = *m_d->journal;
+    Result<QHash<QString, JournalRow>> rows = journal.rows();
+    Result<QHash<QString, RemoteRow>> mirror = journal.remoteRows();
+    if (!rows || !mirror)
+        return rows ? mirror.error() : rows.error();
+    Result<ScanResult> scan = scanLocal(root, *rows, {m_config.settleMs, &m_d->cancelled});
+    if (!scan)
+        return scan.error();
+    ReconcileOptions opts;
+    opts.encrypted = m_d->codec && m_d->codec->encrypted();
+    opts.dataTypes = m_config.settings.dataTypes;
+    opts.audioDownload = m_config.settings.audioDownload;
+    if (Result<QStringList> wanted = journal.wanted())
+        opts.wanted = QSet<QString>(wanted->cbegin(), wanted->cend());
+    QHash<QString, PendingRow> pending;
+    if (Result<std::vector<PendingRow>> p = journal.pending()) {
+        for (const PendingRow& r : *p)
+            pending.insert(r.path, r);
+    }
+    QHash<QString, QString> conflicted;
+    for (const ConflictRecord& c : ConflictStore(root).list()) {
+        conflicted.insert(c.path, c.id);
+        if (!c.copy.isEmpty())
+            conflicted.insert(c.copy, c.id);
+    }
+    std::vector<FileStatus> out;
+    for (const Action& a : reconcile(scan->files, *mirror, *rows, opts)) {
+        FileStatus s;
+        s.path = a.path;
+        const auto j = rows->constFind(a.path);
+        const bool cloud = j != rows->cend() && !j->localPresent;
+        if (a.kind == ActionKind::None && !scan->files.contains(a.path) && !cloud && !mirror->contains(a.path))
+            continue; // nothing anywhere
+        if (a.kind == ActionKind::None || a.kind == ActionKind::Record)
+            s.state = cloud ? FileState::CloudOnly : FileState::Synced;
+        else if (a.kind == ActionKind::CloudOnly)
+            s.state = FileState::CloudOnly;
+        else {
+            s.state = FileState::Pending;
+            s.detail = a.kind == ActionKind::Skip ? a.why : actionName(a.kind);
+        }
+        const auto p = pending.constFind(a.path);
+        if (s.state == FileState::Pending && p != pending.cend() && !p->lastError.isEmpty() && p->action != QLatin1String("skip")) {
+            s.state = FileState::Error;
+            s.detail = p->lastError;
+        }
+        if (conflicted.contains(a.path) && s.state == FileState::Synced) {
+            s.state = FileState::Conflict;
+            s.detail = conflicted.value(a.path);
+        }
+        out.push_back(s);
+    }
+    return out;
+}
+
+} // namespace muze::sync

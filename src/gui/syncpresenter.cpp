@@ -1,0 +1,125 @@
+#include "syncpresenter.h"
+
+#include <muze/crypto/vaultkeys.h>
+#include <muze/sync/synccontroller.h>
+#include <muze/sync/syncsettings.h>
+#include <muze/util/clock.h>
+#include <muze/vault/vaultmanager.h>
+
+#include <QApplication>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QThreadPool>
+#include <QWidget>
+
+namespace muze::gui {
+
+namespace {
+bool hasRemote(const vault::VaultRecord& r)
+{
+    return !(r.provider == vault::Provider::Local && r.remotePath.isEmpty());
+}
+} // namespace
+
+SyncPresenter::SyncPresenter(vault::VaultManager& vaults, QWidget* dialogParent)
+    : QObject(dialogParent), m_vaults(vaults), m_dialogParent(dialogParent), m_controller(new sync::SyncController(this))
+{
+    connect(m_controller, &sync::SyncController::vaultStateChanged, this, &SyncPresenter::onState);
+    connect(m_controller, &sync::SyncController::progress, this, &SyncPresenter::progress);
+    connect(m_controller, &sync::SyncController::syncFinished, this,
+            [this](const QString& vaultId, bool, const QString&) { Q_EMIT vaultContentChanged(vaultId); });
+    connect(&m_vaults, &vault::VaultManager::vaultsChanged, this, &SyncPresenter::reconcileWorkers);
+    reconcileWorkers();
+}
+
+SyncPresenter::~SyncPresenter() = default;
+
+void SyncPresenter::reconcileWorkers()
+{
+    for (const QString& id : m_controller->vaultIds()) {
+        if (!m_vaults.byId(id))
+            m_controller->removeVault(id);
+    }
+    for (const vault::VaultRecord& r : m_vaults.vaults()) {
+        if (hasRemote(r) && !m_controller->hasVault(r.id))
+            m_controller->addVault(r, m_vaults.device().name);
+    }
+}
+
+void SyncPresenter::syncNow(const QString& vaultId)
+{
+    if (m_controller->hasVault(vaultId))
+        m_controller->syncNow(vaultId);
+    else
+        Q_EMIT message(tr("This vault lives only on this device; there is nothing to sync."));
+}
+
+void SyncPresenter::reloadSettings(const QString& vaultId)
+{
+    const auto record = m_vaults.byId(vaultId);
+    if (!record || !m_controller->hasVault(vaultId))
+        return;
+    if (auto settings = sync::SyncSettings::load(record->path))
+        m_controller->setSettings(vaultId, *settings);
+}
+
+void SyncPresenter::onState(const QString& vaultId, const QString& state, const QString& text)
+{
+    vault::SyncStatus status = vault::SyncStatus::Synced;
+    QDateTime lastSynced;
+    if (state == QLatin1String("syncing"))
+        status = vault::SyncStatus::Syncing;
+    else if (state == QLatin1String("offline"))
+        status = vault::SyncStatus::Offline;
+    else if (state == QLatin1String("error") || state == QLatin1String("locked") || state == QLatin1String("attention"))
+        status = vault::SyncStatus::Error;
+    else
+        lastSynced = clock().now(); // synced, or pending files that sync next round
+    if (const auto r = m_vaults.byId(vaultId); r && (r->syncStatus != status || lastSynced.isValid()))
+        (void)m_vaults.setSyncState(vaultId, status, lastSynced);
+    if (!text.isEmpty() && state != QLatin1String("synced") && state != QLatin1String("syncing"))
+        Q_EMIT message(text);
+
+    if (state == QLatin1String("locked"))
+        askToUnlock(vaultId);
+    if (state == QLatin1String("attention") && m_dialogParent && !m_asking) {
+        m_asking = true;
+        const auto answer = QMessageBox::warning(
+            m_dialogParent, tr("Many files would be deleted"),
+            tr("%1\n\nDelete them on every device? Choose No to keep everything and look first.").arg(text),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        m_asking = false;
+        if (answer == QMessageBox::Yes)
+            m_controller->syncNow(vaultId, true);
+    }
+}
+
+void SyncPresenter::askToUnlock(const QString& vaultId)
+{
+    const auto record = m_vaults.byId(vaultId);
+    if (!record || !m_dialogParent || m_asking)
+        return;
+    m_asking = true;
+    bool ok = false;
+    const QString password = QInputDialog::getText(m_dialogParent, tr("Unlock %1").arg(record->name),
+                                                   tr("This vault is end-to-end encrypted. Its password:"),
+                                                   QLineEdit::Password, QString(), &ok);
+    m_asking = false;
+    if (!ok || password.isEmpty())
+        return;
+    const QString root = record->path;
+    QPointer<SyncPresenter> self(this);
+    QThreadPool::globalInstance()->start([self, root, vaultId, pw = password.toUtf8()] {
+        const Status s = crypto::unlockVault(root, vaultId, pw); // Argon2id: about a second
+        QMetaObject::invokeMethod(qApp, [self, vaultId, s] {
+            if (!self)
+                return;
+            if (!s)
+                Q_EMIT self->message(s.errorString());
+            else
+                self->m_controller->syncNow(vaultId);
+        }, Qt::QueuedConnection);
+    });
+}
+
+} // namespace muze::gui

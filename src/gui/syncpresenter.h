@@ -1,0 +1,47 @@
+#pragma once
+// Keeps one sync worker per synced vault (through sync::SyncController), mirrors their state
+// into the vault registry (so the sidebar shows it), and asks the user when sync needs a
+// decision: a mass delete to confirm, a locked vault to unlock. GUI thread only.
+
+#include <QObject>
+#include <QPointer>
+
+class QWidget;
+
+namespace muze::vault {
+class VaultManager;
+}
+namespace muze::sync {
+class SyncController;
+}
+
+namespace muze::gui {
+
+class SyncPresenter : public QObject {
+    Q_OBJECT
+public:
+    SyncPresenter(vault::VaultManager& vaults, QWidget* dialogParent);
+    ~SyncPresenter() override;
+
+    sync::SyncController* controller() const { return m_controller; }
+    void syncNow(const QString& vaultId);
+    /// Re-reads the vault's settings from disk and applies them to its worker.
+    void reloadSettings(const QString& vaultId);
+
+Q_SIGNALS:
+    void progress(const QString& vaultId, qint64 bytesDone, qint64 bytesTotal, int filesDone, int filesTotal);
+    void message(const QString& text);
+    void vaultContentChanged(const QString& vaultId); // a sync run finished: reload views
+
+private:
+    void reconcileWorkers();
+    void onState(const QString& vaultId, const QString& state, const QString& message);
+    void askToUnlock(const QString& vaultId);
+
+    vault::VaultManager& m_vaults;
+    QPointer<QWidget> m_dialogParent;
+    sync::SyncController* m_controller = nullptr;
+    bool m_asking = false;
+};
+
+} // namespace muze::gui

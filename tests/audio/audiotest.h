@@ -1,0 +1,70 @@
+#pragma once
+// Helpers for the audio suites: the private PulseAudio of tools/test-env.sh, tones made
+// with sox, paplay/parecord as the outside world, and frequency analysis of takes.
+
+#include <nlohmann/json.hpp>
+
+#include <QProcess>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace muze::test {
+
+/// Holds an exclusive lock on the test audio server while a test plays into or records
+/// from it (suites may run in parallel; the null sink is shared). Fails the test when no
+/// server is reachable (run the suite under tools/test-env.sh).
+class AudioServer {
+public:
+    AudioServer();
+    ~AudioServer();
+    AudioServer(const AudioServer&) = delete;
+    AudioServer& operator=(const AudioServer&) = delete;
+
+private:
+    int m_fd = -1;
+};
+
+/// A sine WAV made by sox: `seconds` long, `amplitude` 0..1.
+void makeTone(
+    const QString& path, double freqHz, double seconds, int rate = 48000, int channels = 2, double amplitude = 0.5);
+
+/// `paplay` of a file into the test sink, running in the background.
+std::unique_ptr<QProcess> startPlaying(const QString& wavPath);
+/// `parecord` of the sink's monitor into a WAV, running until stopRecording().
+std::unique_ptr<QProcess> startRecordingMonitor(const QString& wavPath, int rate = 48000);
+void stopProcess(QProcess& p);
+
+/// Mono mix-down (average of channels) of a WAV as doubles.
+std::vector<double> readMono(const QString& path, int* rate = nullptr, int* channels = nullptr);
+/// Power of one frequency in a block (Goertzel), normalised so a full-scale sine gives ~0.25.
+double goertzelPower(const double* x, size_t n, int rate, double freq);
+/// The strongest frequency between lo and hi (step `step` Hz) in a block.
+double dominantFrequency(const double* x, size_t n, int rate, double lo = 50, double hi = 5000, double step = 5);
+double rms(const double* x, size_t n);
+
+} // namespace muze::test
+
+#include <QStringList>
+
+namespace muze::test {
+
+/// A vault folder with one collection, project and mix, filled through VaultStore.
+struct MixFixture {
+    QString root;
+    QString mixId;
+    QString collectionId;
+    QString projectId;
+    /// Imports a WAV as a track; returns its id.
+    QString addTrack(const QString& wavPath, const QString& name);
+    /// Sets a field of a track (gain_db, pan, muted, solo) or, with an empty id, of the mix.
+    void set(const QString& trackId, const char* key, const nlohmann::ordered_json& value);
+};
+MixFixture makeMixVault(const QString& root);
+
+/// Writes interleaved float frames to a WAV (through WavWriter).
+void writeFloatWav(const QString& path, const std::vector<float>& interleaved, int channels, int rate,
+    int formatIndex /* 0 pcm16, 1 pcm24, 2 pcm32, 3 float32 */ = 3);
+
+} // namespace muze::test

@@ -1,0 +1,142 @@
+// Recording through the real PulseAudio of tools/test-env.sh: a tone played into the null
+// sink with paplay comes back through the remapped source "muze_mic".
+#include "audiotest.h"
+#include "catch.h"
+#include "testsupport.h"
+
+#include <muze/audio/devices.h>
+#include <muze/audio/recorder.h>
+#include <muze/wav/wavformat.h>
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QTimer>
+
+using namespace muze;
+using namespace muze::test;
+
+namespace {
+
+template <typename Signal> bool waitFor(const audio::Recorder* sender, Signal signal, int timeoutMs)
+{
+    QEventLoop loop;
+    bool fired = false;
+    QObject::connect(sender, signal, &loop, [&] {
+        fired = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return fired;
+}
+
+} // namespace
+
+TEST_CASE("the test server's devices are listed and found by name", "[server]")
+{
+    AudioServer server;
+    const auto inputs = audio::listDevices(audio::DeviceMode::Input);
+    const auto outputs = audio::listDevices(audio::DeviceMode::Output);
+    auto has = [](const QList<audio::DeviceDescription>& list, const char* id) {
+        return std::any_of(list.begin(), list.end(), [&](const auto& d) { return d.id == QLatin1String(id); });
+    };
+    CHECK(has(inputs, "muze_mic"));
+    CHECK(has(outputs, "muze_sink"));
+    auto mic = audio::findDevice(audio::DeviceMode::Input, QStringLiteral("muze_mic"));
+    REQUIRE(mic);
+    CHECK(mic->id() == "muze_mic");
+    auto byDefault = audio::findDevice(audio::DeviceMode::Input, {});
+    REQUIRE(byDefault);
+    CHECK(byDefault->id() == "muze_mic");
+    auto none = audio::findDevice(audio::DeviceMode::Input, QStringLiteral("no such microphone"));
+    REQUIRE_FALSE(none);
+    CHECK(none.error().code == QStringLiteral("no_device"));
+}
+
+TEST_CASE("a tone played into the sink is recorded with the right length and pitch", "[server]")
+{
+    AudioServer server;
+    TempDir dir;
+    const QString tone = dir.filePath(QStringLiteral("tone.wav"));
+    // Longer than needed: the null sink may swallow up to ~2 s of what paplay queued before
+    // the first recording stream lowered its latency.
+    makeTone(tone, 1000, 20);
+    auto player = startPlaying(tone);
+    QEventLoop settle;
+    QTimer::singleShot(500, &settle, &QEventLoop::quit);
+    settle.exec();
+
+    struct Case {
+        wav::SampleFormat format;
+        int channels;
+        int rate;
+    };
+    const Case cases[] = {{wav::SampleFormat::Int24, 2, 48000}, {wav::SampleFormat::Int16, 1, 44100}};
+    for (const Case& c : cases) {
+        const QString take = dir.filePath(QStringLiteral("take-%1.wav").arg(wav::sampleFormatName(c.format)));
+        audio::Recorder recorder;
+        audio::RecordOptions options;
+        options.device = QStringLiteral("muze_mic");
+        options.maxSeconds = 2.0;
+        options.format = c.format;
+        options.channels = c.channels;
+        options.sampleRate = c.rate;
+        options.marker = nlohmann::ordered_json{{"mix", "m1"}};
+        Status started = recorder.start(take, options);
+        INFO(started.errorString().toStdString());
+        REQUIRE(started);
+        CHECK(QFile::exists(audio::recordingMarkerPath(take)));
+        CHECK(recorder.isRecording());
+        // The meter sees the tone once audio flows (the null sink can take a second or so to
+        // deliver the first fragment).
+        QElapsedTimer clock;
+        clock.start();
+        float peak = 0.0f;
+        while (peak < 0.2f && recorder.isRecording() && clock.elapsed() < 10000) {
+            QEventLoop wait;
+            QTimer::singleShot(20, &wait, &QEventLoop::quit);
+            wait.exec();
+            peak = std::max(peak, recorder.takePeakLevel());
+        }
+        CHECK(peak > 0.2f);
+        CHECK(peak < 0.6f);
+        REQUIRE(waitFor(&recorder, &audio::Recorder::limitReached, 15000));
+        auto stats = recorder.stop();
+        REQUIRE(stats);
+        CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
+        CHECK(stats->framesWritten == qint64(2 * c.rate));
+        CHECK(stats->framesDropped == 0);
+        CHECK(stats->gapFrames == 0);
+
+        auto info = wav::probeWavFile(take);
+        REQUIRE(info);
+        CHECK(info->format == c.format);
+        CHECK(info->channels == c.channels);
+        CHECK(info->sampleRate == c.rate);
+        CHECK(info->frames() == qint64(2 * c.rate));
+        int rate = 0;
+        const auto mono = readMono(take, &rate);
+        const size_t from = mono.size() - size_t(rate) - size_t(rate) / 10, n = size_t(rate); // the last second
+        CHECK(std::abs(dominantFrequency(mono.data() + from, n, rate) - 1000) <= 5);
+        // sox's "vol 0.5" sine: RMS 0.35 (the null sink passes it through unchanged).
+        CHECK(rms(mono.data() + from, n) == Approx(0.354).margin(0.05));
+    }
+    stopProcess(*player);
+}
+
+TEST_CASE("a device that does not exist is a clear error and leaves no files", "[server]")
+{
+    AudioServer server;
+    TempDir dir;
+    audio::Recorder recorder;
+    audio::RecordOptions options;
+    options.device = QStringLiteral("definitely-not-a-device");
+    const QString take = dir.filePath(QStringLiteral("x.wav"));
+    Status s = recorder.start(take, options);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().message.contains(QStringLiteral("definitely-not-a-device")));
+    CHECK_FALSE(QFile::exists(take));
+    CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
+    CHECK_FALSE(recorder.stop());
+}

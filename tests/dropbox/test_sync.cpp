@@ -1,0 +1,248 @@
+// The whole engine over Dropbox: two devices (config dirs) driving the real muze-cli against
+// the emulator over TLS, plain and encrypted, with the official Python SDK as a third writer,
+// and faults while they sync.
+#include "catch.h"
+#include "emulator.h"
+
+#include <muze/remote/contenthash.h>
+
+#include <QDir>
+#include <QFile>
+
+using namespace muze;
+using muze::test::Emulator;
+
+namespace {
+
+struct Device {
+    QString name;
+    QString config;
+    QString vault;
+    QStringList env;
+
+    test::ProcessResult cli(const QStringList& args, int timeoutMs = 120000) const
+    {
+        return test::run(test::builtBinary(QStringLiteral("muze-cli")), QStringList{QStringLiteral("--config-dir"), config} + args,
+                         {}, timeoutMs, env);
+    }
+    QString file(const QString& rel) const { return vault + QLatin1Char('/') + rel; }
+};
+
+Device makeDevice(const Emulator& emu, const test::TempDir& dir, const QString& name, const QStringList& extra = {})
+{
+    Device d{name, dir.filePath(name + QStringLiteral("-config")), dir.filePath(name + QStringLiteral("-vault")),
+             emu.env()};
+    // Small upload sessions so a take goes through start/append/finish; no settle delay.
+    d.env << QStringLiteral("MUZE_SYNC_SETTLE_MS=0") << QStringLiteral("MUZE_DROPBOX_SESSION_THRESHOLD=65536")
+          << QStringLiteral("MUZE_DROPBOX_CHUNK_SIZE=50000") << QStringLiteral("MUZE_DROPBOX_BACKOFF_MS=50");
+    auto r = d.cli(QStringList{QStringLiteral("vault"), QStringLiteral("create"), QStringLiteral("Band"),
+                               QStringLiteral("--provider"), QStringLiteral("dropbox"), QStringLiteral("--path"), d.vault,
+                               QStringLiteral("--dropbox-folder"), QStringLiteral("/Apps/Muze/Band")}
+                   + extra);
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+    CHECK(!r.err.contains("warning")); // the Dropbox folder was made
+    test::writeAll(d.config + QStringLiteral("/device.json"),
+                   QStringLiteral("{\"id\":\"%1\",\"name\":\"%2\"}").arg(name.toLower() + QStringLiteral("0000dev"), name).toUtf8());
+    return d;
+}
+
+QString idOf(const test::ProcessResult& r) { return QString::fromUtf8(r.out).trimmed(); }
+
+void sync(const Device& d)
+{
+    auto r = d.cli({QStringLiteral("sync")});
+    INFO(d.name.toStdString() << ": " << r.err.toStdString() << r.out.toStdString());
+    REQUIRE(r.exitCode == 0);
+}
+
+struct Band {
+    QString cid, pid, mid, mixFile;
+    QByteArray take;
+};
+
+Band makeBand(const Device& a, const test::TempDir& dir)
+{
+    Band b;
+    auto r = a.cli({QStringLiteral("collection"), QStringLiteral("add"), QStringLiteral("Songs")});
+    REQUIRE(r.exitCode == 0);
+    b.cid = idOf(r);
+    r = a.cli({QStringLiteral("project"), QStringLiteral("add"), b.cid, QStringLiteral("Demo")});
+    REQUIRE(r.exitCode == 0);
+    b.pid = idOf(r);
+    r = a.cli({QStringLiteral("mix"), QStringLiteral("add"), b.pid, QStringLiteral("Main")});
+    REQUIRE(r.exitCode == 0);
+    b.mid = idOf(r);
+    b.take = test::makeWav(48000, 2, 16, 48000); // 192 kB: an upload session of four requests
+    test::writeAll(dir.filePath(QStringLiteral("take.wav")), b.take);
+    r = a.cli({QStringLiteral("track"), QStringLiteral("import"), b.mid, dir.filePath(QStringLiteral("take.wav"))});
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+    b.mixFile = QStringLiteral("collections/%1/projects/%2/mixes/%3.json").arg(b.cid, b.pid, b.mid);
+    return b;
+}
+
+// Every synced file of a vault (not the local-only state), relative path → bytes.
+QMap<QString, QByteArray> syncedFiles(const Device& d)
+{
+    QMap<QString, QByteArray> out;
+    QDir root(d.vault);
+    QList<QString> stack = {QString()};
+    while (!stack.isEmpty()) {
+        const QString rel = stack.takeLast();
+        for (const QFileInfo& fi : QDir(root.filePath(rel)).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
+            const QString child = rel.isEmpty() ? fi.fileName() : rel + QLatin1Char('/') + fi.fileName();
+            if (child.startsWith(QLatin1String(".muze-state")) || child.startsWith(QLatin1String(".muze/local")))
+                continue;
+            if (fi.isDir())
+                stack << child;
+            else
+                out.insert(child, test::readAll(fi.filePath()));
+        }
+    }
+    return out;
+}
+
+test::ProcessResult sdk(const Emulator& emu, const QString& token, const QString& script)
+{
+    QStringList env = emu.env();
+    env << QStringLiteral("TOKEN=") + token;
+    const QString host = QUrl(emu.baseUrl()).authority();
+    for (const char* name : {"DROPBOX_API_HOST", "DROPBOX_API_CONTENT_HOST", "DROPBOX_API_NOTIFY_HOST", "DROPBOX_WEB_HOST"})
+        env << QString::fromLatin1(name) + QLatin1Char('=') + host;
+    env << QStringLiteral("REQUESTS_CA_BUNDLE=") + emu.caCert();
+    return test::run(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script}, {}, 60000, env);
+}
+
+} // namespace
+
+TEST_CASE("two devices sync a vault through Dropbox and the official SDK writes in as a third")
+{
+    Emulator emu;
+    const QString token = QString::fromStdString(emu.signIn()["access_token"].get<std::string>());
+    test::TempDir dir;
+    const Device a = makeDevice(emu, dir, QStringLiteral("A"));
+    const Device b = makeDevice(emu, dir, QStringLiteral("B"));
+    const Band band = makeBand(a, dir);
+
+    sync(a);
+    sync(b);
+    CHECK(b.cli({QStringLiteral("ls")}).out.contains("Main"));
+    CHECK(syncedFiles(a) == syncedFiles(b));
+
+    // Edits on both devices merge; the take went up in a session and came down intact.
+    REQUIRE(a.cli({QStringLiteral("edit"), band.mid, QStringLiteral("name=Main (live)")}).exitCode == 0);
+    REQUIRE(b.cli({QStringLiteral("edit"), band.mid, QStringLiteral("tempo=100")}).exitCode == 0);
+    sync(a);
+    sync(b);
+    sync(a);
+    const QByteArray mixA = test::readAll(a.file(band.mixFile));
+    CHECK(mixA.contains("Main (live)"));
+    CHECK(mixA.contains("100"));
+    CHECK(mixA == test::readAll(b.file(band.mixFile)));
+    CHECK(syncedFiles(a) == syncedFiles(b));
+
+    // A third writer with the official SDK renames the collection on Dropbox itself.
+    const QString collectionFile = QStringLiteral("collections/%1/collection.json").arg(band.cid);
+    auto third = sdk(emu, token, QStringLiteral(R"PY(
+import json, os, dropbox
+from dropbox.files import WriteMode
+dbx = dropbox.Dropbox(oauth2_access_token=os.environ["TOKEN"])
+path = "/apps/muze/band/%1"
+md, resp = dbx.files_download(path)
+doc = json.loads(resp.content)
+doc["name"] = "Songs (from the SDK)"
+dbx.files_upload(json.dumps(doc, indent=2).encode() + b"\n", path, mode=WriteMode.update(md.rev))
+)PY").arg(collectionFile));
+    INFO(third.err.toStdString());
+    REQUIRE(third.exitCode == 0);
+    sync(a);
+    sync(b);
+    CHECK(test::readAll(a.file(collectionFile)).contains("Songs (from the SDK)"));
+    CHECK(b.cli({QStringLiteral("ls")}).out.contains("Songs (from the SDK)"));
+    CHECK(syncedFiles(a) == syncedFiles(b));
+}
+
+TEST_CASE("an encrypted vault syncs through Dropbox and Dropbox only ever sees ciphertext")
+{
+    Emulator emu;
+    emu.signIn();
+    test::TempDir dir;
+    test::writeAll(dir.filePath(QStringLiteral("password")), "correct horse battery staple\n");
+    const Device a = makeDevice(emu, dir, QStringLiteral("A"),
+                                {QStringLiteral("--encrypt"), QStringLiteral("--password-file"), dir.filePath(QStringLiteral("password"))});
+    const Band band = makeBand(a, dir);
+    sync(a);
+
+    const Device b = makeDevice(emu, dir, QStringLiteral("B"));
+    auto locked = b.cli({QStringLiteral("sync")}); // brings the key ring; the files wait for the password
+    CHECK(locked.err.contains("locked"));
+    auto unlock = b.cli({QStringLiteral("keys"), QStringLiteral("unlock"), QStringLiteral("--password-file"),
+                         dir.filePath(QStringLiteral("password"))});
+    INFO(unlock.err.toStdString());
+    REQUIRE(unlock.exitCode == 0);
+    sync(b);
+    CHECK(test::readAll(b.file(band.mixFile)) == test::readAll(a.file(band.mixFile)));
+    REQUIRE(b.cli({QStringLiteral("edit"), band.mid, QStringLiteral("tempo=90")}).exitCode == 0);
+    sync(b);
+    sync(a);
+    CHECK(test::readAll(a.file(band.mixFile)).contains("90"));
+
+    // What the emulator stores for the mix and the take is not the plaintext.
+    auto remote = emu.remote(QStringLiteral("/Apps/Muze/Band"));
+    auto listed = remote->listChanges(QString());
+    REQUIRE(listed.ok());
+    int checked = 0;
+    for (const remote::RemoteEntry& e : listed->entries) {
+        if (e.isFolder || !QFile::exists(a.file(e.path)))
+            continue;
+        const QByteArray plain = test::readAll(a.file(e.path));
+        if (!e.path.endsWith(QLatin1String(".json")) && !e.path.endsWith(QLatin1String(".wav")))
+            continue;
+        if (e.path.startsWith(QLatin1String(".muze")) || e.path == QLatin1String("vault.json"))
+            continue;
+        CHECK(e.contentHash != remote::contentHash(plain));
+        ++checked;
+    }
+    CHECK(checked >= 3);
+}
+
+TEST_CASE("sync converges through dropped transfers and 429 storms and 5xx and token expiry and a cursor reset")
+{
+    Emulator emu;
+    emu.signIn();
+    test::TempDir dir;
+    const Device a = makeDevice(emu, dir, QStringLiteral("A"));
+    const Device b = makeDevice(emu, dir, QStringLiteral("B"));
+    sync(b);
+    const Band band = makeBand(a, dir);
+
+    // Device A uploads through a drop in its upload session, a 429 storm and server errors.
+    emu.addFault(Json{{"kind", "drop_request"}, {"route", "upload_session/append_v2"}, {"after_bytes", 20000}});
+    emu.addFault(Json{{"kind", "drop_response"}, {"route", "upload_session/append_v2"}});
+    emu.addFault(Json{{"kind", "rate_limit"}, {"route", "files/upload"}, {"count", 4}, {"retry_after", 1},
+                      {"reason", "too_many_write_operations"}});
+    emu.addFault(Json{{"kind", "server_error"}, {"route", "files/list_folder"}, {"count", 2}, {"status", 503}});
+    sync(a);
+    CHECK(emu.admin("GET", QStringLiteral("faults")).dump().find("kind") == std::string::npos); // every fault was met
+
+    // Device B downloads through a cut connection, with its token expired and its cursor reset.
+    emu.expireTokens();
+    emu.resetCursors();
+    emu.addFault(Json{{"kind", "drop_response"}, {"route", "files/download"}, {"after_bytes", 60000}});
+    emu.addFault(Json{{"kind", "server_error"}, {"route", "files/download"}, {"status", 500}});
+    sync(b);
+    CHECK(syncedFiles(a) == syncedFiles(b));
+    bool takeFound = false;
+    for (const auto& [path, bytes] : syncedFiles(b).asKeyValueRange())
+        takeFound |= path.endsWith(QLatin1String(".wav")) && bytes == band.take;
+    CHECK(takeFound);
+
+    // And a second round of edits still converges both ways.
+    REQUIRE(b.cli({QStringLiteral("edit"), band.mid, QStringLiteral("name=After the storm")}).exitCode == 0);
+    emu.addFault(Json{{"kind", "rate_limit"}, {"count", 3}, {"retry_after", 1}});
+    sync(b);
+    sync(a);
+    CHECK(test::readAll(a.file(band.mixFile)).contains("After the storm"));
+    CHECK(syncedFiles(a) == syncedFiles(b));
+}
