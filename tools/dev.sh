@@ -51,13 +51,19 @@ case "${1:-}" in
     fuzz_dir=${build_dir}-fuzz
     cmake -S . -B "$fuzz_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
       -DMUZE_FUZZ=ON -DMUZE_BUILD_TESTS=OFF -DMUZE_BUILD_GUI=OFF -DMUZE_BUILD_AUDIO=OFF
-    cmake --build "$fuzz_dir" -j "$jobs"
-    shopt -s nullglob
+    # target, seed corpus (or -), max input length
+    targets=("fuzz_blob_header blob 4096" "fuzz_blob_stream - 256" "fuzz_keyring keyring 4096" "fuzz_wav wav 4096")
+    names=(); for t in "${targets[@]}"; do names+=("${t%% *}"); done
+    cmake --build "$fuzz_dir" -j "$jobs" --target "${names[@]}"
     ran=0
-    for f in "$fuzz_dir"/tests/fuzz/fuzz_*; do
-      [[ -x "$f" && -f "$f" ]] || continue
-      echo "== $(basename "$f")"
-      "$f" -runs="${MUZE_FUZZ_RUNS:-20000}" -max_len=4096 -seed=1 2>&1 | tail -n 2
+    for t in "${targets[@]}"; do
+      read -r name corpus maxlen <<<"$t"
+      scratch=$(mktemp -d)  # libFuzzer writes new inputs into its first corpus dir
+      seeds=(); [[ "$corpus" != - ]] && seeds=("tests/fuzz/corpus/$corpus")
+      echo "== $name"
+      "$fuzz_dir/tests/fuzz/$name" "$scratch" "${seeds[@]}" -runs="${MUZE_FUZZ_RUNS:-20000}" \
+        -max_len="$maxlen" -seed=1 -artifact_prefix="$fuzz_dir/" 2>&1 | tail -n 2
+      rm -rf "$scratch"
       ran=$((ran + 1))
     done
     echo "fuzz smoke: $ran targets, ${MUZE_FUZZ_RUNS:-20000} runs each"

@@ -47,7 +47,7 @@ Band makeBand(const CliDevice& a, const TempDir& dir)
 }
 } // namespace
 
-TEST_CASE("cli: two devices share a vault through a folder remote; edits merge; status reports per file")
+TEST_CASE("cli: two devices share a vault through a folder remote, edits merge, status reports per file")
 {
     TempDir dir;
     const QString remote = dir.filePath(QStringLiteral("remote"));

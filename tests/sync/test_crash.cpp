@@ -79,7 +79,7 @@ int syncUntilConverged(const CliDevice& d)
 
 } // namespace
 
-TEST_CASE("crash: kill -9 at every propagation step; resync converges and every version survives")
+TEST_CASE("crash: kill -9 at every propagation step, then resync converges and every version survives")
 {
     TempDir dir;
     const QString work = dir.filePath(QStringLiteral("work"));

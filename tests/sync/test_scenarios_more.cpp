@@ -354,7 +354,7 @@ std::unique_ptr<Device> encryptedOrigin(World& w)
 }
 } // namespace
 
-TEST_CASE("scenario: encrypted vault — the remote holds only ciphertext and the key ring; another device reads it")
+TEST_CASE("scenario: encrypted vault — the remote holds only ciphertext and the key ring, another device reads it")
 {
     World w;
     std::unique_ptr<Device> a = encryptedOrigin(w);

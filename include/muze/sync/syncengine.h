@@ -110,6 +110,10 @@ public:
     Status requestDownload(const QString& path);
 
     void setObserver(SyncObserver* observer) { m_observer = observer; }
+    /// Replaces the codec (a vault unlocked after the engine was made). Not during run().
+    void setCodec(std::unique_ptr<ContentCodec> codec);
+    bool hasCodec() const;
+    bool encrypting() const;
     void setSettings(const SyncSettings& settings);
     const SyncEngineConfig& config() const { return m_config; }
     remote::RemoteStore& remote() { return *m_remote; }

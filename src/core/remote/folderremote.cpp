@@ -257,6 +257,10 @@ Result<ChangeSet> FolderRemote::listChanges(const QString& cursor)
             }
         }
     }
+    if (!set.complete && set.entries.empty()) {
+        set.cursor = cursor; // nothing moved: same snapshot, nothing to write
+        return set;
+    }
     m_snapshot = std::move(*current);
     m_hashCache.clear();
     m_snapshotId = newId();

@@ -86,8 +86,8 @@ StepResult Propagator::fail(const Error& e) const
     if (c == QLatin1String("offline") || c == QLatin1String("cancelled") || c == QLatin1String("auth")
         || c == QLatin1String("insufficient_space"))
         return {Outcome::Stop, e, FileState::Pending};
-    if (c == QLatin1String("conflict") || c == QLatin1String("changed"))
-        return {Outcome::Retry, e, FileState::Pending};
+    if (c == QLatin1String("conflict") || c == QLatin1String("changed") || c == QLatin1String("not_found"))
+        return {Outcome::Retry, e, FileState::Pending}; // the remote moved since the listing
     return {Outcome::Failed, e, FileState::Error};
 }
 
@@ -423,6 +423,11 @@ StepResult Propagator::download(const Action& a, const LocalFile* local, const R
     }
     // Rule 1: replace only the file the journal knows, exactly as scanned; never a newcomer.
     const fs::FileStat now = fs::lstatPath(*target);
+    if (now.isDir || now.isSymlink) {
+        drop();
+        return fail(makeError(QStringLiteral("%1: a folder or link of that name is in the way here").arg(a.path),
+                              QStringLiteral("io")));
+    }
     if (local ? !sameStat(now, *local) : now.exists) {
         drop();
         return retry(QStringLiteral("%1 changed on this device meanwhile").arg(a.path));

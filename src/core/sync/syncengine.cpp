@@ -151,6 +151,10 @@ void SyncEngine::setSettings(const SyncSettings& settings)
     m_d->limiter.setRate(settings.bandwidthKiBps * 1024);
 }
 
+void SyncEngine::setCodec(std::unique_ptr<ContentCodec> codec) { m_d->codec = std::move(codec); }
+bool SyncEngine::hasCodec() const { return m_d->codec != nullptr; }
+bool SyncEngine::encrypting() const { return m_d->codec && m_d->codec->encrypted(); }
+
 void SyncEngine::cancel()
 {
     m_d->cancelled.store(true);

@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QFile>
 #include <QFileSystemWatcher>
 #include <QThread>
 #include <QTimer>
@@ -265,6 +266,13 @@ void SyncWorker::runSync(bool force)
     m_eventsDuringSync = false;
     if (m_debounce)
         m_debounce->stop();
+    // A vault unlocked since the engine was made (keys now in the keychain), or one that
+    // turned out to be encrypted (its key ring arrived): pick up the keys.
+    if (!m_engine->hasCodec()
+        || (!m_engine->encrypting() && QFile::exists(m_vault.path + QStringLiteral("/.muze/keyring.json")))) {
+        if (Result<std::unique_ptr<ContentCodec>> codec = makeCodecForVault(m_vault); codec && (*codec)->encrypted())
+            m_engine->setCodec(std::move(*codec));
+    }
     setState(QStringLiteral("syncing"), QString());
     SyncOptions options;
     options.force = force;
