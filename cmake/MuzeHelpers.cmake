@@ -46,6 +46,11 @@ function(muze_add_test name)
   muze_warnings(muze_tests_${name})
   set(labels ${name} ${ARG_LABELS})
   # LOCK names a shared resource (e.g. "pulseaudio") so CTest never runs two users at once.
+  # Widget tests share one X display (window activation, focus, shortcuts), and audio tests one
+  # PulseAudio: all of them take the same lock, so CTest runs them one at a time.
+  if(ARG_GUI AND NOT ARG_LOCK)
+    set(ARG_LOCK desktop)
+  endif()
   set(lock_props)
   if(ARG_LOCK)
     set(lock_props RESOURCE_LOCK ${ARG_LOCK})

@@ -12,7 +12,9 @@ from conformance_base import (EMU, Base, InternalServerError, RateLimitError, dr
 from emulator_fixture import Emulator
 from stone.backends.python_rsrc import stone_serializers
 
-VECTORS = "/work/shared/reference/test-vectors.json"
+# shared/ sits beside the repository (the design docs and reference vectors).
+VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "reference",
+                       "test-vectors.json")
 
 
 class Faults(Base):
