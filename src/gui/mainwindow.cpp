@@ -67,6 +67,8 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     m_content->setStretchFactor(0, 1);
     m_content->setStretchFactor(1, 3);
     m_content->setChildrenCollapsible(false);
+    m_tree->setMinimumWidth(200); // titles stay readable next to a wide mix view
+    m_content->setSizes({280, 760});
 
     m_outer = new QSplitter(Qt::Horizontal, this);
     m_outer->setObjectName(QStringLiteral("outerSplitter"));
