@@ -24,7 +24,6 @@ constexpr int kSaltBytes = 16;
 constexpr int kFixedBytes = 4 + kSaltBytes + int(kKeyBytes) + 4 + 4;
 constexpr int kEntryBytes = 4 + int(kKeyBytes);
 constexpr quint32 kMaxEntries = 1024;
-constexpr int kJobTimeoutMs = 120000;
 
 QString entryKey(const QString& vaultId) { return QStringLiteral("vault-") + vaultId; }
 
