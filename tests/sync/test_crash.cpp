@@ -179,4 +179,5 @@ TEST_CASE("crash: kill -9 at every propagation step, then resync converges and e
             CHECK_FALSE(f.contains(QLatin1String(".tmp")));
     }
     CHECK(killed >= 20);
+    WARN("killed muze-cli sync with SIGKILL at " << killed << " of " << steps << " propagation steps");
 }

@@ -65,7 +65,7 @@ public:
     /// writes all rows in one transaction. Rule 2 holds per file; the fsync cost is paid once
     /// per folder and batch instead of once per file.
     Status flushCommits();
-    int queuedCommits() const { return int(m_queue.size()); }
+    int queuedCommits() const { return int(m_queue.size() + m_placements.size()); }
 
 private:
     struct Fetched {
@@ -91,7 +91,22 @@ private:
     StepResult conflictCopy(const Action& a, const LocalFile& local, const RemoteRow& remote, Fetched& f);
     StepResult adoptRemote(const Action& a, const LocalFile& local, const RemoteRow& remote, Fetched& f);
 
-    Result<Fetched> fetch(const QString& path, const RemoteRow& remote);
+    /// A downloaded file waiting for its batch: placed (renamed into the vault) at flush.
+    struct Placement {
+        QString path;
+        std::optional<LocalFile> local; // what the scan saw at the target (none: must be absent)
+        RemoteRow remote;
+        QString temp;
+        QString target;
+        QString plainHash;
+        quint32 keyId = 0;
+        QByteArray json;
+    };
+    static constexpr qint64 kBatchedDownloadMax = 4 * 1024 * 1024;
+
+    Result<Fetched> fetch(const QString& path, const RemoteRow& remote, bool durable = true);
+    StepResult place(const Placement& p);
+    Status makeDurable(const std::vector<Placement>& batch) const;
     Result<Sent> send(const QString& path, QIODevice& plain, qint64 size, const remote::WriteSpec& spec);
     Status commit(const JournalRow& row, const remote::RemoteEntry* entry, const QByteArray* jsonBase);
     Result<QString> prepareTarget(const QString& relPath); // absolute path; parents created, symlinks refused
@@ -112,6 +127,7 @@ private:
     };
     PassContext& m_ctx;
     std::vector<Queued> m_queue;
+    std::vector<Placement> m_placements;
     QSet<QString> m_dirtyDirs;
 };
 

@@ -1,6 +1,7 @@
 #include <muze/sync/syncengine.h>
 
 #include "basestore.h"
+#include "caseclash.h"
 #include "faultseam.h"
 #include "propagator.h"
 
@@ -117,15 +118,6 @@ int priority(const Action& a)
     case ActionKind::Download: return 4;
     case ActionKind::Upload: return 5;
     default: return 9;
-    }
-}
-
-QString uniqueClashName(const QString& path, const QSet<QString>& usedKeys)
-{
-    for (int n = 1;; ++n) {
-        const QString candidate = caseClashPath(path, n);
-        if (!usedKeys.contains(pathKey(candidate)))
-            return candidate;
     }
 }
 
@@ -266,98 +258,11 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         }
 
         // 3. Names that differ only in case cannot coexist on Dropbox or macOS: rename.
-        bool remoteClashHandled = false;
-        {
-            QSet<QString> usedKeys;
-            QHash<QString, QStringList> localByKey, remoteByKey;
-            for (auto it = scan->files.cbegin(); it != scan->files.cend(); ++it) {
-                usedKeys.insert(pathKey(it.key()));
-                localByKey[pathKey(it.key())] << it.key();
-            }
-            for (auto it = mirror->cbegin(); it != mirror->cend(); ++it) {
-                usedKeys.insert(pathKey(it.key()));
-                remoteByKey[pathKey(it.key())] << it.key();
-            }
-            for (auto it = rows->cbegin(); it != rows->cend(); ++it)
-                usedKeys.insert(pathKey(it.key()));
-            QStringList localLosers;
-            for (auto it = localByKey.begin(); it != localByKey.end(); ++it) {
-                QStringList& paths = it.value();
-                std::sort(paths.begin(), paths.end());
-                if (paths.size() > 1) {
-                    QString keeper = paths.first();
-                    for (const QString& p : paths) {
-                        if (rows->contains(p)) {
-                            keeper = p;
-                            break;
-                        }
-                    }
-                    for (const QString& p : paths) {
-                        if (p != keeper)
-                            localLosers << p;
-                    }
-                } else if (!rows->contains(paths.first())) {
-                    // A new local name against a new remote name spelled differently.
-                    for (const QString& r : remoteByKey.value(it.key())) {
-                        if (r != paths.first() && !rows->contains(r)) {
-                            localLosers << paths.first();
-                            break;
-                        }
-                    }
-                }
-            }
-            for (const QString& p : localLosers) {
-                LocalFile f = scan->files.take(p);
-                const QString newPath = uniqueClashName(p, usedKeys);
-                usedKeys.insert(pathKey(newPath));
-                const QString dir = f.diskPath.contains(QLatin1Char('/')) ? f.diskPath.left(f.diskPath.lastIndexOf(QLatin1Char('/')) + 1) : QString();
-                const QString newDisk = dir + newPath.mid(newPath.lastIndexOf(QLatin1Char('/')) + 1);
-                if (Status s = fs::renameDurably(root + QLatin1Char('/') + f.diskPath, root + QLatin1Char('/') + newDisk); !s) {
-                    report.errors << QStringLiteral("%1: %2").arg(p, s.errorString());
-                    continue;
-                }
-                report.notes << QStringLiteral("%1: renamed to %2 (another file's name differs only in case)").arg(p, newPath);
-                f.path = newPath;
-                f.diskPath = newDisk;
-                scan->files.insert(newPath, f);
-            }
-            for (auto it = remoteByKey.cbegin(); it != remoteByKey.cend(); ++it) {
-                if (it->size() < 2)
-                    continue;
-                QStringList paths = *it;
-                std::sort(paths.begin(), paths.end());
-                QString keeper = paths.first();
-                for (const QString& p : paths) {
-                    if (rows->contains(p)) {
-                        keeper = p;
-                        break;
-                    }
-                }
-                for (const QString& loser : paths) {
-                    if (loser == keeper || rows->contains(loser) || failedThisRun.contains(loser))
-                        continue;
-                    // Fetch it under a clash name; once safe here, take it off the remote. The
-                    // new local file goes up under its new name next pass.
-                    const QString newPath = uniqueClashName(loser, usedKeys);
-                    usedKeys.insert(pathKey(newPath));
-                    RemoteRow source = mirror->value(loser);
-                    StepResult got = propagator.fetchInto(loser, source, newPath);
-                    if (got.outcome == Outcome::Done) {
-                        Status removed = m_remote->remove(loser, source.rev);
-                        if (removed || removed.error().code == QLatin1String("not_found"))
-                            (void)journal.removeRemote(loser);
-                        report.notes << QStringLiteral("%1: fetched as %2 (another remote file's name differs only in case)")
-                                            .arg(loser, newPath);
-                    } else if (got.outcome == Outcome::Stop) {
-                        return got.error;
-                    } else {
-                        failedThisRun.insert(loser);
-                        report.errors << QStringLiteral("%1: %2").arg(loser, got.error.message);
-                    }
-                    remoteClashHandled = true;
-                }
-            }
-        }
+        Result<bool> clashes = resolveCaseClashes(root, *scan, *mirror, *rows, propagator, *m_remote, journal,
+                                                  failedThisRun, report);
+        if (!clashes)
+            return clashes.error();
+        const bool remoteClashHandled = *clashes;
         if (remoteClashHandled) {
             if (Status s = propagator.flushCommits(); !s)
                 return s.error();
