@@ -56,6 +56,9 @@ int runItems(Context& ctx, const QString& command, QStringList args); // cmd_ite
 int runKeys(Context& ctx, QStringList args);      // cmd_keys.cpp   (crypto)
 int runSync(Context& ctx, const QString& command, QStringList args); // cmd_sync.cpp (sync/status/conflicts)
 int runHash(Context& ctx, QStringList args);      // cmd_sync.cpp
+/// `keys reencrypt`: a sync that then moves every file still under an older key to the active
+/// one (cmd_sync.cpp).
+int runReencrypt(Context& ctx, const vault::VaultRecord& v);
 int runDropbox(Context& ctx, QStringList args);   // cmd_dropbox.cpp
 int runAudio(Context& ctx, const QString& command, QStringList args); // cmd_audio.cpp (record/mixdown/devices-audio)
 

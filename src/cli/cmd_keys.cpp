@@ -4,6 +4,12 @@
 #include <muze/crypto/vaultkeys.h>
 #include <muze/util/fileio.h>
 
+#ifdef MUZE_CLI_SYNC
+#include <muze/sync/syncengine.h>
+#endif
+
+#include <optional>
+
 namespace muze::cli {
 
 namespace {
@@ -11,7 +17,8 @@ namespace {
 constexpr qint64 kMaxPasswordFileBytes = 4096;
 
 const char* kKeysUsage = "keys init --password-file F | keys unlock --password-file F | keys lock | "
-                         "keys change-password --password-file OLD --new-password-file NEW | keys rotate | keys status";
+                         "keys change-password --password-file OLD --new-password-file NEW | keys rotate | keys reencrypt | "
+                         "keys status";
 
 /// The whole file minus one trailing newline (as `vault create --encrypt` reads it).
 Result<QByteArray> readPasswordFile(const QString& path)
@@ -31,9 +38,22 @@ int printStatus(Context& ctx, const vault::VaultRecord& record, const QString& d
     auto status = crypto::vaultKeyStatus(record.path, record.id);
     if (!status)
         return ctx.fail(status.error());
+    std::optional<sync::KeyUsage> usage;
+#ifdef MUZE_CLI_SYNC
+    if (status->encrypted && status->unlocked) {
+        Result<sync::KeyUsage> u = sync::storedKeyUsage(record.path, status->activeKeyId);
+        if (!u)
+            return ctx.fail(u.error());
+        usage = *u;
+    }
+#endif
     if (ctx.json) {
         Json doc = status->toJson();
         doc["name"] = toStd(record.name);
+        if (usage) {
+            doc["files_on_older_keys"] = usage->older;
+            doc["files_key_unknown"] = usage->unknown;
+        }
         ctx.printJson(doc);
         return ExitOk;
     }
@@ -51,6 +71,12 @@ int printStatus(Context& ctx, const vault::VaultRecord& record, const QString& d
     ctx.out << "active key: " << status->activeKeyId << "  keys: " << ids.join(QStringLiteral(", ")) << Qt::endl;
     ctx.out << "password hash: argon2id, " << status->kdf.opsLimit << " passes, " << (status->kdf.memLimit >> 20) << " MiB"
             << Qt::endl;
+    if (usage && usage->older > 0)
+        ctx.out << "files stored under an older key: " << usage->older << " (muze-cli keys reencrypt moves them now; "
+                << "the app does it gradually)" << Qt::endl;
+    if (status->passwordChangedElsewhere)
+        ctx.out << "the password was changed on another device: this device keeps using the keys it has; "
+                   "keys unlock with the new password picks up the rest" << Qt::endl;
     if (!status->unlocked)
         ctx.out << status->lockedReason << Qt::endl;
     return ExitOk;
@@ -98,8 +124,10 @@ int runKeys(Context& ctx, QStringList args)
         }
         done = QStringLiteral("encrypted; this device keeps the key in the OS keychain");
     } else if (command == QLatin1String("unlock")) {
-        s = crypto::unlockVault(record->path, record->id, password);
-        done = QStringLiteral("unlocked");
+        bool repaired = false;
+        s = crypto::unlockVault(record->path, record->id, password, crypto::MasterKeyStore(), &repaired);
+        done = repaired ? QStringLiteral("unlocked; the key ring had been modified without the password and was repaired")
+                        : QStringLiteral("unlocked");
     } else if (command == QLatin1String("lock")) {
         s = crypto::lockVault(record->id);
         done = QStringLiteral("locked: this device forgot the vault's keys");
@@ -117,7 +145,15 @@ int runKeys(Context& ctx, QStringList args)
         if (!id)
             s = id.error();
         else
-            done = QStringLiteral("new active key %1: files move to it as they are next written").arg(*id);
+            done = QStringLiteral("new active key %1: files move to it as they are next written; "
+                                  "muze-cli keys reencrypt moves the rest now")
+                       .arg(*id);
+    } else if (command == QLatin1String("reencrypt")) {
+#ifdef MUZE_CLI_SYNC
+        return runReencrypt(ctx, *record);
+#else
+        return ctx.fail(QStringLiteral("sync support is not built into this muze-cli"));
+#endif
     } else if (command == QLatin1String("status")) {
         return printStatus(ctx, *record);
     } else {

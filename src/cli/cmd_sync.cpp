@@ -15,6 +15,7 @@
 #endif
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QTimer>
 
 #include <csignal>
@@ -34,8 +35,13 @@ Result<std::unique_ptr<sync::SyncEngine>> engineFor(Context& ctx, const vault::V
     if (!store)
         return store.error();
     Result<std::unique_ptr<sync::ContentCodec>> codec = sync::makeCodecForVault(v);
-    if (!codec && codec.error().code != QLatin1String("locked") && codec.error().code != QLatin1String("not_found"))
-        return codec.error();
+    if (!codec) {
+        const QString& code = codec.error().code;
+        if (code == QLatin1String("tampered_keyring") || code == QLatin1String("keyring_rollback"))
+            ctx.err << "muze-cli: warning: " << codec.error().message << Qt::endl; // files wait, as when locked
+        else if (code != QLatin1String("locked") && code != QLatin1String("not_found"))
+            return codec.error();
+    }
     Result<sync::SyncSettings> settings = sync::SyncSettings::load(v.path);
     if (!settings)
         return settings.error();
@@ -240,6 +246,58 @@ int runSync(Context& ctx, const QString& command, QStringList args)
     if (watch)
         return syncWatch(ctx, *v);
     return syncOnce(ctx, *v, options);
+}
+
+int runReencrypt(Context& ctx, const vault::VaultRecord& v)
+{
+    sync::SyncOptions options;
+    options.rekeyBudget = -1;
+    Result<sync::SyncReport> r = makeError(QStringLiteral("not run"));
+    // A rotation from another device may arrive during the sync; then the keys in hand are
+    // older than the ring's and the engine defers: make the engine again with the new keys.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        Result<std::unique_ptr<sync::SyncEngine>> engine = engineFor(ctx, v);
+        if (!engine)
+            return ctx.fail(engine.error());
+        if (!(*engine)->encrypting())
+            return ctx.fail(QFile::exists(v.path + QStringLiteral("/.muze/keyring.json"))
+                                ? QStringLiteral("vault %1 is locked on this device: run muze-cli keys unlock first").arg(v.name)
+                                : QStringLiteral("vault %1 is not encrypted").arg(v.name));
+        (void)ctx.vaults.setSyncState(v.id, vault::SyncStatus::Syncing);
+        r = (*engine)->run(options);
+        if (!r || r->reencryptLeft >= 0)
+            break;
+    }
+    if (!r) {
+        (void)ctx.vaults.setSyncState(v.id, r.error().code == QLatin1String("offline") ? vault::SyncStatus::Offline
+                                                                                       : vault::SyncStatus::Error);
+        return ctx.fail(r.error());
+    }
+    const bool done = r->reencryptLeft == 0 && r->errors.isEmpty();
+    (void)ctx.vaults.setSyncState(v.id, r->converged ? vault::SyncStatus::Synced : vault::SyncStatus::Error,
+                                  r->converged ? clock().now() : QDateTime());
+    if (ctx.json) {
+        Json doc = r->toJson();
+        doc["vault"] = toStd(v.name);
+        ctx.printJson(doc);
+    } else {
+        ctx.out << "Re-encrypted " << r->reencrypted << " file(s) of " << v.name << " ("
+                << QString::number(double(r->bytesUp) / (1024.0 * 1024.0), 'f', 1) << " MiB up, "
+                << QString::number(double(r->bytesDown) / (1024.0 * 1024.0), 'f', 1) << " MiB down)" << Qt::endl;
+        if (r->reencryptLeft > 0)
+            ctx.out << "  " << r->reencryptLeft << " file(s) still under an older key" << Qt::endl;
+        else if (r->reencryptLeft == 0)
+            ctx.out << "  every synced file is stored under the active key" << Qt::endl;
+        for (const QString& e : r->errors)
+            ctx.out << "  error: " << e << Qt::endl;
+        ctx.out.flush();
+    }
+    if (r->reencryptLeft < 0)
+        return ctx.fail(QStringLiteral("the key ring kept changing during the sync; run keys reencrypt again"));
+    if (!done)
+        return ctx.fail(QStringLiteral("%1 file(s) are still stored under an older key; run keys reencrypt again")
+                            .arg(std::max(r->reencryptLeft, int(r->errors.size()))));
+    return ExitOk;
 }
 
 int runHash(Context& ctx, QStringList args)

@@ -24,7 +24,7 @@ Items (by id or unambiguous name):
   edit ITEM key=value ...   rm ITEM   ls
 Encryption:
   keys init|unlock --password-file F | keys change-password --password-file OLD
-  --new-password-file NEW | keys rotate | keys status | keys lock
+  --new-password-file NEW | keys rotate | keys reencrypt | keys status | keys lock
 Sync:
   sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep local|remote|both
   hash FILE

@@ -243,6 +243,7 @@ void MainWindow::openVaultSettings(const QString& id)
         return;
     VaultSettingsDialog dialog(m_vaults, id, this);
     connect(&dialog, &VaultSettingsDialog::settingsSaved, m_sync, &SyncPresenter::reloadSettings);
+    connect(&dialog, &VaultSettingsDialog::keyRotated, m_sync, &SyncPresenter::syncNow);
     dialog.exec();
 }
 

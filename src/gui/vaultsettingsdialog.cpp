@@ -1,6 +1,7 @@
 #include "vaultsettingsdialog.h"
 
 #include <muze/crypto/vaultkeys.h>
+#include <muze/sync/syncengine.h>
 #include <muze/sync/syncsettings.h>
 
 #include <QComboBox>
@@ -178,10 +179,16 @@ QWidget* VaultSettingsDialog::buildSecurityTab()
     form->addRow(tr("Current password:"), m_oldPassword);
     form->addRow(tr("New password:"), m_newPassword);
     form->addRow(QString(), m_changePassword);
+    m_rotateKey = new QPushButton(tr("Make a new key"), page);
+    m_rotateKey->setObjectName(QStringLiteral("rotateKey"));
+    m_rotateKey->setToolTip(tr("After a device was lost or a password leaked: new files use a new key at once, "
+                               "and Muze re-encrypts the others in the background as it syncs."));
+    form->addRow(tr("Key rotation:"), m_rotateKey);
     for (QWidget* w : {static_cast<QWidget*>(m_oldPassword), static_cast<QWidget*>(m_newPassword),
-                       static_cast<QWidget*>(m_changePassword)})
+                       static_cast<QWidget*>(m_changePassword), static_cast<QWidget*>(m_rotateKey)})
         w->setEnabled(false);
     connect(m_changePassword, &QPushButton::clicked, this, &VaultSettingsDialog::changePassword);
+    connect(m_rotateKey, &QPushButton::clicked, this, &VaultSettingsDialog::rotateKey);
     return page;
 }
 
@@ -189,9 +196,22 @@ void VaultSettingsDialog::refreshEncryption()
 {
     const QString root = m_record.path;
     const QString id = m_record.id;
+    struct Seen {
+        Result<crypto::VaultKeyStatus> status;
+        int older = 0; // files the journal says are stored under an older key
+    };
     inBackground(
-        this, [root, id] { return crypto::vaultKeyStatus(root, id); },
-        [this](Result<crypto::VaultKeyStatus> status) {
+        this,
+        [root, id] {
+            Seen seen{crypto::vaultKeyStatus(root, id), 0};
+            if (seen.status && seen.status->unlocked) {
+                if (Result<sync::KeyUsage> u = sync::storedKeyUsage(root, seen.status->activeKeyId))
+                    seen.older = u->older;
+            }
+            return seen;
+        },
+        [this](Seen seen) {
+            const Result<crypto::VaultKeyStatus>& status = seen.status;
             if (!status) {
                 m_encryption->setText(status.errorString());
                 return;
@@ -200,14 +220,19 @@ void VaultSettingsDialog::refreshEncryption()
                 m_encryption->setText(tr("Not encrypted. Files are stored as they are."));
                 return;
             }
-            m_encryption->setText(status->unlocked
-                                      ? tr("End-to-end encrypted (key %1 of %2). Unlocked on this device.")
-                                            .arg(status->activeKeyId)
-                                            .arg(status->keyIds.size())
-                                      : tr("End-to-end encrypted; locked on this device: %1").arg(status->lockedReason));
+            QString text = status->unlocked ? tr("End-to-end encrypted (key %1 of %2). Unlocked on this device.")
+                                                  .arg(status->activeKeyId)
+                                                  .arg(status->keyIds.size())
+                                            : tr("End-to-end encrypted; locked on this device: %1").arg(status->lockedReason);
+            if (seen.older > 0)
+                text += QLatin1Char(' ')
+                    + tr("%n file(s) are still stored under an older key; they move to the new one as Muze syncs.", nullptr,
+                         seen.older);
+            m_encryption->setText(text);
             for (QWidget* w : {static_cast<QWidget*>(m_oldPassword), static_cast<QWidget*>(m_newPassword),
                                static_cast<QWidget*>(m_changePassword)})
                 w->setEnabled(true);
+            m_rotateKey->setEnabled(status->unlocked);
         });
 }
 
@@ -235,6 +260,34 @@ void VaultSettingsDialog::changePassword()
             m_oldPassword->clear();
             m_newPassword->clear();
             QMessageBox::information(this, windowTitle(), tr("The password is changed on every device."));
+        });
+}
+
+void VaultSettingsDialog::rotateKey()
+{
+    const auto answer = QMessageBox::question(
+        this, windowTitle(),
+        tr("Make a new encryption key for \"%1\"?\n\nNew and changed files use it at once. The other files are "
+           "re-encrypted in the background as Muze syncs; every device that has the vault unlocked picks the new key up "
+           "by itself. The password stays the same.")
+            .arg(m_record.name));
+    if (answer != QMessageBox::Yes)
+        return;
+    m_rotateKey->setEnabled(false);
+    m_rotateKey->setText(tr("Making a key…"));
+    const QString root = m_record.path;
+    const QString id = m_record.id;
+    inBackground(
+        this, [=] { return crypto::rotateVaultKey(root, id); },
+        [this, id](Result<quint32> rotated) {
+            m_rotateKey->setText(tr("Make a new key"));
+            m_rotateKey->setEnabled(true);
+            if (!rotated) {
+                QMessageBox::warning(this, windowTitle(), rotated.errorString());
+                return;
+            }
+            Q_EMIT keyRotated(id);
+            refreshEncryption();
         });
 }
 

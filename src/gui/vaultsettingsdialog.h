@@ -1,6 +1,6 @@
 #pragma once
 // Per-vault settings: sync frequency, data types, audio downloads, bandwidth limit; storage
-// used on this device; encryption status and password change; and a danger zone (remove the
+// used on this device; encryption status, password change and key rotation; and a danger zone (remove the
 // vault from Muze, or delete it with its files). Slow work (folder sizes, keychain, Argon2id)
 // runs on the thread pool; the dialog stays responsive.
 
@@ -27,12 +27,16 @@ public:
     QSpinBox* bandwidthBox() const { return m_bandwidth; }
     QLabel* storageLabel() const { return m_storage; }
     QLabel* encryptionLabel() const { return m_encryption; }
+    QPushButton* rotateKeyButton() const { return m_rotateKey; }
 
     /// Writes the sync settings of the vault; false (with a message shown) on failure.
     bool save();
 
 Q_SIGNALS:
     void settingsSaved(const QString& vaultId);
+    /// A new key was made: the owner should sync soon, so the ring reaches the other devices
+    /// and re-encryption starts.
+    void keyRotated(const QString& vaultId);
     void vaultRemoved(const QString& vaultId);
 
 private:
@@ -43,6 +47,7 @@ private:
     void refreshStorage();
     void refreshEncryption();
     void changePassword();
+    void rotateKey();
     void removeVault(bool deleteFiles);
 
     vault::VaultManager& m_vaults;
@@ -56,6 +61,7 @@ private:
     QLineEdit* m_oldPassword = nullptr;
     QLineEdit* m_newPassword = nullptr;
     QPushButton* m_changePassword = nullptr;
+    QPushButton* m_rotateKey = nullptr;
 };
 
 } // namespace muze::gui

@@ -34,14 +34,57 @@ def kek_from(password, kdf):
                                 kdf["memlimit"], nb.crypto_pwhash_ALG_ARGON2ID13)
 
 
+# FORMAT.md §1.1: the key ring MAC.
+
+def lp(b):
+    return struct.pack("<I", len(b)) + b
+
+
+def ring_mac_message(ring):
+    kdf = ring["kdf"]
+    m = struct.pack("<I", ring["format"]) + lp(ring["kind"].encode("utf-8")) + lp(ring["id"].encode("utf-8"))
+    m += lp(kdf["algorithm"].encode("utf-8")) + struct.pack("<QQ", kdf["opslimit"], kdf["memlimit"])
+    m += lp(base64.b64decode(kdf["salt"]))
+    m += struct.pack("<II", ring["active_key_id"], len(ring["keys"]))
+    for k in ring["keys"]:
+        m += struct.pack("<I", k["id"]) + lp(k["algorithm"].encode("utf-8"))
+        m += lp(base64.b64decode(k["nonce"])) + lp(base64.b64decode(k["wrapped_key"]))
+    return m
+
+
+def ring_mac(ring, kek):
+    mac_key = hashlib.blake2b(b"", digest_size=32, key=kek, person=b"muze.ring.key.v1").digest()
+    return hashlib.blake2b(ring_mac_message(ring), digest_size=32, key=mac_key, person=b"muze.ring.mac.v1").digest()
+
+
+def seal_keyring(ring, kek):
+    ring["mac"] = base64.b64encode(ring_mac(ring, kek)).decode()
+
+
+class KeyRingError(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
 def unlock_keyring(ring, password):
     assert ring["format"] == 1 and ring["kind"] == "muze.keyring"
+    if "mac" not in ring or len(base64.b64decode(ring["mac"])) != 32:
+        raise KeyRingError("corrupt_keyring")
     kek = kek_from(password, ring["kdf"])
+    authentic = hmac.compare_digest(ring_mac(ring, kek), base64.b64decode(ring["mac"]))
     masters = {}
     for k in ring["keys"]:
         assert k["algorithm"] == "xchacha20poly1305-ietf"
-        masters[k["id"]] = nb.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            base64.b64decode(k["wrapped_key"]), wrap_ad(k["id"]), base64.b64decode(k["nonce"]), kek)
+        try:
+            masters[k["id"]] = nb.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                base64.b64decode(k["wrapped_key"]), wrap_ad(k["id"]), base64.b64decode(k["nonce"]), kek)
+        except CryptoError:
+            pass  # stale (FORMAT.md §6), or the wrong password
+    if not masters:
+        raise KeyRingError("wrong_password")
+    if not authentic:
+        raise KeyRingError("tampered_keyring")
     return masters, ring["active_key_id"]
 
 
@@ -60,7 +103,23 @@ def make_keyring(password, opslimit, memlimit):
             "keys": [{"id": key_id, "created_at": now, "algorithm": "xchacha20poly1305-ietf",
                       "nonce": base64.b64encode(nonce).decode(),
                       "wrapped_key": base64.b64encode(wrapped).decode()}]}
+    seal_keyring(ring, kek)
     return ring, {key_id: master}, key_id
+
+
+def rotate_keyring(ring, password, masters):
+    """FORMAT.md §1 "Rotate": a new active key wrapped with the same KEK; the ring is re-sealed."""
+    kek = kek_from(password, ring["kdf"])
+    key_id = struct.unpack("<I", os.urandom(4))[0] | 1
+    master, nonce = os.urandom(32), os.urandom(24)
+    wrapped = nb.crypto_aead_xchacha20poly1305_ietf_encrypt(master, wrap_ad(key_id), nonce, kek)
+    ring["keys"].append({"id": key_id, "created_at": "2026-01-02T00:00:00.000Z",
+                         "algorithm": "xchacha20poly1305-ietf", "nonce": base64.b64encode(nonce).decode(),
+                         "wrapped_key": base64.b64encode(wrapped).decode()})
+    ring["active_key_id"] = key_id
+    seal_keyring(ring, kek)
+    masters[key_id] = master
+    return key_id
 
 
 # ---- FORMAT.md §2: derived keys ---------------------------------------------------------
@@ -216,8 +275,52 @@ def main():
         try:
             unlock_keyring(ring, b"wrong")
             check(False, "a wrong password fails in Python too")
-        except CryptoError:
-            check(True, "a wrong password fails in Python too")
+        except KeyRingError as e:
+            check(e.code == "wrong_password", "a wrong password fails in Python too")
+        check(hmac.compare_digest(ring_mac(ring, kek_from(pw, ring["kdf"])), base64.b64decode(ring["mac"])),
+              "Python recomputes the C++ key ring MAC from FORMAT.md")
+
+        # 1b. The MAC: a rotated C++ ring whose active_key_id is set back to the older key.
+        rotated_path = os.path.join(d, "rotated.json")
+        run("keyring-create", "--password-file", pw_file, "--out", rotated_path, "--kdf", "minimum")
+        run("keyring-rotate", "--keyring", rotated_path, "--password-file", pw_file)
+        with open(rotated_path, encoding="utf-8") as f:
+            rotated = json.load(f)
+        r_masters, r_active = unlock_keyring(rotated, pw)
+        check(len(rotated["keys"]) == 2 and r_active == rotated["keys"][1]["id"] and len(r_masters) == 2,
+              "Python unlocks a rotated C++ key ring")
+        rolled = json.loads(json.dumps(rotated))
+        rolled["active_key_id"] = rotated["keys"][0]["id"]
+        for name, edit in [("active_key_id", rolled),
+                           ("a dropped key", dict(rotated, keys=rotated["keys"][:1],
+                                                  active_key_id=rotated["keys"][0]["id"])),
+                           ("ring id", dict(rotated, id="0000000000000000")),
+                           ("the key order", dict(rotated, keys=rotated["keys"][::-1]))]:
+            try:
+                unlock_keyring(edit, pw)
+                check(False, "Python detects a tampered " + name)
+            except KeyRingError as e:
+                check(e.code == "tampered_keyring", "Python detects a tampered %s (got %s)" % (name, e.code))
+        # Edited KDF parameters give another KEK, so nothing unwraps: to a password that is
+        # indistinguishable from a wrong one (a device's kept KEK sees tampered_keyring instead).
+        try:
+            unlock_keyring(dict(rotated, kdf=dict(rotated["kdf"], opslimit=2)), pw)
+            check(False, "an edited kdf.opslimit does not unlock")
+        except KeyRingError as e:
+            check(e.code == "wrong_password", "an edited kdf.opslimit does not unlock (got %s)" % e.code)
+        rolled_path = os.path.join(d, "rolled.json")
+        with open(rolled_path, "w", encoding="utf-8") as f:
+            json.dump(rolled, f)
+        p = run("encrypt", "--keyring", rolled_path, "--password-file", pw_file, "--path", "x.json",
+                ring_path, os.path.join(d, "never2.out"), expect_ok=False)
+        check(p.returncode == 1 and "tampered_keyring" in p.stderr, "C++ refuses a key ring with an edited active_key_id")
+        nomac = dict(rotated)
+        del nomac["mac"]
+        with open(rolled_path, "w", encoding="utf-8") as f:
+            json.dump(nomac, f)
+        p = run("encrypt", "--keyring", rolled_path, "--password-file", pw_file, "--path", "x.json",
+                ring_path, os.path.join(d, "never2.out"), expect_ok=False)
+        check(p.returncode == 1 and "corrupt_keyring" in p.stderr, "C++ refuses a key ring without a MAC")
 
         rel = "collections/c1/projects/p1/audio/caf\u00e9.wav"
         for size, chunk in [(0, 65536), (1, 65536), (65536, 65536), (200001, 65536), (5000, 64), (4096, 1024)]:
@@ -278,6 +381,24 @@ def main():
         with open(os.path.join(d, "blob2.bin"), "rb") as f:
             check(decrypt_blob(f.read(), "vault.json", py_masters) == plain,
                   "C++ unlocks a Python key ring; Python decrypts what it wrote")
+        # A ring Python rotated (and sealed): C++ encrypts with the new active key.
+        py_new = rotate_keyring(py_ring, pw, py_masters)
+        with open(py_ring_path, "w", encoding="utf-8") as f:
+            json.dump(py_ring, f)
+        run("encrypt", "--keyring", py_ring_path, "--password-file", pw_file, "--path", "vault.json",
+            os.path.join(d, "plain2.bin"), os.path.join(d, "blob3.bin"))
+        with open(os.path.join(d, "blob3.bin"), "rb") as f:
+            blob3 = f.read()
+        check(struct.unpack_from("<I", blob3, 12)[0] == py_new and decrypt_blob(blob3, "vault.json", py_masters) == plain,
+              "C++ unlocks a Python-rotated key ring and encrypts with its new active key")
+        # Python sets the active key back without the password: C++ refuses the ring.
+        py_ring["active_key_id"] = py_active
+        with open(py_ring_path, "w", encoding="utf-8") as f:
+            json.dump(py_ring, f)
+        p = run("encrypt", "--keyring", py_ring_path, "--password-file", pw_file, "--path", "vault.json",
+                os.path.join(d, "plain2.bin"), os.path.join(d, "blob4.bin"), expect_ok=False)
+        check(p.returncode == 1 and "tampered_keyring" in p.stderr and not os.path.exists(os.path.join(d, "blob4.bin")),
+              "C++ refuses a Python key ring whose active_key_id was edited")
 
         # 4. Search tokens.
         text = ["Bass", "CAFE\u0301", "Stra\u00dfe", "take2", "\u00c9t\u00e9"]

@@ -1,5 +1,6 @@
 // muze_crypto_tool: a small command line over muze_crypto for tests/crypto/interop.py.
 //   keyring-create --password-file F --out KEYRING [--kdf minimum|interactive|moderate]
+//   keyring-rotate --keyring K --password-file F      (adds a new active key, saves K)
 //   encrypt --keyring K --password-file F --path REL [--chunk N] IN OUT
 //   decrypt --keyring K --password-file F --path REL IN OUT
 //   token   --keyring K --password-file F WORD...
@@ -66,7 +67,7 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QStringList args = app.arguments().mid(1);
     if (args.isEmpty()) {
-        QTextStream(stderr) << "usage: muze_crypto_tool keyring-create|encrypt|decrypt|token ..." << Qt::endl;
+        QTextStream(stderr) << "usage: muze_crypto_tool keyring-create|keyring-rotate|encrypt|decrypt|token ..." << Qt::endl;
         return 2;
     }
     const QString command = args.takeFirst();
@@ -82,6 +83,22 @@ int main(int argc, char** argv)
         if (!ring)
             return fail(ring.error());
         if (Status s = ring->save(take(args, QStringLiteral("--out"))); !s)
+            return fail(s.error());
+        return 0;
+    }
+    if (command == QLatin1String("keyring-rotate")) {
+        auto pw = readPassword(take(args, QStringLiteral("--password-file")));
+        if (!pw)
+            return fail(pw.error());
+        const QString path = take(args, QStringLiteral("--keyring"));
+        auto ring = KeyRing::load(path);
+        if (!ring)
+            return fail(ring.error());
+        if (Status s = ring->unlock(*pw); !s)
+            return fail(s.error());
+        if (auto id = ring->rotate(); !id)
+            return fail(id.error());
+        if (Status s = ring->save(path); !s)
             return fail(s.error());
         return 0;
     }

@@ -233,3 +233,243 @@ TEST_CASE("the default key ring uses Argon2id with moderate limits")
     CHECK(loaded.unlockedKeys()->keyIds() == QList<quint32>{ring->activeKeyId()});
     INFO("create + unlock with moderate limits took " << timer.elapsed() << " ms");
 }
+
+// ---- The key ring MAC (docs/FORMAT.md §1.1) -------------------------------------------------
+
+namespace {
+
+QByteArray b64(const Json& j) { return QByteArray::fromBase64(QByteArray::fromStdString(j.get<std::string>())); }
+
+void le32(QByteArray& out, quint32 v)
+{
+    for (int i = 0; i < 4; ++i)
+        out.append(char((v >> (8 * i)) & 0xFF));
+}
+
+void le64(QByteArray& out, quint64 v)
+{
+    for (int i = 0; i < 8; ++i)
+        out.append(char((v >> (8 * i)) & 0xFF));
+}
+
+void lp(QByteArray& out, const QByteArray& bytes)
+{
+    le32(out, quint32(bytes.size()));
+    out.append(bytes);
+}
+
+QByteArray blake2b(std::size_t outLen, const unsigned char* key, const QByteArray& msg, const char* person)
+{
+    QByteArray out(qsizetype(outLen), '\0');
+    crypto_generichash_blake2b_salt_personal(reinterpret_cast<unsigned char*>(out.data()), outLen,
+                                             reinterpret_cast<const unsigned char*>(msg.constData()), quint64(msg.size()),
+                                             key, 32, nullptr, reinterpret_cast<const unsigned char*>(person));
+    return out;
+}
+
+// The MAC computed from the JSON text, written from FORMAT.md §1.1 alone (not with KeyRing).
+QByteArray documentedMac(const Json& j, const SecretBytes& kek)
+{
+    QByteArray m;
+    le32(m, j["format"].get<quint32>());
+    lp(m, QByteArray::fromStdString(j["kind"].get<std::string>()));
+    lp(m, QByteArray::fromStdString(j["id"].get<std::string>()));
+    lp(m, QByteArray::fromStdString(j["kdf"]["algorithm"].get<std::string>()));
+    le64(m, j["kdf"]["opslimit"].get<quint64>());
+    le64(m, j["kdf"]["memlimit"].get<quint64>());
+    lp(m, b64(j["kdf"]["salt"]));
+    le32(m, j["active_key_id"].get<quint32>());
+    le32(m, quint32(j["keys"].size()));
+    for (const Json& k : j["keys"]) {
+        le32(m, k["id"].get<quint32>());
+        lp(m, QByteArray::fromStdString(k["algorithm"].get<std::string>()));
+        lp(m, b64(k["nonce"]));
+        lp(m, b64(k["wrapped_key"]));
+    }
+    const QByteArray macKey = blake2b(32, kek.data(), {}, "muze.ring.key.v1");
+    return blake2b(32, reinterpret_cast<const unsigned char*>(macKey.constData()), m, "muze.ring.mac.v1");
+}
+
+// What a device holding the KEK does after merging two copies by hand: seal the result.
+void sealWith(Json& j, const SecretBytes& kek)
+{
+    auto ring = KeyRing::fromJson(j);
+    REQUIRE(ring.ok());
+    j["mac"] = ring->computeMac(kek).toBase64().toStdString();
+}
+
+} // namespace
+
+TEST_CASE("the key ring MAC is the documented BLAKE2b over the documented bytes")
+{
+    KeyRing ring = makeRing();
+    REQUIRE(ring.rotate().ok());
+    Json j = ring.toJson();
+    j["future_field"] = "not covered";
+    REQUIRE(j.contains("mac"));
+    CHECK(b64(j["mac"]).size() == 32);
+    CHECK(b64(j["mac"]) == documentedMac(j, ring.kek()));
+    CHECK(b64(j["mac"]) == ring.computeMac(ring.kek()));
+    // 4 + (4+12) + (4+16) + (4+10) + 8 + 8 + (4+16) + 4 + 4 + 2 × (4 + (4+22) + (4+24) + (4+48))
+    CHECK(ring.macMessage().size() == 4 + 16 + 20 + 14 + 16 + 20 + 8 + 2 * 110);
+    // Timestamps and unknown fields are not covered: editing them changes nothing.
+    j["modified_at"] = "2000-01-01T00:00:00.000Z";
+    j["keys"][0]["created_at"] = "2000-01-01T00:00:00.000Z";
+    j["keys"][1]["note"] = "hello";
+    auto edited = KeyRing::fromJson(j);
+    REQUIRE(edited.ok());
+    CHECK(edited->unlock(kPassword).ok());
+}
+
+TEST_CASE("a key ring edited without the password is refused as tampered, and stays locked")
+{
+    KeyRing ring = makeRing();
+    const quint32 first = ring.activeKeyId();
+    const quint32 second = *ring.rotate();
+    const SecretBytes kek = ring.kek().clone();
+    const Json good = ring.toJson();
+    auto outcome = [&](const Json& j, bool withKek) {
+        auto r = KeyRing::fromJson(j);
+        REQUIRE(r.ok());
+        const Status s = withKek ? r->unlockWithKek(kek) : r->unlock(kPassword);
+        CHECK(r->isUnlocked() == s.ok());
+        if (!s) {
+            CHECK_FALSE(s.error().message.contains(QString::fromLatin1(kPassword)));
+            CHECK_FALSE(r->unlockedKeys().ok());
+        }
+        return codeOf(s);
+    };
+    for (bool withKek : {false, true}) {
+        INFO("unlock " << (withKek ? "with the kept KEK" : "with the password"));
+        CHECK(outcome(good, withKek).empty());
+
+        Json j = good; // back to the key the user rotated away from
+        j["active_key_id"] = first;
+        CHECK(outcome(j, withKek) == "tampered_keyring");
+        j = good; // a key dropped (and the active id pointed at what is left)
+        j["keys"].erase(1);
+        j["active_key_id"] = first;
+        CHECK(outcome(j, withKek) == "tampered_keyring");
+        j = good; // the list reordered
+        std::swap(j["keys"][0], j["keys"][1]);
+        CHECK(outcome(j, withKek) == "tampered_keyring");
+        j = good;
+        j["id"] = "0123456789abcdef";
+        CHECK(outcome(j, withKek) == "tampered_keyring");
+        j = good; // a nonce swapped for another key's wrap: that key no longer opens, the MAC fails
+        j["keys"][1]["nonce"] = good["keys"][0]["nonce"];
+        CHECK(outcome(j, withKek) == "tampered_keyring");
+        j = good;
+        QByteArray mac = b64(good["mac"]);
+        mac[5] = char(mac[5] ^ 0x10);
+        j["mac"] = mac.toBase64().toStdString();
+        CHECK(outcome(j, withKek) == "tampered_keyring");
+    }
+    // KDF edits give the password another KEK (nothing unwraps: wrong_password); the KEK a
+    // device keeps is not derived again, and the MAC tells.
+    Json j = good;
+    j["kdf"]["opslimit"] = 2;
+    CHECK(outcome(j, false) == "wrong_password");
+    CHECK(outcome(j, true) == "tampered_keyring");
+    j = good;
+    j["kdf"]["salt"] = QByteArray(16, 'x').toBase64().toStdString();
+    CHECK(outcome(j, true) == "tampered_keyring");
+
+    // The error says what happened and nothing secret.
+    j = good;
+    j["active_key_id"] = first;
+    auto r = KeyRing::fromJson(j);
+    const Status s = r->unlock(kPassword);
+    CHECK(s.error().message.contains(QStringLiteral("modified by someone without the vault password")));
+    CHECK(r->activeKeyId() == first); // what the file says, but nothing can use it:
+    CHECK(codeOf(r->unlockedKeys()) == "locked");
+    CHECK(codeOf(r->rotate()) == "locked");
+    (void)second;
+}
+
+TEST_CASE("a key ring without a MAC is refused (no downgrade)")
+{
+    Json j = makeRing().toJson();
+    j.erase("mac");
+    auto r = KeyRing::fromJson(j);
+    CHECK(codeOf(r) == "corrupt_keyring");
+    j["mac"] = "AAAA";
+    CHECK(codeOf(KeyRing::fromJson(j)) == "corrupt_keyring");
+    j["mac"] = 5;
+    CHECK(codeOf(KeyRing::fromJson(j)) == "corrupt_keyring");
+    j = makeRing().toJson();
+    j.erase("id");
+    CHECK(codeOf(KeyRing::fromJson(j)) == "corrupt_keyring");
+}
+
+TEST_CASE("every writer re-seals the key ring")
+{
+    auto unlocksAfterReload = [](const KeyRing& r, const QByteArray& pw) {
+        KeyRing copy = reload(r);
+        return codeOf(copy.unlock(pw));
+    };
+    KeyRing ring = makeRing(); // create
+    CHECK(unlocksAfterReload(ring, kPassword).empty());
+    const quint32 first = ring.activeKeyId();
+    const quint32 second = *ring.rotate(); // rotate
+    CHECK(unlocksAfterReload(ring, kPassword).empty());
+    REQUIRE(ring.changePassword(kPassword, "pw 2").ok()); // change password
+    CHECK(unlocksAfterReload(ring, "pw 2").empty());
+    REQUIRE(ring.setActiveKey(first).ok()); // restore an active key
+    CHECK(reload(ring).activeKeyId() == first);
+    CHECK(unlocksAfterReload(ring, "pw 2").empty());
+    CHECK(codeOf(ring.setActiveKey(12345)) == "invalid_argument");
+    REQUIRE(ring.setActiveKey(second).ok());
+
+    // adoptKey appends a key the ring lacks (kept on a device) and re-seals.
+    const SecretBytes extra = SecretBytes::random(32);
+    REQUIRE(ring.adoptKey(777, extra).ok());
+    CHECK(ring.keyIds() == QList<quint32>{first, second, 777});
+    CHECK(ring.activeKeyId() == second);
+    KeyRing copy = reload(ring);
+    REQUIRE(copy.unlock("pw 2").ok());
+    CHECK(copy.unlockedKeys()->masterKey(777)->equals(extra));
+    CHECK(codeOf(ring.adoptKey(777, extra)) == "invalid_argument"); // present and not stale
+
+    // save() of a ring that was only loaded writes the MAC it was read with.
+    test::TempDir dir;
+    const QString path = dir.filePath(kKeyRingFile);
+    REQUIRE(reload(ring).save(path).ok());
+    auto loaded = KeyRing::load(path);
+    REQUIRE(loaded.ok());
+    CHECK(loaded->unlock("pw 2").ok());
+}
+
+TEST_CASE("a stale key in a sealed key ring is re-wrapped by adoptKey")
+{
+    // docs/FORMAT.md §6: one copy changed the password, the other rotated; a device holding the
+    // new password merged the key lists and sealed the result.
+    KeyRing a = makeRing("old");
+    KeyRing b = reload(a);
+    REQUIRE(b.unlock("old").ok());
+    const quint32 rotated = *b.rotate();
+    const SecretBytes rotatedKey = b.unlockedKeys()->masterKey(rotated)->clone();
+    REQUIRE(a.changePassword("old", "new").ok());
+    Json merged = a.toJson();
+    merged["keys"].push_back(b.toJson()["keys"][1]);
+    merged["active_key_id"] = rotated;
+    CHECK(codeOf(KeyRing::fromJson(merged)->unlock("new")) == "tampered_keyring"); // unsealed merge
+    sealWith(merged, a.kek());
+
+    KeyRing ring = KeyRing::fromJson(merged).value();
+    REQUIRE(ring.unlock("new").ok());
+    CHECK(ring.staleKeyIds() == QList<quint32>{rotated});
+    CHECK_FALSE(ring.unlockedKeys()->contains(rotated));
+    REQUIRE(ring.adoptKey(rotated, rotatedKey).ok());
+    CHECK(ring.staleKeyIds().isEmpty());
+    KeyRing repaired = reload(ring);
+    REQUIRE(repaired.unlock("new").ok());
+    CHECK(repaired.staleKeyIds().isEmpty());
+    CHECK(repaired.unlockedKeys()->masterKey(rotated)->equals(rotatedKey));
+    // A password change keeps a stale key as it is and still seals the ring.
+    KeyRing again = KeyRing::fromJson(merged).value();
+    REQUIRE(again.changePassword("new", "newer").ok());
+    KeyRing afterChange = reload(again);
+    REQUIRE(afterChange.unlock("newer").ok());
+    CHECK(afterChange.staleKeyIds() == QList<quint32>{rotated});
+}

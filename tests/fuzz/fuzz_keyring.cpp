@@ -1,5 +1,7 @@
 // libFuzzer entry for the metadata parsers: keyring.json, search-index.json and the keychain
-// entry. Anything accepted must survive a write/read round trip unchanged in meaning.
+// entry. Anything accepted must survive a write/read round trip unchanged in meaning. The seed
+// key ring (corpus/keyring/keyring.json) opens with "password" and carries a valid MAC, so
+// inputs derived from it reach unlock (MAC check) and rotate.
 #include <muze/crypto/keyring.h>
 #include <muze/crypto/masterkeystore.h>
 #include <muze/crypto/searchindex.h>
@@ -29,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         if (ring->kdfParams().opsLimit == 1 && ring->kdfParams().memLimit <= 65536) {
             if (ring->unlock("password")) {
                 if (!ring->unlockedKeys() || !ring->rotate())
+                    std::abort();
+                // Every change re-seals: what a writer produces authenticates again.
+                auto sealed = KeyRing::fromJson(ring->toJson());
+                if (!sealed || !sealed->unlockWithKek(ring->kek()) || sealed->activeKeyId() != ring->activeKeyId())
                     std::abort();
             }
         }

@@ -14,10 +14,12 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTest>
 #include <QTimer>
@@ -229,6 +231,28 @@ TEST_CASE("gui: an encrypted vault synced to a folder, and its settings")
     QTRY_VERIFY_WITH_TIMEOUT(!dialog.encryptionLabel()->text().startsWith(QStringLiteral("Checking")), 20000);
     INFO(dialog.encryptionLabel()->text().toStdString());
     CHECK(dialog.encryptionLabel()->text().contains(QStringLiteral("Unlocked on this device")));
+    CHECK(dialog.encryptionLabel()->text().contains(QStringLiteral("of 1)")));
+
+    // Security: "Make a new key" asks first, then the ring holds a second, active key.
+    const QByteArray ringBefore = test::readAll(local + QStringLiteral("/.muze/keyring.json"));
+    QTRY_VERIFY(dialog.rotateKeyButton()->isEnabled());
+    bool asked = false;
+    QTimer::singleShot(100, [&] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        REQUIRE(box);
+        asked = true;
+        saveScreenshot(*box, QStringLiteral("rotate-key-question.png"));
+        QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+    });
+    QTest::mouseClick(dialog.rotateKeyButton(), Qt::LeftButton);
+    CHECK(asked);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.encryptionLabel()->text().contains(QStringLiteral("of 2)")), 20000);
+    CHECK(test::readAll(local + QStringLiteral("/.muze/keyring.json")) != ringBefore);
+    auto* tabs = dialog.findChild<QTabWidget*>();
+    REQUIRE(tabs);
+    tabs->setCurrentIndex(tabs->indexOf(dialog.rotateKeyButton()->parentWidget()));
+    saveScreenshot(dialog, QStringLiteral("vault-settings-security.png"));
+    tabs->setCurrentIndex(0);
     saveScreenshot(dialog, QStringLiteral("vault-settings.png"));
     REQUIRE(dialog.save());
     dialog.close();

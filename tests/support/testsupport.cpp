@@ -1,6 +1,8 @@
 #include "testsupport.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QThread>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +16,19 @@
 #include <stdexcept>
 
 namespace muze::test {
+
+bool waitUntil(const std::function<bool()>& done, int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(10);
+    }
+    return true;
+}
 
 TempDir::TempDir() : m_dir(QDir::tempPath() + QStringLiteral("/muze-test-XXXXXX"))
 {

@@ -6,6 +6,8 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <functional>
+
 namespace muze::test {
 
 /// A temp dir that is removed at scope exit unless MUZE_KEEP_TEST_DIRS is set.
@@ -18,6 +20,9 @@ public:
 private:
     QTemporaryDir m_dir;
 };
+
+/// Runs the event loop until `done()` is true (true) or `ms` passed (false).
+bool waitUntil(const std::function<bool()>& done, int ms);
 
 QByteArray readAll(const QString& path);
 void writeAll(const QString& path, const QByteArray& data);

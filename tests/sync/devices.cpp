@@ -5,7 +5,12 @@
 #include <muze/remote/folderremote.h>
 #include <muze/remote/fsops.h>
 
+#ifdef MUZE_TEST_CRYPTO
+#include <muze/crypto/keyring.h>
+#endif
+
 #include <QDir>
+#include <QFileInfo>
 #include <QDirIterator>
 #include <QFile>
 
@@ -125,5 +130,27 @@ Json trackJson(const QString& id, const QString& name, double gain, const QStrin
                 {"created_at", "2024-01-01T00:00:00.000Z"},
                 {"modified_at", toStd(modifiedAt)}};
 }
+
+#ifdef MUZE_TEST_CRYPTO
+std::shared_ptr<const crypto::UnlockedKeys> keysFrom(const QString& keyRingFile)
+{
+    Result<crypto::KeyRing> ring = crypto::KeyRing::load(keyRingFile);
+    REQUIRE(ring.ok());
+    REQUIRE(ring->unlock(kTestPassword).ok());
+    Result<crypto::UnlockedKeys> keys = ring->unlockedKeys();
+    REQUIRE(keys.ok());
+    return std::make_shared<const crypto::UnlockedKeys>(std::move(*keys));
+}
+
+std::unique_ptr<Device> encryptedOrigin(World& w)
+{
+    Result<crypto::KeyRing> ring = crypto::KeyRing::create(kTestPassword, crypto::KdfParams::minimum());
+    REQUIRE(ring.ok());
+    const QString file = w.path(QStringLiteral("dev-A/.muze/keyring.json"));
+    QDir().mkpath(QFileInfo(file).absolutePath());
+    REQUIRE(ring->save(file).ok());
+    return std::make_unique<Device>(w, QStringLiteral("A"), sync::makeCipherCodec(keysFrom(file)));
+}
+#endif
 
 } // namespace muze::test

@@ -4,6 +4,7 @@
 
 #include "testsupport.h"
 
+#include <muze/remote/folderremote.h>
 #include <muze/remote/remotestore.h>
 #include <muze/sync/codec.h>
 #include <muze/sync/syncengine.h>
@@ -16,6 +17,10 @@
 #include <functional>
 #include <memory>
 
+#ifdef MUZE_TEST_CRYPTO
+#include <muze/crypto/unlockedkeys.h>
+#endif
+
 namespace muze::test {
 
 class World {
@@ -25,6 +30,33 @@ public:
 
 private:
     TempDir m_dir;
+};
+
+/// A folder remote to wrap: override one call to add network timing or hostile listings (a
+/// seam); everything else goes to the real FolderRemote.
+class ForwardingRemote : public remote::RemoteStore {
+public:
+    ForwardingRemote(const QString& root, const QString& cache) : m_inner(root, cache) {}
+    QString kind() const override { return m_inner.kind(); }
+    Result<remote::ChangeSet> listChanges(const QString& cursor) override { return m_inner.listChanges(cursor); }
+    Result<remote::RemoteEntry> stat(const QString& p) override { return m_inner.stat(p); }
+    Status download(const QString& p, QIODevice& s, qint64 o, qint64 l, const remote::ProgressFn& f) override
+    {
+        return m_inner.download(p, s, o, l, f);
+    }
+    Result<remote::RemoteEntry> upload(const QString& p, QIODevice& s, qint64 n, const remote::WriteSpec& w,
+                                       const remote::ProgressFn& f) override
+    {
+        return m_inner.upload(p, s, n, w, f);
+    }
+    Status remove(const QString& p, const QString& rev) override { return m_inner.remove(p, rev); }
+    Status makeFolder(const QString& p) override { return m_inner.makeFolder(p); }
+    Result<bool> waitForChanges(const QString& c, int t) override { return m_inner.waitForChanges(c, t); }
+    Result<remote::SpaceUsage> spaceUsage() override { return m_inner.spaceUsage(); }
+    Status flush() override { return m_inner.flush(); }
+
+protected:
+    remote::FolderRemote m_inner;
 };
 
 using RemoteFactory = std::function<std::unique_ptr<remote::RemoteStore>(const QString& remoteDir, const QString& cacheDir)>;
@@ -72,5 +104,13 @@ Json mixJson(const QString& id, const QString& name, const QString& modifiedAt, 
 Json trackJson(const QString& id, const QString& name, double gain = 0, const QString& modifiedAt = QStringLiteral("2024-01-01T00:00:00.000Z"));
 
 QString timeAt(int day, int hour = 0);
+
+#ifdef MUZE_TEST_CRYPTO
+inline constexpr char kTestPassword[] = "correct horse";
+/// The keys of the key ring file, unlocked with kTestPassword.
+std::shared_ptr<const crypto::UnlockedKeys> keysFrom(const QString& keyRingFile);
+/// Device "A" of an encrypted vault: a new key ring (minimum Argon2id limits) and its keys.
+std::unique_ptr<Device> encryptedOrigin(World& w);
+#endif
 
 } // namespace muze::test

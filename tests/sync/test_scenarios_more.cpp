@@ -28,10 +28,9 @@ const QString kTake = QStringLiteral("collections/c1/projects/p1/audio/t1.wav");
 QByteArray wav(int tenths, double freq = 440) { return makeWav(8000, 1, 16, 800 * tenths, freq); }
 
 // A folder remote whose listings also carry names no remote should ever send.
-class HostileRemote : public remote::RemoteStore {
+class HostileRemote : public ForwardingRemote {
 public:
-    HostileRemote(const QString& root, const QString& cache) : m_inner(root, cache) {}
-    QString kind() const override { return QStringLiteral("folder"); }
+    using ForwardingRemote::ForwardingRemote;
     Result<remote::ChangeSet> listChanges(const QString& cursor) override
     {
         Result<remote::ChangeSet> set = m_inner.listChanges(cursor);
@@ -46,11 +45,6 @@ public:
         }
         return set;
     }
-    Result<remote::RemoteEntry> stat(const QString& p) override { return m_inner.stat(p); }
-    Status download(const QString& p, QIODevice& s, qint64 o, qint64 l, const remote::ProgressFn& f) override
-    {
-        return m_inner.download(p, s, o, l, f);
-    }
     Result<remote::RemoteEntry> upload(const QString& p, QIODevice& s, qint64 n, const remote::WriteSpec& w,
                                        const remote::ProgressFn& f) override
     {
@@ -61,15 +55,8 @@ public:
         }
         return m_inner.upload(p, s, n, w, f);
     }
-    Status remove(const QString& p, const QString& rev) override { return m_inner.remove(p, rev); }
-    Status makeFolder(const QString& p) override { return m_inner.makeFolder(p); }
-    Result<bool> waitForChanges(const QString& c, int t) override { return m_inner.waitForChanges(c, t); }
-    Result<remote::SpaceUsage> spaceUsage() override { return m_inner.spaceUsage(); }
 
     std::function<void(const QString&)> beforeUpload;
-
-private:
-    remote::FolderRemote m_inner;
 };
 
 void seedSix(Device& a, Device& b)
@@ -331,29 +318,6 @@ TEST_CASE("scenario: a bandwidth limit slows transfers down")
 }
 
 #ifdef MUZE_TEST_CRYPTO
-namespace {
-std::shared_ptr<const crypto::UnlockedKeys> keysFrom(const QString& keyRingFile)
-{
-    Result<crypto::KeyRing> ring = crypto::KeyRing::load(keyRingFile);
-    REQUIRE(ring.ok());
-    REQUIRE(ring->unlock("correct horse").ok());
-    Result<crypto::UnlockedKeys> keys = ring->unlockedKeys();
-    REQUIRE(keys.ok());
-    return std::make_shared<const crypto::UnlockedKeys>(std::move(*keys));
-}
-
-std::unique_ptr<Device> encryptedOrigin(World& w)
-{
-    Result<crypto::KeyRing> ring = crypto::KeyRing::create("correct horse", crypto::KdfParams::minimum());
-    REQUIRE(ring.ok());
-    const QString file = w.path(QStringLiteral("dev-A/.muze/keyring.json"));
-    QDir().mkpath(QFileInfo(file).absolutePath());
-    REQUIRE(ring->save(file).ok());
-    auto a = std::make_unique<Device>(w, QStringLiteral("A"), makeCipherCodec(keysFrom(file)));
-    return a;
-}
-} // namespace
-
 TEST_CASE("scenario: encrypted vault — the remote holds only ciphertext and the key ring, another device reads it")
 {
     World w;

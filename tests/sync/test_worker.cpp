@@ -15,20 +15,7 @@
 using namespace muze;
 using namespace muze::sync;
 
-namespace {
-bool waitUntil(const std::function<bool()>& done, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        QThread::msleep(10);
-    }
-    return true;
-}
-} // namespace
+using test::waitUntil;
 
 TEST_CASE("worker: syncs on its own thread on start, on file events and on demand, then shuts down")
 {

@@ -10,7 +10,15 @@
 //   UnlockedKeys keys = *loaded->unlockedKeys();
 //
 // Key ids are random non-zero 32-bit numbers, so two devices rotating at once never hand out
-// the same id. Error codes: wrong_password, corrupt_keyring, unsupported_version, locked,
+// the same id.
+//
+// The file is synced through storage we do not trust, so every security-relevant field (KDF
+// parameters and salt, active key id, the key list) is covered by a MAC under a key derived
+// from the KEK (docs/FORMAT.md §1.1). unlock()/unlockWithKek() check it before anything in the
+// file is used; a ring that fails it stays locked ("tampered_keyring"). Every change made
+// through this class re-seals the ring, so whatever save() writes carries a valid MAC.
+//
+// Error codes: wrong_password, tampered_keyring, corrupt_keyring, unsupported_version, locked,
 // empty_password, kdf_failed, io.
 // Threading: a KeyRing is a plain value object; use it from one thread at a time. Move-only.
 
@@ -62,19 +70,42 @@ public:
     /// Argon2id(password, salt, params) → 32-byte KEK.
     static Result<SecretBytes> deriveKek(const QByteArray& password, const QByteArray& salt, const KdfParams& params);
 
-    /// Derives the KEK and unwraps the master keys. "wrong_password" when none unwraps. Keys
-    /// that do not unwrap while others do are listed by staleKeyIds() (a password change and a
-    /// rotation on two devices at once; docs/FORMAT.md §6): adoptKey() repairs them.
+    /// Derives the KEK, checks the key ring MAC and unwraps the master keys. "wrong_password"
+    /// when no key unwraps; "tampered_keyring" when keys unwrap but the MAC does not match (the
+    /// file was edited by someone without the password). Keys that do not unwrap while others
+    /// do are listed by staleKeyIds() (docs/FORMAT.md §6): adoptKey() repairs them.
     Status unlock(const QByteArray& password);
     /// As unlock() with a KEK kept from an earlier unlock (the device keychain holds it).
+    /// "wrong_key" instead of "wrong_password".
     Status unlockWithKek(const SecretBytes& kek);
     void lock();
     bool isUnlocked() const { return !m_kek.isEmpty(); }
     /// Keys of the file that the KEK of the last unlock does not open.
     QList<quint32> staleKeyIds() const { return m_stale; }
-    /// Re-wraps stale key `id` under the current KEK, from a copy another source (this device's
-    /// keychain) kept. Needs an unlocked ring.
+    /// Re-wraps stale key `id` under the current KEK, or appends key `id` when the ring lacks
+    /// it, from a copy another source (this device's keychain) kept. Needs an unlocked ring.
+    /// The active key does not change.
     Status adoptKey(quint32 id, const SecretBytes& masterKey);
+    /// What repair() changed.
+    struct Repair {
+        bool repaired = false;      // false: the ring authenticated, it is unlocked as by unlock()
+        QList<quint32> dropped;     // entries that did not unwrap under the password's KEK
+        QList<quint32> restored;    // keys `kept` held that the ring lacked (wrapped and appended)
+    };
+    /// unlock() for a ring that may fail its MAC (docs/FORMAT.md §5, "Repair"). When the MAC
+    /// matches this is unlock(). When it does not but keys unwrap under the password's KEK (each
+    /// is authenticated by its own AEAD), the ring is rebuilt from what is authenticated alone:
+    /// the entries that unwrap (file order), then the keys of `kept` (this device's keychain)
+    /// the ring lacks, and `kept`'s active key as the active key; every other entry is dropped
+    /// and the ring re-sealed. Refused ("tampered_keyring", the ring stays locked and unchanged)
+    /// when `kept` is empty, when a key that unwraps is not in `kept` (this device cannot tell
+    /// whether it is newer than its own active key) or differs from it. "wrong_password" when
+    /// nothing unwraps.
+    Result<Repair> repair(const QByteArray& password, const UnlockedKeys& kept);
+    /// Makes key `id` (one that unwrapped) the active key. Rotation is the normal way to change
+    /// it; this exists to restore a ring that was replaced by an older copy (vaultkeys.cpp,
+    /// docs/FORMAT.md §5). Needs an unlocked ring.
+    Status setActiveKey(quint32 id);
 
     /// Checks `oldPassword`, then re-wraps every master key under a KEK from `newPassword` with a
     /// fresh salt (and `params`, default: the current ones). No data is re-encrypted. Leaves
@@ -94,6 +125,12 @@ public:
     QString modifiedAt() const { return m_modifiedAt; }
     /// The KEK of an unlocked ring (empty when locked).
     const SecretBytes& kek() const { return m_kek; }
+    /// The exact bytes the key ring MAC covers (docs/FORMAT.md §1.1); public for tests.
+    QByteArray macMessage() const;
+    /// The MAC as read from the file or last computed (32 bytes).
+    const QByteArray& mac() const { return m_mac; }
+    /// BLAKE2b MAC of macMessage() under a key derived from `kek` (docs/FORMAT.md §1.1).
+    QByteArray computeMac(const SecretBytes& kek) const;
     /// The master keys that unwrapped, their derived keys and the active key id (check
     /// contains(activeKeyId()): a stale active key is missing). "locked" when locked.
     Result<UnlockedKeys> unlockedKeys() const;
@@ -111,6 +148,9 @@ private:
     Status unwrapAll(const SecretBytes& kek, const QString& failCode, const QString& failMessage);
     static Wrapped wrap(const SecretBytes& kek, quint32 id, const SecretBytes& masterKey, const QString& createdAt);
     quint32 newKeyId() const;
+    bool holdsKeyEntry(quint32 id) const;
+    // Recomputes m_mac with the current KEK after a change (needs an unlocked ring).
+    void reseal();
 
     QString m_id;
     QString m_createdAt;
@@ -120,6 +160,7 @@ private:
     quint32 m_active = 0;
     std::vector<Wrapped> m_wrapped;
     Json m_extra = Json::object();
+    QByteArray m_mac; // 32 bytes: from the file until the ring is changed, then recomputed
     SecretBytes m_kek;
     std::map<quint32, SecretBytes> m_master;
     QList<quint32> m_stale;

@@ -30,6 +30,22 @@ public:
         Q_UNUSED(stored);
         return 0;
     }
+    /// Bytes at the start of a stored file that keyIdOf() needs (0: plain, no header).
+    virtual qint64 headerBytes() const { return 0; }
+    /// Whether this device holds the key `keyId` names.
+    virtual bool hasKey(quint32 keyId) const
+    {
+        Q_UNUSED(keyId);
+        return false;
+    }
+    /// Rewrites the stored form in `stored` under the active key into `out` (after a key
+    /// rotation), authenticating every chunk on the way; `out` is usable only when this returns ok.
+    virtual Status reencode(QIODevice& stored, QIODevice& out, const QString& relPath) const
+    {
+        Q_UNUSED(stored);
+        Q_UNUSED(out);
+        return makeError(QStringLiteral("%1: this vault is not encrypted").arg(relPath), QStringLiteral("not_encrypted"));
+    }
 };
 
 std::unique_ptr<ContentCodec> makePlainCodec();

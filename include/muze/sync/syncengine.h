@@ -53,6 +53,9 @@ struct SyncReport {
     qint64 bytesDown = 0;
     int hashedFiles = 0;
     qint64 hashedBytes = 0;
+    int reencrypted = 0;     // files moved to the active key by this run (after a key rotation)
+    int reencryptLeft = -1;  // synced files still stored under an older key (or not yet checked);
+                             // -1: not looked at (rekeyBudget 0, plain or locked vault)
     QStringList skipped;  // "path: reason" (recording, settling, locked, audio off)
     QStringList errors;   // "path: message"
     QStringList rejected; // remote names refused as hostile
@@ -71,6 +74,10 @@ struct SyncOptions {
     QStringList download;      // audio to fetch now (added to the on-demand list)
     bool waitForSettling = true; // files skipped only because they were just written: wait
                                  // the settle window once and take them in this run
+    /// After a key rotation, how many bytes of files stored under an older key this run
+    /// rewrites under the active key once the passes are done (0: none, -1: all of them).
+    /// The worker spends a budget per run (gradual); `muze-cli keys reencrypt` asks for all.
+    qint64 rekeyBudget = 0;
 };
 
 /// Callbacks on the engine's thread.
@@ -90,6 +97,16 @@ struct SyncEngineConfig {
     SyncSettings settings;
     qint64 settleMs = 2000; // rule 4 window (MUZE_SYNC_SETTLE_MS overrides it, for tests)
 };
+
+/// Which keys the remote copies are stored under, from the journal (no network).
+struct KeyUsage {
+    int older = 0;   // synced files stored under a key other than the active one
+    int unknown = 0; // synced files whose key this device has not seen yet (cloud-only takes,
+                     // equal content recorded without a transfer): the next re-encryption reads
+                     // their headers
+};
+/// KeyUsage of the vault at `vaultRoot` against `activeKeyId`; all zero when it never synced.
+Result<KeyUsage> storedKeyUsage(const QString& vaultRoot, quint32 activeKeyId);
 
 class SyncEngine {
 public:
@@ -114,6 +131,9 @@ public:
     void setCodec(std::unique_ptr<ContentCodec> codec);
     bool hasCodec() const;
     bool encrypting() const;
+    /// True when the key ring changed on disk since the codec was set (a rotation here or on
+    /// another device): the owner should make a new codec before the next run.
+    bool codecOutdated() const;
     void setSettings(const SyncSettings& settings);
     const SyncEngineConfig& config() const { return m_config; }
     remote::RemoteStore& remote() { return *m_remote; }

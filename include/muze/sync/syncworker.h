@@ -79,6 +79,7 @@ private:
     LongPoller* m_poller = nullptr;
     QElapsedTimer m_firstEvent;
     int m_backoffSeconds = 0;
+    QString m_keysProblem; // why the keys cannot be used (a tampered or rolled-back key ring), for the state
     bool m_syncing = false;
     bool m_eventsDuringSync = false;
     QString m_state;

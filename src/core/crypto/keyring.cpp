@@ -11,6 +11,7 @@
 
 #include <QtEndian>
 
+#include <algorithm>
 #include <set>
 
 namespace muze::crypto {
@@ -22,6 +23,10 @@ constexpr char kWrapAlgorithm[] = "xchacha20poly1305-ietf";
 constexpr char kKind[] = "muze.keyring";
 constexpr char kWrapAdPrefix[] = "muze-keyring-v1"; // AD = prefix || LE32(key id)
 constexpr std::size_t kMaxKeys = 1024;
+// Key ring MAC (docs/FORMAT.md §1.1): BLAKE2b personalisations, exactly 16 bytes each.
+constexpr char kPersonMacKey[17] = "muze.ring.key.v1";
+constexpr char kPersonMac[17] = "muze.ring.mac.v1";
+constexpr qsizetype kMacBytes = 32;
 
 static_assert(crypto_pwhash_SALTBYTES == 16);
 static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == 24);
@@ -34,6 +39,34 @@ QByteArray wrapAd(quint32 id)
     qToLittleEndian(id, le);
     ad.append(le, 4);
     return ad;
+}
+
+void appendLe32(QByteArray& out, quint32 v)
+{
+    char le[4];
+    qToLittleEndian(v, le);
+    out.append(le, 4);
+}
+
+void appendLe64(QByteArray& out, quint64 v)
+{
+    char le[8];
+    qToLittleEndian(v, le);
+    out.append(le, 8);
+}
+
+// A variable-length field of the MAC message: LE32(byte length) || bytes.
+void appendField(QByteArray& out, QByteArrayView bytes)
+{
+    appendLe32(out, quint32(bytes.size()));
+    out.append(bytes);
+}
+
+Error tampered()
+{
+    return makeError(QStringLiteral("The key ring was modified by someone without the vault password (its MAC does not "
+                                    "match); it was not used. Run muze-cli keys unlock on a device where this vault was unlocked before."),
+                     QStringLiteral("tampered_keyring"));
 }
 
 Error corrupt(const QString& why)
@@ -130,6 +163,7 @@ Result<KeyRing> KeyRing::create(const QByteArray& password, const KdfParams& par
     ring.m_wrapped.push_back(wrap(ring.m_kek, id, master, ring.m_createdAt));
     ring.m_master.emplace(id, std::move(master));
     ring.m_active = id;
+    ring.reseal();
     return ring;
 }
 
@@ -148,6 +182,8 @@ Result<KeyRing> KeyRing::fromJson(const Json& json)
 
     KeyRing ring;
     ring.m_extra = json;
+    if (const auto id = json.find("id"); id == json.end() || !id->is_string())
+        return corrupt(QStringLiteral("no \"id\""));
     ring.m_id = fields::stringField(json, "id");
     ring.m_createdAt = fields::stringField(json, "created_at");
     ring.m_modifiedAt = fields::stringField(json, "modified_at");
@@ -195,6 +231,12 @@ Result<KeyRing> KeyRing::fromJson(const Json& json)
     if (!active || *active > 0xFFFFFFFFull || !seen.count(quint32(*active)))
         return corrupt(QStringLiteral("\"active_key_id\" names no key"));
     ring.m_active = quint32(*active);
+    // No MAC, no key ring: a reader that accepted an unauthenticated ring would let anyone
+    // strip the MAC and edit the rest (a downgrade). Checked against the KEK by unlock().
+    const auto mac = fields::base64Field(json, "mac");
+    if (!mac || mac->size() != kMacBytes)
+        return corrupt(QStringLiteral("no \"mac\" (every key ring is authenticated)"));
+    ring.m_mac = *mac;
     return ring;
 }
 
@@ -235,13 +277,63 @@ Json KeyRing::toJson() const
         keys.push_back(std::move(k));
     }
     j["keys"] = std::move(keys);
+    // Unlocked means authenticated (or made here): seal what is written. A locked ring writes
+    // back the MAC it was read with, which still matches as nothing in it could change.
+    j["mac"] = (isUnlocked() ? computeMac(m_kek) : m_mac).toBase64().toStdString();
     return j;
+}
+
+QByteArray KeyRing::macMessage() const
+{
+    QByteArray m;
+    appendLe32(m, quint32(kKeyRingFormat));
+    appendField(m, QByteArrayView(kKind));
+    appendField(m, m_id.toUtf8());
+    appendField(m, QByteArrayView(kKdfAlgorithm));
+    appendLe64(m, m_params.opsLimit);
+    appendLe64(m, m_params.memLimit);
+    appendField(m, m_salt);
+    appendLe32(m, m_active);
+    appendLe32(m, quint32(m_wrapped.size()));
+    for (const Wrapped& w : m_wrapped) { // file order: reordering the list is a change too
+        appendLe32(m, w.id);
+        appendField(m, QByteArrayView(kWrapAlgorithm));
+        appendField(m, w.nonce);
+        appendField(m, w.ciphertext);
+    }
+    return m;
+}
+
+QByteArray KeyRing::computeMac(const SecretBytes& kek) const
+{
+    // A key of its own for the MAC, so the KEK itself only ever keys XChaCha20-Poly1305.
+    SecretBytes macKey(kKeyBytes);
+    crypto_generichash_blake2b_salt_personal(macKey.data(), macKey.size(), nullptr, 0, kek.data(), kek.size(), nullptr,
+                                             reinterpret_cast<const unsigned char*>(kPersonMacKey));
+    const QByteArray message = macMessage();
+    QByteArray mac(kMacBytes, '\0');
+    crypto_generichash_blake2b_salt_personal(reinterpret_cast<unsigned char*>(mac.data()), std::size_t(mac.size()),
+                                             u8(message), quint64(message.size()), macKey.data(), macKey.size(), nullptr,
+                                             reinterpret_cast<const unsigned char*>(kPersonMac));
+    return mac;
+}
+
+void KeyRing::reseal()
+{
+    if (isUnlocked())
+        m_mac = computeMac(m_kek);
 }
 
 Status KeyRing::save(const QString& path) const { return writeJsonFile(path, toJson()); }
 
 Status KeyRing::unwrapAll(const SecretBytes& kek, const QString& failCode, const QString& failMessage)
 {
+    // The MAC first (docs/FORMAT.md §1.1): nothing in the file is used before it authenticates.
+    // A mismatch alone cannot tell a wrong password from an edited file, so the keys are still
+    // tried, only to pick the error; whatever unwrapped is then wiped unused.
+    const QByteArray expected = computeMac(kek);
+    const bool authentic = m_mac.size() == kMacBytes
+        && sodium_memcmp(expected.constData(), m_mac.constData(), std::size_t(kMacBytes)) == 0;
     std::map<quint32, SecretBytes> keys;
     QList<quint32> failed;
     for (const Wrapped& w : m_wrapped) {
@@ -258,6 +350,10 @@ Status KeyRing::unwrapAll(const SecretBytes& kek, const QString& failCode, const
     }
     if (keys.empty())
         return makeError(failMessage, failCode);
+    if (!authentic) {
+        qCWarning(lcCrypto) << "key ring" << m_id << "fails its MAC: refused";
+        return tampered();
+    }
     if (!failed.isEmpty()) // see docs/FORMAT.md §6: a password change and a rotation crossed
         qCWarning(lcCrypto) << "key ring" << m_id << ":" << failed.size() << "key(s) do not open with this password";
     m_kek = kek.clone();
@@ -266,23 +362,116 @@ Status KeyRing::unwrapAll(const SecretBytes& kek, const QString& failCode, const
     return {};
 }
 
+Result<KeyRing::Repair> KeyRing::repair(const QByteArray& password, const UnlockedKeys& kept)
+{
+    auto kek = deriveKek(password, m_salt, m_params);
+    if (!kek)
+        return kek.error();
+    Status s = unwrapAll(*kek, QStringLiteral("wrong_password"), QStringLiteral("Wrong password for this vault's key ring"));
+    if (s)
+        return Repair{}; // authentic: unlocked as by unlock(), nothing to repair
+    if (s.error().code != QLatin1String("tampered_keyring"))
+        return s.error(); // wrong_password: nothing unwraps, so nothing can be told apart from a wrong password
+    auto refuse = [](const QString& why) { return makeError(why, QStringLiteral("tampered_keyring")); };
+    if (kept.isEmpty() || !kept.contains(kept.activeKeyId()))
+        return refuse(QStringLiteral("this device holds no keys of this vault to repair it from"));
+
+    // Only what authenticates is used: an entry is kept when its AEAD opens under the password's
+    // KEK (AD binds its id), so it is a genuine key of this vault. The file's active_key_id, key
+    // order and every entry that does not open are unauthenticated and not used.
+    std::vector<Wrapped> entries;
+    std::map<quint32, SecretBytes> keys;
+    Repair out;
+    out.repaired = true;
+    for (const Wrapped& w : m_wrapped) {
+        SecretBytes key(kKeyBytes);
+        const QByteArray ad = wrapAd(w.id);
+        if (crypto_aead_xchacha20poly1305_ietf_decrypt(key.data(), nullptr, nullptr, u8(w.ciphertext),
+                                                       quint64(w.ciphertext.size()), u8(ad), quint64(ad.size()),
+                                                       u8(w.nonce), kek->data())
+            != 0) {
+            out.dropped.append(w.id);
+            continue;
+        }
+        const SecretBytes* mine = kept.masterKey(w.id);
+        // The active key is this device's, which is only sound when the device has seen every
+        // key of the ring: a genuine key it never held may be a newer rotation.
+        if (!mine)
+            return refuse(QStringLiteral("it holds key %1, which this device never held, so this device cannot tell "
+                                         "which key is the newest")
+                              .arg(w.id));
+        if (!mine->equals(key))
+            return refuse(QStringLiteral("key %1 differs from the one this device keeps").arg(w.id));
+        entries.push_back(w);
+        keys.emplace(w.id, std::move(key));
+    }
+    for (quint32 id : kept.keyIds()) {
+        if (!keys.count(id))
+            out.restored.append(id);
+    }
+    if (entries.size() + std::size_t(out.restored.size()) > kMaxKeys)
+        return refuse(QStringLiteral("it would hold more than %1 keys").arg(kMaxKeys));
+
+    m_modifiedAt = nowIso();
+    for (quint32 id : out.restored) {
+        entries.push_back(wrap(*kek, id, *kept.masterKey(id), m_modifiedAt));
+        keys.emplace(id, kept.masterKey(id)->clone());
+    }
+    m_wrapped = std::move(entries);
+    m_master = std::move(keys);
+    m_stale.clear();
+    m_active = kept.activeKeyId();
+    m_kek = std::move(kek.value());
+    reseal();
+    qCWarning(lcCrypto) << "key ring" << m_id << "failed its MAC and was repaired with the password: dropped"
+                        << out.dropped << "restored" << out.restored << "active key" << m_active;
+    return out;
+}
+
 Status KeyRing::adoptKey(quint32 id, const SecretBytes& masterKey)
 {
     if (!isUnlocked())
         return makeError(QStringLiteral("The key ring is locked"), QStringLiteral("locked"));
-    if (!m_stale.contains(id) || masterKey.size() != kKeyBytes)
+    const bool missing = !holdsKeyEntry(id);
+    if (id == 0 || (!missing && !m_stale.contains(id)) || masterKey.size() != kKeyBytes)
         return makeError(QStringLiteral("Key %1 needs no repair").arg(id), QStringLiteral("invalid_argument"));
-    for (Wrapped& w : m_wrapped) {
-        if (w.id != id)
-            continue;
-        Wrapped fresh = wrap(m_kek, id, masterKey, w.createdAt);
-        fresh.extra = w.extra;
-        w = std::move(fresh);
+    if (missing && m_wrapped.size() >= kMaxKeys)
+        return makeError(QStringLiteral("The key ring already holds %1 keys").arg(kMaxKeys), QStringLiteral("corrupt_keyring"));
+    m_modifiedAt = nowIso();
+    if (missing) {
+        m_wrapped.push_back(wrap(m_kek, id, masterKey, m_modifiedAt));
+    } else {
+        for (Wrapped& w : m_wrapped) {
+            if (w.id != id)
+                continue;
+            Wrapped fresh = wrap(m_kek, id, masterKey, w.createdAt);
+            fresh.extra = w.extra;
+            w = std::move(fresh);
+        }
     }
     m_master.insert_or_assign(id, masterKey.clone());
     m_stale.removeAll(id);
-    m_modifiedAt = nowIso();
+    reseal();
     return {};
+}
+
+Status KeyRing::setActiveKey(quint32 id)
+{
+    if (!isUnlocked())
+        return makeError(QStringLiteral("The key ring is locked"), QStringLiteral("locked"));
+    if (!m_master.count(id))
+        return makeError(QStringLiteral("Key %1 is not an unlocked key of this ring").arg(id), QStringLiteral("invalid_argument"));
+    if (m_active != id) {
+        m_active = id;
+        m_modifiedAt = nowIso();
+        reseal();
+    }
+    return {};
+}
+
+bool KeyRing::holdsKeyEntry(quint32 id) const
+{
+    return std::any_of(m_wrapped.begin(), m_wrapped.end(), [id](const Wrapped& w) { return w.id == id; });
 }
 
 Status KeyRing::unlock(const QByteArray& password)
@@ -338,6 +527,7 @@ Status KeyRing::changePassword(const QByteArray& oldPassword, const QByteArray& 
     m_params = newParams;
     m_kek = std::move(kek.value());
     m_modifiedAt = nowIso();
+    reseal();
     qCDebug(lcCrypto) << "key ring" << m_id << "re-wrapped under a new password";
     return {};
 }
@@ -354,6 +544,7 @@ Result<quint32> KeyRing::rotate()
     m_wrapped.push_back(wrap(m_kek, id, master, m_modifiedAt));
     m_master.insert_or_assign(id, std::move(master));
     m_active = id;
+    reseal();
     qCDebug(lcCrypto) << "key ring" << m_id << "rotated to key" << id;
     return id;
 }

@@ -66,6 +66,12 @@ public:
         Result<crypto::BlobHeader> h = crypto::FileCipher::inspect(stored);
         return h ? h->keyId : 0;
     }
+    qint64 headerBytes() const override { return crypto::kBlobHeaderSize; }
+    bool hasKey(quint32 keyId) const override { return m_cipher.keys().contains(keyId); }
+    Status reencode(QIODevice& stored, QIODevice& out, const QString& relPath) const override
+    {
+        return m_cipher.reencrypt(stored, out, relPath);
+    }
 
 private:
     crypto::FileCipher m_cipher;

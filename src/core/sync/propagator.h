@@ -65,6 +65,17 @@ public:
     /// writes all rows in one transaction. Rule 2 holds per file; the fsync cost is paid once
     /// per folder and batch instead of once per file.
     Status flushCommits();
+
+    /// After a key rotation: rewrites the remote copy of the synced file `row` under the
+    /// active key, with WriteMode::Update on the journal's rev so a write from elsewhere wins
+    /// (Retry). Encrypts the local file when it still holds the synced content (no download),
+    /// else downloads the blob and re-encrypts it chunk by chunk. Plaintext never changes.
+    StepResult rekey(const JournalRow& row, const RemoteRow& remote, const LocalFile* local);
+    /// Key id in the header of the remote blob at `path` (a ranged read of the header only).
+    Result<quint32> remoteKeyId(const QString& path);
+    /// Queues a journal-only correction of `row` for the next flush.
+    Status queueRow(const JournalRow& row) { return commit(row, nullptr, nullptr); }
+
     int queuedCommits() const { return int(m_queue.size() + m_placements.size()); }
 
 private:

@@ -4,6 +4,7 @@
 #include "caseclash.h"
 #include "faultseam.h"
 #include "propagator.h"
+#include "rekey.h"
 
 #include <muze/model/layout.h>
 #include <muze/remote/fsops.h>
@@ -56,6 +57,7 @@ Json SyncReport::toJson() const
                 {"recorded", recorded},         {"cloud_only", cloudOnly},
                 {"bytes_up", bytesUp},          {"bytes_down", bytesDown},
                 {"hashed_files", hashedFiles},  {"hashed_bytes", hashedBytes},
+                {"reencrypted", reencrypted},   {"reencrypt_left", reencryptLeft},
                 {"skipped", list(skipped)},     {"errors", list(errors)},
                 {"rejected", list(rejected)},   {"notes", list(notes)},
                 {"mass_delete_refused", massDeleteRefused}, {"message", toStd(message)}};
@@ -76,6 +78,7 @@ QString SyncReport::summary() const
     add(conflicts, "conflicts");
     add(recorded, "already equal");
     add(cloudOnly, "cloud-only");
+    add(reencrypted, "re-encrypted");
     add(int(skipped.size()), "skipped");
     add(int(errors.size()), "errors");
     add(int(rejected.size()), "rejected remote names");
@@ -86,6 +89,7 @@ struct SyncEngine::Impl {
     std::unique_ptr<Journal> journal;
     Qt::HANDLE journalThread = nullptr;
     std::unique_ptr<ContentCodec> codec;
+    fs::FileStat ringAtCodec; // the key ring file when the codec was made (codecOutdated)
     RateLimiter limiter;
     FaultSeam seam;
     std::atomic<bool> cancelled{false};
@@ -105,6 +109,13 @@ struct SyncEngine::Impl {
 };
 
 namespace {
+
+fs::FileStat keyRingStat(const QString& root) { return fs::lstatPath(root + QStringLiteral("/.muze/keyring.json")); }
+
+bool sameFile(const fs::FileStat& a, const fs::FileStat& b)
+{
+    return a.exists == b.exists && a.size == b.size && a.mtimeNs == b.mtimeNs && a.inode == b.inode;
+}
 
 int priority(const Action& a)
 {
@@ -132,6 +143,7 @@ SyncEngine::SyncEngine(SyncEngineConfig config, std::unique_ptr<remote::RemoteSt
     if (ok && settle >= 0)
         m_config.settleMs = settle;
     m_d->codec = std::move(codec);
+    m_d->ringAtCodec = keyRingStat(m_config.vaultRoot);
     m_d->limiter.setRate(m_config.settings.bandwidthKiBps * 1024);
 }
 
@@ -143,7 +155,13 @@ void SyncEngine::setSettings(const SyncSettings& settings)
     m_d->limiter.setRate(settings.bandwidthKiBps * 1024);
 }
 
-void SyncEngine::setCodec(std::unique_ptr<ContentCodec> codec) { m_d->codec = std::move(codec); }
+void SyncEngine::setCodec(std::unique_ptr<ContentCodec> codec)
+{
+    m_d->codec = std::move(codec);
+    m_d->ringAtCodec = keyRingStat(m_config.vaultRoot);
+}
+
+bool SyncEngine::codecOutdated() const { return !sameFile(m_d->ringAtCodec, keyRingStat(m_config.vaultRoot)); }
 bool SyncEngine::hasCodec() const { return m_d->codec != nullptr; }
 bool SyncEngine::encrypting() const { return m_d->codec && m_d->codec->encrypted(); }
 
@@ -210,6 +228,9 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     Propagator propagator(ctx);
     QSet<QString> failedThisRun;
     QSet<QString> rejected;
+    QHash<QString, LocalFile> lastScan;
+    bool lockedRun = false;
+    bool ringPending = false; // the last pass left the key ring to move (unsent, settling, failed)
     bool waitedForSettling = false;
     int extraPasses = 0;
 
@@ -250,6 +271,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         Result<ScanResult> scan = scanLocal(root, *rows, {m_config.settleMs, &m_d->cancelled});
         if (!scan)
             return scan.error();
+        lastScan = scan->files;
         report.hashedFiles += scan->hashedFiles;
         report.hashedBytes += scan->hashedBytes;
         for (const QString& p : scan->problems) {
@@ -283,6 +305,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         const bool remoteEncrypted = mirror->contains(QStringLiteral(".muze/keyring.json"));
         const bool locked = !m_d->codec || (remoteEncrypted && !m_d->codec->encrypted());
         ctx.codec = m_d->codec ? m_d->codec.get() : plainForLocked.get();
+        lockedRun = locked;
         if (locked) {
             for (Action& a : actions) {
                 if (a.kind != ActionKind::None && a.kind != ActionKind::Skip && !isPlaintextPath(a.path)) {
@@ -293,6 +316,9 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             report.message = QStringLiteral("This vault is encrypted and locked on this device: unlock it with its password "
                                             "(muze-cli keys unlock) to sync its files");
         }
+
+        ringPending = std::any_of(actions.begin(), actions.end(),
+                                  [](const Action& a) { return a.kind != ActionKind::None && isPlaintextPath(a.path); });
 
         // 5. Rule 5: refuse a pass that would wipe most of one side.
         const MassDelete md = checkMassDelete(actions, int(scan->files.size()), int(mirror->size()));
@@ -405,6 +431,24 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         }
         if (Status s = flush(); !s)
             return s.error();
+    }
+
+    // After a key rotation: files still stored under an older key move to the active one.
+    if (options.rekeyBudget != 0 && !lockedRun && m_d->codec && m_d->codec->encrypted()) {
+        if (ringPending) {
+            // Files under a key other devices cannot see yet would be unreadable there.
+            report.notes << QStringLiteral("Re-encryption waits until the key ring is synced");
+        } else if (codecOutdated()) {
+            // Another device's rotation arrived in this run: the keys in hand may be older
+            // than the ring's, so moving files "to the active key" could move them back.
+            report.notes << QStringLiteral("The key ring changed during this sync; re-encryption continues on the next one");
+        } else {
+            ctx.codec = m_d->codec.get();
+            Result<RekeyResult> rk = rekeyStale(ctx, propagator, lastScan, options.rekeyBudget);
+            if (!rk)
+                return rk.error();
+            report.reencryptLeft = rk->left;
+        }
     }
 
     // Bases no row names any more go; so do temp files.

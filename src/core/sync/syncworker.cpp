@@ -17,6 +17,14 @@
 
 namespace muze::sync {
 
+namespace {
+// Gradual re-encryption after a key rotation (GUIDE §4): each run moves up to this much to
+// the active key, then the worker comes back after a pause, so new edits never wait long
+// behind a library of takes being rewritten.
+constexpr qint64 kRekeyBytesPerRun = 256LL * 1024 * 1024;
+constexpr int kRekeyPauseMs = 5000;
+} // namespace
+
 // Waits for remote news on its own thread with its own remote, and pokes the worker.
 class LongPoller : public QThread {
 public:
@@ -142,8 +150,11 @@ void SyncWorker::start()
     }
     const bool longpoll = (*made)->kind() == QLatin1String("dropbox");
     Result<std::unique_ptr<ContentCodec>> codec = makeCodecForVault(m_vault);
-    if (!codec)
+    if (!codec) {
         qCInfo(lcSync) << m_vault.name << "is locked on this device:" << codec.errorString();
+        if (codec.error().code != QLatin1String("locked"))
+            m_keysProblem = codec.error().message;
+    }
     SyncEngineConfig config{m_vault.path, m_deviceName, m_settings, 2000};
     {
         QMutexLocker lock(&m_engineMutex);
@@ -268,15 +279,27 @@ void SyncWorker::runSync(bool force)
         m_debounce->stop();
     // A vault unlocked since the engine was made (keys now in the keychain), or one that
     // turned out to be encrypted (its key ring arrived): pick up the keys.
-    if (!m_engine->hasCodec()
+    // A key ring that changed (a rotation here or on another device) means new keys: new
+    // files must use the new active key, and re-encryption must aim at it.
+    if (!m_engine->hasCodec() || m_engine->codecOutdated()
         || (!m_engine->encrypting() && QFile::exists(m_vault.path + QStringLiteral("/.muze/keyring.json")))) {
-        if (Result<std::unique_ptr<ContentCodec>> codec = makeCodecForVault(m_vault); codec && (*codec)->encrypted())
+        Result<std::unique_ptr<ContentCodec>> codec = makeCodecForVault(m_vault);
+        if (codec && (*codec)->encrypted()) {
             m_engine->setCodec(std::move(*codec));
+            m_keysProblem.clear();
+        } else if (!codec && (codec.error().code == QLatin1String("tampered_keyring")
+                              || codec.error().code == QLatin1String("keyring_rollback"))) {
+            // The ring can no longer be trusted: stop writing files until the user unlocks
+            // with the password (which repairs it), and say why.
+            m_engine->setCodec(nullptr);
+            m_keysProblem = codec.error().message;
+        }
     }
     setState(QStringLiteral("syncing"), QString());
     SyncOptions options;
     options.force = force;
     options.waitForSettling = false; // the worker comes back by itself (debounce)
+    options.rekeyBudget = kRekeyBytesPerRun; // after a key rotation, a slice per run
     Result<SyncReport> report = m_engine->run(options);
     m_syncing = false;
     rewatch();
@@ -302,7 +325,7 @@ void SyncWorker::runSync(bool force)
     if (report->massDeleteRefused)
         setState(QStringLiteral("attention"), report->message);
     else if (report->message.contains(QLatin1String("locked")))
-        setState(QStringLiteral("locked"), report->message);
+        setState(QStringLiteral("locked"), m_keysProblem.isEmpty() ? report->message : m_keysProblem);
     else if (!report->errors.isEmpty())
         setState(QStringLiteral("error"), report->errors.first());
     else if (!report->converged)
@@ -313,6 +336,8 @@ void SyncWorker::runSync(bool force)
     // Skipped files (recording, settling) and our own edits seen meanwhile: look again soon.
     if (m_eventsDuringSync || (!report->converged && !report->skipped.isEmpty()))
         m_debounce->start(3000);
+    else if (report->reencryptLeft > 0 && report->errors.isEmpty())
+        m_debounce->start(kRekeyPauseMs); // the next slice of re-encryption
 }
 
 } // namespace muze::sync
