@@ -46,7 +46,9 @@ Result<std::unique_ptr<sync::SyncEngine>> engineFor(Context& ctx, const vault::V
     if (!settings)
         return settings.error();
     sync::SyncEngineConfig config{v.path, ctx.vaults.device().name, *settings, 2000};
-    return std::make_unique<sync::SyncEngine>(config, std::move(*store), codec ? std::move(*codec) : nullptr);
+    auto engine = std::make_unique<sync::SyncEngine>(config, std::move(*store), codec ? std::move(*codec) : nullptr);
+    engine->setCodecProvider([v] { return sync::makeCodecForVault(v); });
+    return engine;
 }
 
 void noteEncryption(Context& ctx, vault::VaultRecord v)

@@ -6,8 +6,10 @@
 
 #include <muze/remote/contenthash.h>
 
+#include <QBuffer>
 #include <QDir>
 #include <QFile>
+#include <QtEndian>
 
 using namespace muze;
 using muze::test::Emulator;
@@ -205,6 +207,35 @@ TEST_CASE("an encrypted vault syncs through Dropbox and Dropbox only ever sees c
         ++checked;
     }
     CHECK(checked >= 3);
+
+    // Key rotation, then every file on Dropbox is re-encrypted under the new key (upload
+    // sessions for the take included), and B still reads everything.
+    auto rotated = a.cli({QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("rotate")});
+    INFO(rotated.err.toStdString());
+    REQUIRE(rotated.exitCode == 0);
+    const quint32 newKey = Json::parse(rotated.out.toStdString())["active_key_id"].get<quint32>();
+    auto reencrypt = a.cli({QStringLiteral("keys"), QStringLiteral("reencrypt")});
+    INFO(reencrypt.out.toStdString() << reencrypt.err.toStdString());
+    REQUIRE(reencrypt.exitCode == 0);
+    auto relisted = remote->listChanges(QString());
+    REQUIRE(relisted.ok());
+    int moved = 0;
+    for (const remote::RemoteEntry& e : relisted->entries) {
+        if (e.isFolder || e.path == QLatin1String(".muze/keyring.json"))
+            continue;
+        QByteArray head;
+        QBuffer sink(&head);
+        sink.open(QIODevice::WriteOnly);
+        REQUIRE(remote->download(e.path, sink, 0, 16).ok());
+        INFO(e.path.toStdString());
+        REQUIRE(head.startsWith("MUZE-ENC"));
+        CHECK(qFromLittleEndian<quint32>(head.constData() + 12) == newKey);
+        ++moved;
+    }
+    CHECK(moved >= 4);
+    sync(b);
+    CHECK(test::readAll(b.file(band.mixFile)) == test::readAll(a.file(band.mixFile)));
+    CHECK(syncedFiles(a) == syncedFiles(b));
 }
 
 TEST_CASE("sync converges through dropped transfers and 429 storms and 5xx and token expiry and a cursor reset")

@@ -279,6 +279,32 @@ TEST_CASE("rekey: a device whose keys are older than a ring that arrives mid-run
     CHECK(b.read(QStringLiteral("collections/c1/b.txt")) == "two");
 }
 
+TEST_CASE("rekey: an engine that can make new keys picks up another device's rotation in the same run")
+{
+    World w;
+    std::unique_ptr<Device> a = encryptedOrigin(w);
+    a->write(QStringLiteral("collections/c1/a.txt"), "one");
+    a->sync();
+    Device b(w, QStringLiteral("B"), makeCipherCodec(keysFrom(a->abs(kRing))));
+    b.sync();
+    rotate(a->abs(kRing));
+    a->rebuild(makeCipherCodec(keysFrom(a->abs(kRing))));
+    a->write(QStringLiteral("collections/c1/a.txt"), "one, revised under the new key");
+    a->sync(rekeyAll());
+
+    // What the CLI and the worker give their engines: keys from the vault's current ring.
+    int made = 0;
+    b.engine().setCodecProvider([&]() -> Result<std::unique_ptr<ContentCodec>> {
+        ++made;
+        return makeCipherCodec(keysFrom(b.abs(kRing)));
+    });
+    const SyncReport r = b.sync(); // the ring first, new keys, then the file: no error
+    CHECK(made >= 1); // B's engine was made before it had any ring, so it also refreshes once at the start
+    CHECK(r.downloaded == 2);
+    CHECK(b.read(QStringLiteral("collections/c1/a.txt")) == "one, revised under the new key");
+    CHECK_FALSE(b.engine().codecOutdated());
+}
+
 TEST_CASE("rekey: muze-cli keys rotate, keys status and keys reencrypt with the real keychain")
 {
     TempDir dir;

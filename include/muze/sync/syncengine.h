@@ -25,6 +25,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -134,6 +135,11 @@ public:
     /// True when the key ring changed on disk since the codec was set (a rotation here or on
     /// another device): the owner should make a new codec before the next run.
     bool codecOutdated() const;
+    /// Makes a codec from the vault's current key ring (makeCodecForVault). With one, a run
+    /// that brings in a changed key ring takes it alone first, makes the codec again and goes
+    /// on with the new keys, so files another device re-encrypted open in the same run.
+    using CodecProvider = std::function<Result<std::unique_ptr<ContentCodec>>()>;
+    void setCodecProvider(CodecProvider provider) { m_codecProvider = std::move(provider); }
     void setSettings(const SyncSettings& settings);
     const SyncEngineConfig& config() const { return m_config; }
     remote::RemoteStore& remote() { return *m_remote; }
@@ -148,6 +154,7 @@ private:
     SyncEngineConfig m_config;
     std::unique_ptr<remote::RemoteStore> m_remote;
     SyncObserver* m_observer = nullptr;
+    CodecProvider m_codecProvider;
 };
 
 } // namespace muze::sync

@@ -49,6 +49,10 @@ Result<T> DropboxRemote::failed(const Error& e)
     m_retryAfter = e.code == QLatin1String("rate_limited") ? m_client.retryAfterSeconds() : 0;
     return e;
 }
+// dropboxtransfer.cpp uses these too: instantiated here, or an optimised build inlines them
+// away and that file's calls do not link.
+template Result<bool> DropboxRemote::failed<bool>(const Error&);
+template Result<RemoteEntry> DropboxRemote::failed<RemoteEntry>(const Error&);
 
 Result<RemoteEntry> DropboxRemote::entryFromMetadata(const Json& md) const
 {

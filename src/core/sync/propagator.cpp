@@ -267,7 +267,7 @@ Result<Propagator::Sent> Propagator::send(const QString& path, QIODevice& plain,
             sent.plainHash = hashing.hash();
         }
         if (s)
-            s = syncAndClose(out);
+            s = syncAndClose(out, false); // a temp file read back at once: the remote's commit is what must last
         if (!s) {
             out.close();
             QFile::remove(blob);

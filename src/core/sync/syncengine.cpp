@@ -291,6 +291,20 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             continue;
         }
 
+        // New keys from a key ring that came in during this run (see the ring-first rule below).
+        if (m_codecProvider && m_d->codec && codecOutdated()) {
+            Result<std::unique_ptr<ContentCodec>> fresh = m_codecProvider();
+            if (fresh && *fresh && (*fresh)->encrypted()) {
+                setCodec(std::move(*fresh));
+                ctx.codec = m_d->codec.get();
+            } else if (!fresh) {
+                const QString note = QStringLiteral("The key ring changed and its keys cannot be used here: %1")
+                                         .arg(fresh.error().message);
+                if (!report.notes.contains(note))
+                    report.notes << note;
+            }
+        }
+
         // 4. Decide.
         Result<QStringList> wanted = journal.wanted();
         ReconcileOptions opts;
@@ -374,6 +388,19 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
                 return px < py;
             return isJsonPath(x->path) && !isJsonPath(y->path);
         });
+        // Ring first: a key ring coming in may carry the key other files now need. Take it
+        // alone, make the codec again (top of the next pass) and plan the rest anew.
+        bool ringOnly = false;
+        if (m_codecProvider && m_d->codec && work.size() > 1) {
+            const auto ring = std::find_if(work.begin(), work.end(), [](const Action* a) {
+                return isPlaintextPath(a->path) && (a->kind == ActionKind::Download || a->kind == ActionKind::Resolve);
+            });
+            if (ring != work.end()) {
+                work = {*ring};
+                ringOnly = true;
+                ++extraPasses;
+            }
+        }
         ctx.bytesDone = 0;
         ctx.bytesTotal = 0;
         ctx.filesDone = 0;
@@ -431,6 +458,8 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         }
         if (Status s = flush(); !s)
             return s.error();
+        if (ringOnly)
+            continue;
     }
 
     // After a key rotation: files still stored under an older key move to the active one.
