@@ -1,5 +1,7 @@
 #include "addvaultdialog.h"
 
+#include "dropboxconnectdialog.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -23,6 +25,8 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
     setWindowTitle(tr("Add vault"));
     setObjectName(QStringLiteral("addVaultDialog"));
     auto* form = new QFormLayout(this);
+    // The dialog grows when the sync row or a longer hint appears, instead of clipping them.
+    form->setSizeConstraint(QLayout::SetMinimumSize);
     m_name = new QLineEdit(this);
     m_name->setObjectName(QStringLiteral("vaultName"));
     m_name->setPlaceholderText(tr("e.g. Local Backup"));
@@ -49,8 +53,10 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
     m_remoteChoose = new QPushButton(tr("Choose…"), this);
     remoteRow->addWidget(m_remote, 1);
     remoteRow->addWidget(m_remoteChoose);
-    m_remoteLabel = new QLabel(this);
+    m_remoteLabel = new QLabel(tr("Sync folder:"), this);
     form->addRow(m_remoteLabel, remoteRow);
+    m_form = form;
+    m_remoteRow = form->rowCount() - 1;
 
     m_encrypt = new QCheckBox(tr("Encrypt end to end with a password"), this);
     m_password = new QLineEdit(this);
@@ -85,6 +91,7 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
     });
     connect(m_remote, &QLineEdit::textEdited, this, [this] {
         m_remoteEdited = true;
+        m_dropboxConfirmed = false;
         validate();
     });
     connect(choose, &QPushButton::clicked, this, [this] {
@@ -96,6 +103,10 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
         }
     });
     connect(m_remoteChoose, &QPushButton::clicked, this, [this] {
+        if (m_sync->currentData().toInt() == Dropbox) {
+            connectDropbox();
+            return;
+        }
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder to sync with"));
         if (!dir.isEmpty()) {
             m_remoteEdited = true;
@@ -116,9 +127,12 @@ void AddVaultDialog::syncChoiceChanged()
     const int choice = m_sync->currentData().toInt();
     m_remoteEdited = false;
     m_remote->clear();
-    m_remote->setVisible(choice != LocalOnly);
-    m_remoteLabel->setVisible(choice != LocalOnly);
-    m_remoteChoose->setVisible(choice == Folder);
+    // The whole row, so the form lays its label column out again (hiding the label alone left
+    // it one character wide once shown).
+    m_form->setRowVisible(m_remoteRow, choice != LocalOnly);
+    m_dropboxConfirmed = false;
+    m_remoteChoose->setVisible(choice == Folder || choice == Dropbox);
+    m_remoteChoose->setText(choice == Dropbox ? tr("Connect…") : tr("Choose…"));
     if (choice == Folder)
         m_remoteLabel->setText(tr("Sync folder:"));
     else if (choice == Dropbox) {
@@ -153,13 +167,37 @@ void AddVaultDialog::validate()
     if (!problem.isEmpty())
         m_hint->setText(problem);
     else if (choice == Dropbox)
-        m_hint->setText(tr("Muze asks you to connect Dropbox in your browser if this device is not connected yet."));
+        m_hint->setText(m_dropboxConfirmed
+                            ? tr("Dropbox is connected; the vault syncs with this folder.")
+                            : tr("Create vault first asks you to sign in to Dropbox in your browser (once per device) "
+                                 "and to confirm the folder."));
     else if (choice == ICloud)
         m_hint->setText(tr("iCloud Drive syncs on Apple devices; elsewhere the vault stays offline."));
     else if (m_encrypt->isChecked())
         m_hint->setText(tr("Without the password nobody can read what leaves this device — not even you. Keep it safe."));
     else
         m_hint->setText(tr("The vault keeps its collections, projects and takes in this folder."));
+}
+
+bool AddVaultDialog::connectDropbox()
+{
+    const std::optional<QString> folder = DropboxConnectDialog::connectAndPickFolder(this, m_remote->text().trimmed());
+    if (!folder)
+        return false;
+    m_remote->setText(*folder);
+    m_remoteEdited = true;
+    m_dropboxConfirmed = true;
+    validate();
+    return true;
+}
+
+void AddVaultDialog::accept()
+{
+    // A Dropbox vault nobody can sign in to would only ever say "auth": sign in (and make the
+    // folder) now, while the user is here.
+    if (m_sync->currentData().toInt() == Dropbox && !m_dropboxConfirmed && !connectDropbox())
+        return;
+    QDialog::accept();
 }
 
 vault::VaultSpec AddVaultDialog::spec() const

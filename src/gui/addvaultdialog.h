@@ -9,6 +9,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -35,12 +36,21 @@ public:
     QLineEdit* passwordEdit() const { return m_password; }
     QLineEdit* confirmEdit() const { return m_confirm; }
     QPushButton* okButton() const { return m_ok; }
+    /// "Choose…" beside the sync folder; for Dropbox it signs in and picks the folder.
+    QPushButton* remoteChooseButton() const { return m_remoteChoose; }
+
+    /// For Dropbox, first makes sure this device is signed in and the folder exists (the
+    /// Connect Dropbox dialog); the dialog stays open when that is cancelled.
+    void accept() override;
 
 private:
     void validate();
     void syncChoiceChanged();
+    bool connectDropbox(); // true when signed in and a folder was picked
 
     QString m_parentDir;
+    QFormLayout* m_form = nullptr;
+    int m_remoteRow = -1;
     QLineEdit* m_name = nullptr;
     QLineEdit* m_folder = nullptr;
     QComboBox* m_sync = nullptr;
@@ -54,6 +64,7 @@ private:
     QLabel* m_hint = nullptr;
     bool m_folderEdited = false;
     bool m_remoteEdited = false;
+    bool m_dropboxConfirmed = false; // the folder in m_remote came from a signed-in Dropbox
 };
 
 } // namespace muze::gui

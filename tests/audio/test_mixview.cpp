@@ -13,6 +13,7 @@
 #include <muze/model/vaultstore.h>
 #include <muze/wav/wavformat.h>
 
+#include <QApplication>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -31,6 +32,7 @@ namespace {
 void saveScreenshot(QWidget& w, const QString& name)
 {
     QDir().mkpath(binaryPath(QStringLiteral("screenshots")));
+    QApplication::processEvents(); // pending layout requests first, or the picture shows the old layout
     REQUIRE(w.grab().save(binaryPath(QStringLiteral("screenshots/") + name)));
 }
 

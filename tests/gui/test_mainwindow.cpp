@@ -34,6 +34,7 @@ void saveScreenshot(QWidget& w, const QString& name)
 {
     QDir().mkpath(test::binaryPath(QStringLiteral("screenshots")));
     const QString path = test::binaryPath(QStringLiteral("screenshots/") + name);
+    QApplication::processEvents(); // pending layout requests first, or the picture shows the old layout
     REQUIRE(w.grab().save(path));
 }
 
