@@ -6,6 +6,7 @@
 #include "devices.h"
 
 #include <muze/remote/folderremote.h>
+#include <muze/remote/fsops.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncsettings.h>
 #include <muze/vault/vaultrecord.h>
@@ -20,6 +21,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMap>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QtEndian>
 
 #ifdef MUZE_TEST_CRYPTO
@@ -415,5 +418,116 @@ TEST_CASE("rekey: the app's sync worker moves files to a rotated key by itself")
     CHECK(finished >= 2);
     (void)crypto::lockVault(v.id, store);
     qunsetenv("MUZE_KEYCHAIN_SERVICE");
+}
+#endif
+
+#ifdef MUZE_TEST_CRYPTO
+namespace {
+QMap<QString, QByteArray> plainFiles(const QString& root)
+{
+    QMap<QString, QByteArray> out;
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString rel = QDir(root).relativeFilePath(it.next());
+        if (!rel.startsWith(QLatin1String(".muze-state")))
+            out.insert(rel, readAll(root + QLatin1Char('/') + rel));
+    }
+    return out;
+}
+
+bool restoreTree(const QString& from, const QString& to)
+{
+    QDir(to).removeRecursively();
+    return QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-a"), from, to}) == 0;
+}
+} // namespace
+
+TEST_CASE("rekey: kill -9 at every step of keys reencrypt, then it finishes and nothing is lost")
+{
+    TempDir dir;
+    const QString work = dir.filePath(QStringLiteral("work"));
+    const QString tmpl = dir.filePath(QStringLiteral("template"));
+    const QString remote = work + QStringLiteral("/remote");
+    QDir().mkpath(work);
+    const QString pw = dir.filePath(QStringLiteral("password"));
+    writeAll(pw, "correct horse battery staple\n");
+    const QStringList envA{QStringLiteral("MUZE_SYNC_SETTLE_MS=0"), QStringLiteral("MUZE_KEYCHAIN_SERVICE=muze-test-rekey-crash-a")};
+    const QStringList envB{QStringLiteral("MUZE_SYNC_SETTLE_MS=0"), QStringLiteral("MUZE_KEYCHAIN_SERVICE=muze-test-rekey-crash-b")};
+    CliDevice a{QStringLiteral("A"), work + QStringLiteral("/A-config"), work + QStringLiteral("/A-vault")};
+    CliDevice b{QStringLiteral("B"), work + QStringLiteral("/B-config"), work + QStringLiteral("/B-vault")};
+    for (const CliDevice* d : {&a, &b}) {
+        REQUIRE(d->cli({QStringLiteral("vault"), QStringLiteral("create"), QStringLiteral("Band"), QStringLiteral("--provider"),
+                        QStringLiteral("local"), QStringLiteral("--path"), d->vault, QStringLiteral("--remote"), remote},
+                       d == &a ? envA : envB)
+                    .exitCode == 0);
+    }
+    REQUIRE(a.cli({QStringLiteral("keys"), QStringLiteral("init"), QStringLiteral("--password-file"), pw}, envA).exitCode == 0);
+    writeAll(a.file(kMix), dumpJson(mixJson(QStringLiteral("m1"), QStringLiteral("Night drive"), timeAt(1))));
+    writeAll(a.file(kTake), QByteArray(300000, 'x'));
+    QByteArray big(3 * 1024 * 1024 + 11, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = char((i * 131) ^ (i >> 9));
+    writeAll(a.file(kTake2), big);
+    for (const QString& f : {kMix, kTake, kTake2})
+        REQUIRE(remote::fs::setMtime(a.file(f), QDateTime::currentDateTimeUtc().addSecs(-60)).ok());
+    REQUIRE(a.cli({QStringLiteral("sync")}, envA).exitCode == 0);
+    b.cli({QStringLiteral("sync")}, envB); // the key ring; B is locked
+    REQUIRE(b.cli({QStringLiteral("keys"), QStringLiteral("unlock"), QStringLiteral("--password-file"), pw}, envB).exitCode == 0);
+    REQUIRE(b.cli({QStringLiteral("sync")}, envB).exitCode == 0);
+    ProcessResult rotated = a.cli({QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("rotate")}, envA);
+    REQUIRE(rotated.exitCode == 0);
+    const quint32 newKey = Json::parse(rotated.out.toStdString())["active_key_id"].get<quint32>();
+    REQUIRE(a.cli({QStringLiteral("sync")}, envA).exitCode == 0); // the ring goes up
+    REQUIRE(b.cli({QStringLiteral("sync")}, envB).exitCode == 0); // and B takes the new key
+    const QMap<QString, QByteArray> before = plainFiles(a.vault);
+    REQUIRE(plainFiles(b.vault) == before);
+    REQUIRE(restoreTree(work, tmpl));
+
+    ProcessResult trace = a.cli({QStringLiteral("keys"), QStringLiteral("reencrypt")}, envA + QStringList{QStringLiteral("MUZE_SYNC_TEST_TRACE=1")});
+    REQUIRE(trace.exitCode == 0);
+    const int steps = int(trace.err.count("muze-sync: step "));
+    REQUIRE(steps >= 8);
+    int killed = 0;
+    for (int step = 1; step <= steps; ++step) {
+        INFO("kill -9 at step " << step << " of " << steps);
+        REQUIRE(restoreTree(tmpl, work));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString& kv : envA)
+            env.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+        env.insert(QStringLiteral("MUZE_SYNC_TEST_PAUSE_AT"), QString::number(step));
+        p.setProcessEnvironment(env);
+        p.setReadChannel(QProcess::StandardError);
+        p.start(builtBinary(QStringLiteral("muze-cli")),
+                {QStringLiteral("--config-dir"), a.config, QStringLiteral("keys"), QStringLiteral("reencrypt")});
+        REQUIRE(p.waitForStarted());
+        QByteArray err;
+        while (!err.contains("paused at step") && p.state() == QProcess::Running) {
+            p.waitForReadyRead(200);
+            err += p.readAllStandardError();
+        }
+        REQUIRE(err.contains("paused at step"));
+        p.kill();
+        p.waitForFinished();
+        ++killed;
+
+        int code = -1;
+        for (int i = 0; i < 3 && code != 0; ++i)
+            code = a.cli({QStringLiteral("keys"), QStringLiteral("reencrypt")}, envA).exitCode;
+        REQUIRE(code == 0);
+        for (quint32 id : remoteKeyIds(remote))
+            CHECK(id == newKey);
+        REQUIRE(b.cli({QStringLiteral("sync")}, envB).exitCode == 0);
+        CHECK(plainFiles(a.vault) == before);
+        CHECK(plainFiles(b.vault) == before);
+        // No temp file at a final path (the folder remote's own staging folder clears
+        // uploads a dead process left behind after a day).
+        for (const QString& f : plainFiles(remote).keys())
+            CHECK((f.startsWith(QLatin1String(".muze-tmp/")) || !f.contains(QLatin1String(".tmp"))));
+    }
+    CHECK(killed == steps);
+    WARN("killed muze-cli keys reencrypt with SIGKILL at each of its " << steps << " steps");
+    a.cli({QStringLiteral("keys"), QStringLiteral("lock")}, envA);
+    b.cli({QStringLiteral("keys"), QStringLiteral("lock")}, envB);
 }
 #endif

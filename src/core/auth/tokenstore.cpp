@@ -1,19 +1,8 @@
 #include <muze/auth/tokenstore.h>
 #include <muze/keychain/keychain.h>
-
 #include <muze/util/logging.h>
 
-#include <QCoreApplication>
-#include <QEventLoop>
-#include <QThread>
-#include <QTimer>
-
 #include <qt6keychain/keychain.h>
-
-#include <chrono>
-#include <future>
-#include <memory>
-#include <mutex>
 
 namespace muze::auth {
 namespace {

@@ -6,9 +6,6 @@
 #include <qt6keychain/keychain.h>
 
 #include <QCoreApplication>
-#include <QEventLoop>
-#include <QMutex>
-#include <QTimer>
 #include <QtEndian>
 
 #include <algorithm>
