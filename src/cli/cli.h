@@ -54,6 +54,7 @@ private:
 int runVault(Context& ctx, QStringList args);     // cmd_vault.cpp
 int runItems(Context& ctx, const QString& command, QStringList args); // cmd_items.cpp (collection/project/mix/track/edit/rm/ls)
 int runKeys(Context& ctx, QStringList args);      // cmd_keys.cpp   (crypto)
+int runSearch(Context& ctx, QStringList args);    // cmd_search.cpp (crypto: blind search tokens)
 int runSync(Context& ctx, const QString& command, QStringList args); // cmd_sync.cpp (sync/status/conflicts)
 int runHash(Context& ctx, QStringList args);      // cmd_sync.cpp
 /// `keys reencrypt`: a sync that then moves every file still under an older key to the active

@@ -22,6 +22,7 @@ Items (by id or unambiguous name):
   collection add NAME | project add COLLECTION NAME | mix add PROJECT NAME
   track import MIX FILE.wav [--name NAME]
   edit ITEM key=value ...   rm ITEM   ls
+  search WORDS...   (names, notes, tags; an encrypted vault answers from its blind index)
 Encryption:
   keys init|unlock --password-file F | keys change-password --password-file OLD
   --new-password-file NEW | keys rotate | keys reencrypt | keys status | keys lock
@@ -97,6 +98,13 @@ int main(int argc, char** argv)
         return runKeys(ctx, args);
 #else
         return notBuilt(ctx, QStringLiteral("Encryption"));
+#endif
+    }
+    if (command == QLatin1String("search")) {
+#ifdef MUZE_CLI_SEARCH
+        return runSearch(ctx, args);
+#else
+        return notBuilt(ctx, QStringLiteral("Search"));
 #endif
     }
     if (command == QLatin1String("sync") || command == QLatin1String("status") || command == QLatin1String("conflicts")
