@@ -22,6 +22,7 @@
 #include <QThreadPool>
 #include <QLabel>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -63,7 +64,14 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
 
     m_content = new QSplitter(Qt::Horizontal, this);
     m_content->addWidget(m_tree);
-    m_content->addWidget(m_mixView);
+    // The mix view scrolls sideways when the window is narrower than its controls, so the
+    // window can shrink to phone width (and switch to the compact layout) at all.
+    auto* mixScroll = new QScrollArea(this);
+    mixScroll->setObjectName(QStringLiteral("mixScroll"));
+    mixScroll->setWidget(m_mixView);
+    mixScroll->setWidgetResizable(true);
+    mixScroll->setFrameShape(QFrame::NoFrame);
+    m_content->addWidget(mixScroll);
     m_content->setStretchFactor(0, 1);
     m_content->setStretchFactor(1, 3);
     m_content->setChildrenCollapsible(false);
@@ -177,7 +185,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::showVault(const QString& id)
 {
     const auto record = m_vaults.byId(id);
-    m_tree->setVaultRoot(record ? record->path : QString());
+    m_tree->setVault(record ? record->path : QString(), record ? record->id : QString());
     m_mixView->showMix(record ? record->path : QString(), QString());
     setWindowTitle(record ? QStringLiteral("%1 — Muze").arg(record->name) : QStringLiteral("Muze"));
     m_vaultStatus->setText(record ? QStringLiteral("%1 · %2").arg(record->name, statusText(*record)) : QString());

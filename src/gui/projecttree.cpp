@@ -1,15 +1,22 @@
 #include "projecttree.h"
 
+#include "background.h"
+
 #include <muze/model/vaultstore.h>
+#include <muze/search/vaultsearch.h>
 
 #include <QAction>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QStyle>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <functional>
 
 namespace muze::gui {
 
@@ -42,6 +49,23 @@ ProjectTree::ProjectTree(QWidget* parent) : QWidget(parent)
     m_newProject->setObjectName(QStringLiteral("newProject"));
     m_newMix->setObjectName(QStringLiteral("newMix"));
     layout->addWidget(bar);
+
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("treeSearch"));
+    m_search->setPlaceholderText(tr("Search names, notes, tags"));
+    m_search->setClearButtonEnabled(true);
+    layout->addWidget(m_search);
+    m_searchInfo = new QLabel(this);
+    m_searchInfo->setObjectName(QStringLiteral("searchInfo"));
+    m_searchInfo->setWordWrap(true);
+    m_searchInfo->setContentsMargins(6, 2, 6, 2);
+    m_searchInfo->hide();
+    layout->addWidget(m_searchInfo);
+    m_searchDelay = new QTimer(this);
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(250); // a search per pause in typing, not per key
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_searchDelay, &QTimer::timeout, this, &ProjectTree::runSearch);
 
     m_issues = new QLabel(this);
     m_issues->setObjectName(QStringLiteral("loadIssues"));
@@ -79,9 +103,10 @@ ProjectTree::ProjectTree(QWidget* parent) : QWidget(parent)
     updateActions();
 }
 
-void ProjectTree::setVaultRoot(const QString& root)
+void ProjectTree::setVault(const QString& root, const QString& vaultId)
 {
     m_root = root;
+    m_vaultId = vaultId;
     reload();
     Q_EMIT mixSelected(QString());
 }
@@ -137,6 +162,55 @@ void ProjectTree::reload()
     m_loading = false;
     select(keep);
     updateActions();
+    if (!search::queryWords(m_search->text()).isEmpty())
+        runSearch(); // the filter follows edits and vault switches
+}
+
+void ProjectTree::runSearch()
+{
+    const QString query = m_search->text();
+    const int generation = ++m_searchGeneration;
+    if (m_root.isEmpty() || search::queryWords(query).isEmpty()) {
+        m_searchInfo->hide();
+        applyFilter(nullptr);
+        return;
+    }
+    const QString root = m_root;
+    const QString id = m_vaultId;
+    inBackground(
+        this, [root, id, query] { return search::searchVault(root, id, query); },
+        [this, generation](Result<search::SearchOutcome> r) {
+            if (generation != m_searchGeneration)
+                return; // a newer query is on its way
+            QSet<QString> matches;
+            if (!r) {
+                m_searchInfo->setText(tr("Cannot search: %1").arg(r.errorString()));
+            } else {
+                for (const search::Hit& h : r->hits) {
+                    // Tracks are not rows of this tree: their mix stands for them.
+                    matches.insert(h.kind == ItemKind::Track && !h.ancestorIds.isEmpty() ? h.ancestorIds.last() : h.id);
+                }
+                const int n = int(r->hits.size());
+                m_searchInfo->setText(n == 0 ? tr("Nothing matches.") : n == 1 ? tr("1 match") : tr("%1 matches").arg(n));
+            }
+            m_searchInfo->show();
+            applyFilter(&matches);
+        });
+}
+
+void ProjectTree::applyFilter(const QSet<QString>* matches)
+{
+    // Visible: a match, anything inside a match, and the way down to a match.
+    std::function<bool(QTreeWidgetItem*, bool)> visit = [&](QTreeWidgetItem* item, bool insideMatch) {
+        const bool match = !matches || insideMatch || matches->contains(idOf(item));
+        bool below = false;
+        for (int i = 0; i < item->childCount(); ++i)
+            below = visit(item->child(i), match) || below;
+        item->setHidden(!(match || below));
+        return match || below;
+    };
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
+        visit(m_tree->topLevelItem(i), false);
 }
 
 QTreeWidgetItem* ProjectTree::findItem(const QString& id) const

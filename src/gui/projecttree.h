@@ -1,14 +1,17 @@
 #pragma once
 // Collections > Projects > Mixes of the current vault, with create, rename (inline) and
-// delete. Reads the vault through VaultStore; files that cannot be read show as a warning
-// above the tree, the rest stays usable.
+// delete, and a search field that filters it. Reads the vault through VaultStore; files that
+// cannot be read show as a warning above the tree, the rest stays usable.
 
 #include <muze/model/tree.h>
 
+#include <QSet>
 #include <QWidget>
 
 class QAction;
 class QLabel;
+class QLineEdit;
+class QTimer;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -19,10 +22,14 @@ class ProjectTree : public QWidget {
 public:
     explicit ProjectTree(QWidget* parent = nullptr);
 
-    void setVaultRoot(const QString& root); // "" = no vault
+    void setVault(const QString& root, const QString& vaultId); // "" = no vault
     void reload();
 
     QTreeWidget* tree() const { return m_tree; }
+    /// Filters the tree to the items whose name, notes or tags hold every word typed (and
+    /// the items around them); an encrypted vault answers from its blind index.
+    QLineEdit* searchField() const { return m_search; }
+    QLabel* searchInfo() const { return m_searchInfo; }
     QAction* newCollectionAction() const { return m_newCollection; }
     QAction* newProjectAction() const { return m_newProject; }
     QAction* newMixAction() const { return m_newMix; }
@@ -43,8 +50,16 @@ private:
     void deleteSelected();
     void updateActions();
     QTreeWidgetItem* findItem(const QString& id) const;
+    void runSearch();
+    /// Shows every item (no filter), or the matches, their ancestors and their descendants.
+    void applyFilter(const QSet<QString>* matches);
 
     QString m_root;
+    QString m_vaultId;
+    QLineEdit* m_search = nullptr;
+    QLabel* m_searchInfo = nullptr;
+    QTimer* m_searchDelay = nullptr;
+    int m_searchGeneration = 0;
     QTreeWidget* m_tree = nullptr;
     QLabel* m_issues = nullptr;
     QAction* m_newCollection = nullptr;

@@ -1,5 +1,7 @@
 #include "vaultsettingsdialog.h"
 
+#include "background.h"
+
 #include <muze/crypto/vaultkeys.h>
 #include <muze/sync/syncengine.h>
 #include <muze/sync/syncsettings.h>
@@ -23,23 +25,6 @@
 namespace muze::gui {
 
 namespace {
-
-// Runs `work` on the thread pool and hands its result to `done` on the dialog's thread,
-// unless the dialog is gone by then.
-template <typename Work, typename Done>
-void inBackground(QObject* owner, Work work, Done done)
-{
-    QPointer<QObject> guard(owner);
-    QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)]() mutable {
-        auto result = work();
-        if (!guard)
-            return;
-        QMetaObject::invokeMethod(guard.data(), [guard, done = std::move(done), result = std::move(result)]() mutable {
-            if (guard)
-                done(std::move(result));
-        }, Qt::QueuedConnection);
-    });
-}
 
 struct Usage {
     qint64 bytes = 0;

@@ -28,6 +28,11 @@
 using namespace muze;
 using namespace muze::gui;
 
+// QtTest's QTRY_* macros report to QtTest and `return` on failure: in a Catch test that ends
+// the test early as a pass. These wait the same way (events processed) and fail in Catch.
+#define TRY_REQUIRE_FOR(cond, ms) REQUIRE(test::waitUntil([&] { return bool(cond); }, ms))
+#define TRY_REQUIRE(cond) TRY_REQUIRE_FOR(cond, 5000)
+
 namespace {
 
 void saveScreenshot(QWidget& w, const QString& name)
@@ -99,8 +104,8 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
         QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
     });
     QTest::mouseClick(window->sidebar()->addButton(), Qt::LeftButton);
-    QTRY_VERIFY(dialogSeen);
-    QTRY_COMPARE(list->count(), 2);
+    TRY_REQUIRE(dialogSeen);
+    TRY_REQUIRE(list->count() == 2);
     const auto backup = vaults.resolve(QStringLiteral("Local Backup"));
     REQUIRE(backup.ok());
     CHECK(backup->path == backupDir);
@@ -109,11 +114,11 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
     // Switching is a click in the sidebar.
     const int myMusicRow = rowOf(list, QStringLiteral("My Music"));
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(myMusicRow)).center());
-    QTRY_COMPARE(vaults.current()->name, QStringLiteral("My Music"));
+    TRY_REQUIRE(vaults.current()->name == QStringLiteral("My Music"));
     CHECK(window->windowTitle().startsWith(QStringLiteral("My Music")));
     const int backupRow = rowOf(list, QStringLiteral("Local Backup"));
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(backupRow)).center());
-    QTRY_COMPARE(vaults.currentId(), backup->id);
+    TRY_REQUIRE(vaults.currentId() == backup->id);
 
     // Collection > project > mix, each named in place.
     ProjectTree* tree = window->projectTree();
@@ -148,9 +153,34 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
     QTest::qWait(300);
     saveScreenshot(*window, QStringLiteral("main-1280x800.png"));
 
+    // Search: typing filters the tree to the items whose name, notes or tags hold the words
+    // (a track's words find its mix), and clearing brings everything back.
+    REQUIRE(store.addMix(QStringLiteral("Summer tour"), QStringLiteral("Ballad")).ok());
+    REQUIRE(store.edit(QStringLiteral("Guitar"), {{QStringLiteral("notes"), QStringLiteral("Fuzz pedal, neck pickup")}}).ok());
+    tree->reload();
+    auto rowNamed = [&](const QString& name) {
+        const auto found = tree->tree()->findItems(name, Qt::MatchExactly | Qt::MatchRecursive);
+        REQUIRE(found.size() == 1);
+        return found.first();
+    };
+    QTest::keyClicks(tree->searchField(), QStringLiteral("FUZZ"));
+    TRY_REQUIRE_FOR(tree->searchInfo()->text() == QStringLiteral("1 match"), 5000);
+    CHECK_FALSE(rowNamed(QStringLiteral("Opening song"))->isHidden());
+    CHECK_FALSE(rowNamed(QStringLiteral("Live sets"))->isHidden());
+    CHECK(rowNamed(QStringLiteral("Ballad"))->isHidden());
+    saveScreenshot(*window, QStringLiteral("main-search.png"));
+    tree->searchField()->clear();
+    TRY_REQUIRE_FOR(!rowNamed(QStringLiteral("Ballad"))->isHidden(), 5000);
+    CHECK(tree->searchInfo()->isHidden());
+    QTest::keyClicks(tree->searchField(), QStringLiteral("polka"));
+    TRY_REQUIRE_FOR(tree->searchInfo()->text() == QStringLiteral("Nothing matches."), 5000);
+    CHECK(rowNamed(QStringLiteral("Live sets"))->isHidden());
+    tree->searchField()->clear();
+    TRY_REQUIRE_FOR(!rowNamed(QStringLiteral("Live sets"))->isHidden(), 5000);
+
     // A phone-sized window: the sidebar collapses into a drawer.
     window->resize(390, 844);
-    QTRY_VERIFY(window->isCompact());
+    TRY_REQUIRE(window->isCompact());
     CHECK_FALSE(window->sidebar()->isVisible());
     QTest::qWait(200);
     saveScreenshot(*window, QStringLiteral("main-390x844.png"));
@@ -162,7 +192,7 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
 
     // Window state and last vault are remembered.
     window->resize(1100, 700);
-    QTRY_VERIFY(!window->isCompact());
+    TRY_REQUIRE(!window->isCompact());
     window->close();
     window.reset();
     vault::VaultManager again(dir.filePath(QStringLiteral("config")));
@@ -212,9 +242,9 @@ TEST_CASE("gui: an encrypted vault synced to a folder, and its settings")
         QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
     });
     QTest::mouseClick(window.sidebar()->addButton(), Qt::LeftButton);
-    QTRY_VERIFY(dialogSeen);
+    TRY_REQUIRE(dialogSeen);
     // Keys are made off the GUI thread (Argon2id), then the vault is registered.
-    QTRY_VERIFY_WITH_TIMEOUT(vaults.resolve(QStringLiteral("Band")).ok(), 30000);
+    TRY_REQUIRE_FOR(vaults.resolve(QStringLiteral("Band")).ok(), 30000);
     const auto band = *vaults.resolve(QStringLiteral("Band"));
     CHECK(band.encrypted);
     CHECK(band.remotePath == remote);
@@ -228,15 +258,15 @@ TEST_CASE("gui: an encrypted vault synced to a folder, and its settings")
     REQUIRE(QTest::qWaitForWindowExposed(&dialog));
     dialog.frequencyBox()->setCurrentIndex(dialog.frequencyBox()->findData(60));
     dialog.bandwidthBox()->setValue(512);
-    QTRY_VERIFY_WITH_TIMEOUT(dialog.storageLabel()->text().contains(QStringLiteral("file")), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(!dialog.encryptionLabel()->text().startsWith(QStringLiteral("Checking")), 20000);
+    TRY_REQUIRE_FOR(dialog.storageLabel()->text().contains(QStringLiteral("file")), 10000);
+    TRY_REQUIRE_FOR(!dialog.encryptionLabel()->text().startsWith(QStringLiteral("Checking")), 20000);
     INFO(dialog.encryptionLabel()->text().toStdString());
     CHECK(dialog.encryptionLabel()->text().contains(QStringLiteral("Unlocked on this device")));
     CHECK(dialog.encryptionLabel()->text().contains(QStringLiteral("of 1)")));
 
     // Security: "Make a new key" asks first, then the ring holds a second, active key.
     const QByteArray ringBefore = test::readAll(local + QStringLiteral("/.muze/keyring.json"));
-    QTRY_VERIFY(dialog.rotateKeyButton()->isEnabled());
+    TRY_REQUIRE(dialog.rotateKeyButton()->isEnabled());
     bool asked = false;
     QTimer::singleShot(100, [&] {
         auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
@@ -247,7 +277,7 @@ TEST_CASE("gui: an encrypted vault synced to a folder, and its settings")
     });
     QTest::mouseClick(dialog.rotateKeyButton(), Qt::LeftButton);
     CHECK(asked);
-    QTRY_VERIFY_WITH_TIMEOUT(dialog.encryptionLabel()->text().contains(QStringLiteral("of 2)")), 20000);
+    TRY_REQUIRE_FOR(dialog.encryptionLabel()->text().contains(QStringLiteral("of 2)")), 20000);
     CHECK(test::readAll(local + QStringLiteral("/.muze/keyring.json")) != ringBefore);
     auto* tabs = dialog.findChild<QTabWidget*>();
     REQUIRE(tabs);
