@@ -24,9 +24,9 @@ int runSearch(Context& ctx, QStringList args)
         Json results = Json::array();
         for (const search::Hit& h : r->hits)
             results.push_back({{"id", toStd(h.id)}, {"kind", toStd(model::kindName(h.kind))}, {"name", toStd(h.name)},
-                               {"in", toStd(h.where)}});
-        ctx.printJson(Json{{"vault", toStd(v->name)}, {"query", toStd(query)}, {"index", r->blind ? "blind tokens" : "plain"},
-                           {"index_updated", r->indexUpdated}, {"results", results}});
+                {"in", toStd(h.where)}});
+        ctx.printJson(Json{{"vault", toStd(v->name)}, {"query", toStd(query)},
+            {"index", r->blind ? "blind tokens" : "plain"}, {"index_updated", r->indexUpdated}, {"results", results}});
         return ExitOk;
     }
     for (const search::Hit& h : r->hits) {

@@ -549,7 +549,7 @@ void MixView::recoverOrphans()
         QMetaObject::invokeMethod(qApp, [self, mixId, recovered] {
             if (!self || recovered == 0)
                 return;
-            self->showStatus(tr("Recovered %n interrupted take(s).", nullptr, recovered));
+            self->showStatus(recovered == 1 ? tr("Recovered 1 interrupted take.") : tr("Recovered %1 interrupted takes.").arg(recovered));
             if (self->m_mixId == mixId)
                 self->reload();
             Q_EMIT self->mixChanged();

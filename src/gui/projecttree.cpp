@@ -144,7 +144,7 @@ void ProjectTree::reload()
                     for (const auto& m : p.mixes) {
                         auto* mi = add(pi, nullptr, ItemKind::Mix, m.id, m.name());
                         mi->setIcon(0, style()->standardIcon(QStyle::SP_MediaVolume));
-                        mi->setToolTip(0, tr("%n track(s)", nullptr, int(m.tracks.size())));
+                        mi->setToolTip(0, m.tracks.size() == 1 ? tr("1 track") : tr("%1 tracks").arg(m.tracks.size()));
                     }
                 }
             }
@@ -153,7 +153,9 @@ void ProjectTree::reload()
                 QStringList lines;
                 for (const auto& issue : tree->issues)
                     lines << issue.message;
-                m_issues->setText(tr("%n file(s) could not be read; everything else is shown.", nullptr, int(tree->issues.size())));
+                const auto n = tree->issues.size();
+                m_issues->setText(n == 1 ? tr("1 file could not be read; everything else is shown.")
+                                         : tr("%1 files could not be read; everything else is shown.").arg(n));
                 m_issues->setToolTip(lines.join(QLatin1Char('\n')));
                 m_issues->show();
             }

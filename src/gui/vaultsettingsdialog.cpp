@@ -143,8 +143,9 @@ void VaultSettingsDialog::refreshStorage()
         },
         [this](Usage u) {
             const QLocale locale;
-            m_storage->setText(tr("%1 in %n file(s), of which audio %2", nullptr, int(u.files))
-                                   .arg(locale.formattedDataSize(u.bytes), locale.formattedDataSize(u.audioBytes)));
+            const QString files = u.files == 1 ? tr("1 file") : tr("%1 files").arg(u.files);
+            m_storage->setText(tr("%1 in %2, of which audio %3")
+                                   .arg(locale.formattedDataSize(u.bytes), files, locale.formattedDataSize(u.audioBytes)));
         });
 }
 
@@ -211,8 +212,10 @@ void VaultSettingsDialog::refreshEncryption()
                                             : tr("End-to-end encrypted; locked on this device: %1").arg(status->lockedReason);
             if (seen.older > 0)
                 text += QLatin1Char(' ')
-                    + tr("%n file(s) are still stored under an older key; they move to the new one as Muze syncs.", nullptr,
-                         seen.older);
+                    + (seen.older == 1 ? tr("1 file is still stored under an older key; it moves to the new one as Muze syncs.")
+                                       : tr("%1 files are still stored under an older key; they move to the new one as Muze "
+                                            "syncs.")
+                                             .arg(seen.older));
             m_encryption->setText(text);
             for (QWidget* w : {static_cast<QWidget*>(m_oldPassword), static_cast<QWidget*>(m_newPassword),
                                static_cast<QWidget*>(m_changePassword)})

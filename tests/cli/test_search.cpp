@@ -33,7 +33,7 @@ struct Device {
     Json search(const QStringList& words) const
     {
         auto j = parseJson(ok(QStringList{QStringLiteral("--json"), QStringLiteral("search")} + words).toUtf8(),
-                           QStringLiteral("stdout"));
+            QStringLiteral("stdout"));
         REQUIRE(j.ok());
         return *j;
     }
@@ -51,11 +51,13 @@ QStringList names(const Json& doc)
 void fill(const Device& d)
 {
     d.ok({QStringLiteral("collection"), QStringLiteral("add"), QStringLiteral("Live sets")});
-    d.ok({QStringLiteral("project"), QStringLiteral("add"), QStringLiteral("Live sets"), QStringLiteral("Summer tour")});
-    const QString mix = d.ok({QStringLiteral("mix"), QStringLiteral("add"), QStringLiteral("Summer tour"), QStringLiteral("Opening song")});
+    d.ok(
+        {QStringLiteral("project"), QStringLiteral("add"), QStringLiteral("Live sets"), QStringLiteral("Summer tour")});
+    const QString mix = d.ok(
+        {QStringLiteral("mix"), QStringLiteral("add"), QStringLiteral("Summer tour"), QStringLiteral("Opening song")});
     d.ok({QStringLiteral("mix"), QStringLiteral("add"), QStringLiteral("Summer tour"), QStringLiteral("Encore")});
     d.ok({QStringLiteral("edit"), mix, QStringLiteral("notes=Recorded in Ko\u0308ln, second night"),
-          QStringLiteral("tags=drums,live")});
+        QStringLiteral("tags=drums,live")});
 }
 
 } // namespace
@@ -64,16 +66,19 @@ TEST_CASE("search: a plain vault finds items by name, notes and tags, whatever t
 {
     Device d;
     d.ok({QStringLiteral("vault"), QStringLiteral("create"), QStringLiteral("Band"), QStringLiteral("--provider"),
-          QStringLiteral("local"), QStringLiteral("--path"), d.vault});
+        QStringLiteral("local"), QStringLiteral("--path"), d.vault});
     fill(d);
     CHECK(names(d.search({QStringLiteral("SUMMER")})) == QStringList{QStringLiteral("Summer tour")});
     CHECK(names(d.search({QStringLiteral("k\u00f6ln")})) == QStringList{QStringLiteral("Opening song")}); // NFC vs NFD
-    CHECK(names(d.search({QStringLiteral("live")})) == QStringList({QStringLiteral("Live sets"), QStringLiteral("Opening song")}));
-    CHECK(names(d.search({QStringLiteral("live"), QStringLiteral("drums")})) == QStringList{QStringLiteral("Opening song")});
+    CHECK(names(d.search({QStringLiteral("live")}))
+        == QStringList({QStringLiteral("Live sets"), QStringLiteral("Opening song")}));
+    CHECK(names(d.search({QStringLiteral("live"), QStringLiteral("drums")}))
+        == QStringList{QStringLiteral("Opening song")});
     const Json none = d.search({QStringLiteral("polka")});
     CHECK(none["results"].empty());
     CHECK(none["index"] == "plain");
-    CHECK(d.ok({QStringLiteral("search"), QStringLiteral("polka")}).contains(QStringLiteral("Nothing in Band matches")));
+    CHECK(
+        d.ok({QStringLiteral("search"), QStringLiteral("polka")}).contains(QStringLiteral("Nothing in Band matches")));
     CHECK(d({QStringLiteral("search")}).exitCode == 2);
     CHECK(d({QStringLiteral("search"), QStringLiteral("--")}).exitCode == 2);
 }
@@ -84,7 +89,8 @@ TEST_CASE("search: an encrypted vault answers from blind tokens and the index re
     const QString pw = d.dir.filePath(QStringLiteral("pw"));
     test::writeAll(pw, "correct horse battery staple\n");
     d.ok({QStringLiteral("vault"), QStringLiteral("create"), QStringLiteral("Band"), QStringLiteral("--provider"),
-          QStringLiteral("local"), QStringLiteral("--path"), d.vault, QStringLiteral("--encrypt"), QStringLiteral("--password-file"), pw});
+        QStringLiteral("local"), QStringLiteral("--path"), d.vault, QStringLiteral("--encrypt"),
+        QStringLiteral("--password-file"), pw});
     fill(d);
     const Json first = d.search({QStringLiteral("koln")}); // no umlaut: a different word
     CHECK(first["index"] == "blind tokens");

@@ -28,8 +28,8 @@ struct Hit {
 };
 
 struct SearchOutcome {
-    QList<Hit> hits;         // in tree order
-    bool blind = false;      // answered from blind tokens (encrypted vault)
+    QList<Hit> hits; // in tree order
+    bool blind = false; // answered from blind tokens (encrypted vault)
     bool indexUpdated = false; // the index file was rewritten
 };
 

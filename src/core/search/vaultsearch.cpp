@@ -48,7 +48,7 @@ std::vector<Searchable> searchables(const model::VaultTree& tree)
                 out.push_back({model::ItemKind::Mix, m.id, m.name(), above, textsOf(m.data), {c.id, p.id}});
                 for (const model::TrackNode& t : m.tracks)
                     out.push_back({model::ItemKind::Track, t.id(), t.name(), above + sep + m.name(), textsOf(t.data),
-                                   {c.id, p.id, m.id}});
+                        {c.id, p.id, m.id}});
             }
         }
     }
@@ -58,7 +58,7 @@ std::vector<Searchable> searchables(const model::VaultTree& tree)
 // The index as the model says it should be; written only when its tokens changed, so a search
 // does not make a synced file change for nothing.
 Result<QStringList> queryBlindIndex(const QString& root, const QString& vaultId, const std::vector<Searchable>& items,
-                                    const QString& query, bool& rewritten)
+    const QString& query, bool& rewritten)
 {
     Result<crypto::UnlockedKeys> keys = crypto::loadVaultKeys(root, vaultId);
     if (!keys)
@@ -100,7 +100,10 @@ QStringList queryPlain(const std::vector<Searchable>& items, const QString& quer
 
 } // namespace
 
-QStringList queryWords(const QString& query) { return crypto::SearchIndex::words(query); }
+QStringList queryWords(const QString& query)
+{
+    return crypto::SearchIndex::words(query);
+}
 
 Result<SearchOutcome> searchVault(const QString& vaultRoot, const QString& vaultId, const QString& query)
 {

@@ -42,7 +42,8 @@ Result<quint32> Propagator::remoteKeyId(const QString& path)
     sink.open(QIODevice::ReadOnly);
     const quint32 id = m_ctx.codec->keyIdOf(sink);
     if (id == 0)
-        return makeError(QStringLiteral("%1: the remote copy is not a Muze encrypted file").arg(path), QStringLiteral("corrupt"));
+        return makeError(
+            QStringLiteral("%1: the remote copy is not a Muze encrypted file").arg(path), QStringLiteral("corrupt"));
     return id;
 }
 
@@ -52,9 +53,7 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
     // Not a new version of the file: keep the writer's time, which picks the winner of a
     // later WAV conflict (Dropbox client_modified).
     const remote::WriteSpec spec{remote::WriteMode::Update, remote.rev,
-                                 remote.clientModifiedMs > 0
-                                     ? QDateTime::fromMSecsSinceEpoch(remote.clientModifiedMs, Qt::UTC)
-                                     : QDateTime()};
+        remote.clientModifiedMs > 0 ? QDateTime::fromMSecsSinceEpoch(remote.clientModifiedMs, Qt::UTC) : QDateTime()};
 
     if (local && row.localPresent && local->hash == row.localHash && unchanged(*local)) {
         // The local file is the synced content: encrypt it again, nothing to download.
@@ -72,7 +71,8 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
         } else {
             QFile in(file);
             if (!in.open(QIODevice::ReadOnly))
-                return fail(makeError(QStringLiteral("Cannot read %1: %2").arg(file, in.errorString()), QStringLiteral("io")));
+                return fail(
+                    makeError(QStringLiteral("Cannot read %1: %2").arg(file, in.errorString()), QStringLiteral("io")));
             sent = send(row.path, in, local->size, spec);
         }
         if (!sent)
@@ -83,8 +83,8 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
         fs::FileStat st = fs::lstatPath(file);
         if (!sameStat(st, *local) || sent->plainHash != row.localHash)
             st = fs::FileStat{};
-        const JournalRow updated = rowFor(row.path, st, sent->plainHash, sent->entry.rev, sent->entry.contentHash,
-                                          sent->entry.size, sent->keyId);
+        const JournalRow updated = rowFor(
+            row.path, st, sent->plainHash, sent->entry.rev, sent->entry.contentHash, sent->entry.size, sent->keyId);
         if (Status s = commit(updated, &sent->entry, nullptr); !s)
             return fail(s.error());
         ++m_ctx.report->reencrypted;
@@ -101,7 +101,8 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
     {
         QFile file(stored);
         if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-            return fail(makeError(QStringLiteral("Cannot write %1: %2").arg(stored, file.errorString()), QStringLiteral("io")));
+            return fail(
+                makeError(QStringLiteral("Cannot write %1: %2").arg(stored, file.errorString()), QStringLiteral("io")));
         ThrottledDevice throttled(file, m_ctx.limiter);
         HashingDevice hashing(throttled);
         Status s = m_ctx.remote->download(row.path, hashing, 0, -1, progressFn());
@@ -123,7 +124,8 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
         QFile out(fresh);
         if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
             cleanup();
-            return fail(makeError(QStringLiteral("Cannot re-encrypt %1: temp files").arg(row.path), QStringLiteral("io")));
+            return fail(
+                makeError(QStringLiteral("Cannot re-encrypt %1: temp files").arg(row.path), QStringLiteral("io")));
         }
         Status s = m_ctx.codec->reencode(in, out, row.path); // authenticates every chunk of the old blob
         if (s)
@@ -154,7 +156,7 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
         return fail(entry.error());
     if (!entry->contentHash.isEmpty() && entry->contentHash != sentHash)
         return fail(makeError(QStringLiteral("The remote stored different bytes than were sent for %1").arg(row.path),
-                              QStringLiteral("corrupt")));
+            QStringLiteral("corrupt")));
     if (entry->contentHash.isEmpty())
         entry->contentHash = sentHash;
     m_ctx.report->bytesUp += sentSize;
@@ -170,8 +172,8 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
     return {};
 }
 
-Result<RekeyResult> rekeyStale(PassContext& ctx, Propagator& propagator, const QHash<QString, LocalFile>& localFiles,
-                               qint64 budget)
+Result<RekeyResult> rekeyStale(
+    PassContext& ctx, Propagator& propagator, const QHash<QString, LocalFile>& localFiles, qint64 budget)
 {
     RekeyResult result;
     const quint32 active = ctx.codec->activeKeyId();
@@ -194,7 +196,7 @@ Result<RekeyResult> rekeyStale(PassContext& ctx, Propagator& propagator, const Q
         candidates.push_back(&r);
     }
     std::sort(candidates.begin(), candidates.end(),
-              [](const JournalRow* a, const JournalRow* b) { return a->path < b->path; });
+        [](const JournalRow* a, const JournalRow* b) { return a->path < b->path; });
 
     ctx.bytesDone = 0;
     ctx.bytesTotal = 0;
@@ -220,7 +222,8 @@ Result<RekeyResult> rekeyStale(PassContext& ctx, Propagator& propagator, const Q
             Result<quint32> probed = propagator.remoteKeyId(r->path);
             if (!probed) {
                 const QString& code = probed.error().code;
-                if (code == QLatin1String("offline") || code == QLatin1String("cancelled") || code == QLatin1String("auth")) {
+                if (code == QLatin1String("offline") || code == QLatin1String("cancelled")
+                    || code == QLatin1String("auth")) {
                     (void)propagator.flushCommits();
                     return probed.error();
                 }
@@ -242,10 +245,10 @@ Result<RekeyResult> rekeyStale(PassContext& ctx, Propagator& propagator, const Q
         const StepResult res = propagator.rekey(*r, remote, l == localFiles.cend() ? nullptr : &*l);
         ++ctx.filesDone;
         if (ctx.observer) {
-            ctx.observer->fileStateChanged(r->path, res.outcome == Outcome::Done ? (r->localPresent ? FileState::Synced
-                                                                                                     : FileState::CloudOnly)
-                                                    : res.outcome == Outcome::Failed ? FileState::Error
-                                                                                     : FileState::Pending);
+            ctx.observer->fileStateChanged(r->path,
+                res.outcome == Outcome::Done         ? (r->localPresent ? FileState::Synced : FileState::CloudOnly)
+                    : res.outcome == Outcome::Failed ? FileState::Error
+                                                     : FileState::Pending);
             ctx.observer->progress(ctx.bytesDone, ctx.bytesTotal, ctx.filesDone, ctx.filesTotal);
         }
         if (res.outcome == Outcome::Done) {

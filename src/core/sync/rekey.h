@@ -20,7 +20,7 @@ struct RekeyResult {
 // limit). Rows with an unknown key id (0) are resolved by reading the blob's header. Keys this
 // device does not hold are left alone (they may be newer than ours). Per-file failures go to
 // the report's errors; offline/cancelled end it with that error.
-Result<RekeyResult> rekeyStale(PassContext& ctx, Propagator& propagator, const QHash<QString, LocalFile>& localFiles,
-                               qint64 budget);
+Result<RekeyResult> rekeyStale(
+    PassContext& ctx, Propagator& propagator, const QHash<QString, LocalFile>& localFiles, qint64 budget);
 
 } // namespace muze::sync
