@@ -271,7 +271,6 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         Result<ScanResult> scan = scanLocal(root, *rows, {m_config.settleMs, &m_d->cancelled});
         if (!scan)
             return scan.error();
-        lastScan = scan->files;
         report.hashedFiles += scan->hashedFiles;
         report.hashedBytes += scan->hashedBytes;
         for (const QString& p : scan->problems) {
@@ -290,6 +289,8 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
                 return s.error();
             continue;
         }
+
+        lastScan = scan->files; // after case-clash renames: what re-encryption may read locally
 
         // New keys from a key ring that came in during this run (see the ring-first rule below).
         if (m_codecProvider && m_d->codec && codecOutdated()) {
