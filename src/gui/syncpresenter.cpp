@@ -109,15 +109,21 @@ void SyncPresenter::askToUnlock(const QString& vaultId)
         return;
     const QString root = record->path;
     QPointer<SyncPresenter> self(this);
-    QThreadPool::globalInstance()->start([self, root, vaultId, pw = password.toUtf8()] {
-        const Status s = crypto::unlockVault(root, vaultId, pw); // Argon2id: about a second
-        QMetaObject::invokeMethod(qApp, [self, vaultId, s] {
+    QThreadPool::globalInstance()->start([self, root, vaultId, pw = password.toUtf8()]() mutable {
+        bool repaired = false;
+        const Status s = crypto::unlockVault(root, vaultId, pw, crypto::MasterKeyStore(), &repaired); // Argon2id: ~1 s
+        crypto::wipe(pw);
+        QMetaObject::invokeMethod(qApp, [self, vaultId, s, repaired] {
             if (!self)
                 return;
-            if (!s)
+            if (!s) {
                 Q_EMIT self->message(s.errorString());
-            else
-                self->m_controller->syncNow(vaultId);
+                return;
+            }
+            if (repaired)
+                Q_EMIT self->message(tr("Unlocked. The vault's key ring had been changed by someone without the password; "
+                                        "it was repaired from the keys this device keeps."));
+            self->m_controller->syncNow(vaultId);
         }, Qt::QueuedConnection);
     });
 }
