@@ -466,6 +466,10 @@ bool restoreTree(const QString& from, const QString& to)
 
 TEST_CASE("rekey: kill -9 at every step of keys reencrypt, then it finishes and nothing is lost")
 {
+    // A re-encrypts from its local files; B keeps takes in the cloud, so its takes are
+    // re-encrypted from the remote blobs.
+    const bool fromCloud = GENERATE(false, true);
+    INFO((fromCloud ? "B re-encrypts (cloud-only takes)" : "A re-encrypts (local files)"));
     TempDir dir;
     const QString work = dir.filePath(QStringLiteral("work"));
     const QString tmpl = dir.filePath(QStringLiteral("template"));
@@ -503,19 +507,27 @@ TEST_CASE("rekey: kill -9 at every step of keys reencrypt, then it finishes and 
     REQUIRE(
         b.cli({QStringLiteral("keys"), QStringLiteral("unlock"), QStringLiteral("--password-file"), pw}, envB).exitCode
         == 0);
+    writeAll(b.vault + QStringLiteral("/.muze-state/sync-settings.json"), R"({"audio_download":"on_demand"})");
     REQUIRE(b.cli({QStringLiteral("sync")}, envB).exitCode == 0);
     ProcessResult rotated = a.cli({QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("rotate")}, envA);
     REQUIRE(rotated.exitCode == 0);
     const quint32 newKey = Json::parse(rotated.out.toStdString())["active_key_id"].get<quint32>();
     REQUIRE(a.cli({QStringLiteral("sync")}, envA).exitCode == 0); // the ring goes up
     REQUIRE(b.cli({QStringLiteral("sync")}, envB).exitCode == 0); // and B takes the new key
-    const QMap<QString, QByteArray> before = plainFiles(a.vault);
-    REQUIRE(plainFiles(b.vault) == before);
+    const QMap<QString, QByteArray> beforeA = plainFiles(a.vault);
+    const QMap<QString, QByteArray> beforeB = plainFiles(b.vault);
+    REQUIRE(beforeA.contains(kTake2));
+    REQUIRE_FALSE(beforeB.contains(kTake2)); // cloud-only on B
+    REQUIRE(beforeB.value(kMix) == beforeA.value(kMix));
+    const CliDevice& r = fromCloud ? b : a; // the device that re-encrypts
+    const CliDevice& o = fromCloud ? a : b; // the other one, which must read the result
+    const QStringList& envR = fromCloud ? envB : envA;
+    const QStringList& envO = fromCloud ? envA : envB;
     REQUIRE(restoreTree(work, tmpl));
     REQUIRE(restoreTree(tmpl, work)); // the trace sees what every run below sees (copied files, new inodes)
 
-    ProcessResult trace = a.cli({QStringLiteral("keys"), QStringLiteral("reencrypt")},
-        envA + QStringList{QStringLiteral("MUZE_SYNC_TEST_TRACE=1")});
+    ProcessResult trace = r.cli({QStringLiteral("keys"), QStringLiteral("reencrypt")},
+        envR + QStringList{QStringLiteral("MUZE_SYNC_TEST_TRACE=1")});
     REQUIRE(trace.exitCode == 0);
     const int steps = int(trace.err.count("muze-sync: step "));
     REQUIRE(steps >= 8);
@@ -525,13 +537,13 @@ TEST_CASE("rekey: kill -9 at every step of keys reencrypt, then it finishes and 
         REQUIRE(restoreTree(tmpl, work));
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString& kv : envA)
+        for (const QString& kv : envR)
             env.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
         env.insert(QStringLiteral("MUZE_SYNC_TEST_PAUSE_AT"), QString::number(step));
         p.setProcessEnvironment(env);
         p.setReadChannel(QProcess::StandardError);
         p.start(builtBinary(QStringLiteral("muze-cli")),
-            {QStringLiteral("--config-dir"), a.config, QStringLiteral("keys"), QStringLiteral("reencrypt")});
+            {QStringLiteral("--config-dir"), r.config, QStringLiteral("keys"), QStringLiteral("reencrypt")});
         REQUIRE(p.waitForStarted());
         QByteArray err;
         while (!err.contains("paused at step") && p.state() == QProcess::Running) {
@@ -553,7 +565,7 @@ TEST_CASE("rekey: kill -9 at every step of keys reencrypt, then it finishes and 
         ProcessResult rerun;
         QByteArray reruns; // every rerun's output, for a failure report
         for (int i = 0; i < 3 && (i == 0 || rerun.exitCode != 0); ++i) {
-            rerun = a.cli({QStringLiteral("keys"), QStringLiteral("reencrypt")}, envA);
+            rerun = r.cli({QStringLiteral("keys"), QStringLiteral("reencrypt")}, envR);
             reruns += "--- rerun " + QByteArray::number(i + 1) + ": exit " + QByteArray::number(rerun.exitCode) + "\n"
                 + rerun.out + rerun.err;
         }
@@ -561,11 +573,11 @@ TEST_CASE("rekey: kill -9 at every step of keys reencrypt, then it finishes and 
         REQUIRE(rerun.exitCode == 0);
         for (quint32 id : remoteKeyIds(remote))
             CHECK(id == newKey);
-        const ProcessResult bSync = b.cli({QStringLiteral("sync")}, envB);
-        INFO("B: " << bSync.out.toStdString() << bSync.err.toStdString());
-        REQUIRE(bSync.exitCode == 0);
-        CHECK(plainFiles(a.vault) == before);
-        CHECK(plainFiles(b.vault) == before);
+        const ProcessResult other = o.cli({QStringLiteral("sync")}, envO);
+        INFO("other device: " << other.out.toStdString() << other.err.toStdString());
+        REQUIRE(other.exitCode == 0);
+        CHECK(plainFiles(a.vault) == beforeA);
+        CHECK(plainFiles(b.vault) == beforeB);
         // No temp file at a final path (the folder remote's own staging folder clears
         // uploads a dead process left behind after a day).
         for (const QString& f : plainFiles(remote).keys())

@@ -136,6 +136,7 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
         }
     }
     step("rekey:reencoded", row.path);
+    QFile::remove(stored); // the old blob is not needed any more: a big take costs its size once during the upload
     QFile blob(fresh);
     if (!blob.open(QIODevice::ReadOnly)) {
         cleanup();
@@ -189,7 +190,9 @@ Result<RekeyResult> rekeyStale(
         if (r.keyId == active || isPlaintextPath(r.path))
             continue;
         const auto m = mirror->constFind(r.path);
-        if (m == mirror->cend() || m->rev != r.remoteRev)
+        // The reconciler's own test of "unchanged remotely": the same rev, or the same stored
+        // bytes under a new rev (a folder remote copied or restored elsewhere).
+        if (m == mirror->cend() || (m->rev != r.remoteRev && (m->hash.isEmpty() || m->hash != r.remoteHash)))
             continue;
         if (r.keyId != 0 && !ctx.codec->hasKey(r.keyId))
             continue; // a key this device never held may be newer than ours: not ours to undo
