@@ -15,17 +15,16 @@ using namespace muze::auth;
 
 TEST_CASE("PKCE S256 challenge matches RFC 7636 appendix B")
 {
-    // The RFC's own example, also in shared/reference/test-vectors.json.
+    // The RFC's own example, also in tests/data/test-vectors.json.
     CHECK(codeChallengeS256(QStringLiteral("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
           == QStringLiteral("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
 
-    QFile shared(test::sourcePath(QStringLiteral("../shared/reference/test-vectors.json")));
-    if (shared.open(QIODevice::ReadOnly)) {
-        auto json = parseJson(shared.readAll(), shared.fileName());
-        REQUIRE(json.ok());
-        const Json& v = (*json)["pkce_rfc7636_appendix_b"];
-        CHECK(codeChallengeS256(jsonString(v, "code_verifier")) == jsonString(v, "code_challenge_S256"));
-    }
+    QFile vectors(test::sourcePath(QStringLiteral("tests/data/test-vectors.json")));
+    REQUIRE(vectors.open(QIODevice::ReadOnly));
+    auto json = parseJson(vectors.readAll(), vectors.fileName());
+    REQUIRE(json.ok());
+    const Json& v = (*json)["pkce_rfc7636_appendix_b"];
+    CHECK(codeChallengeS256(jsonString(v, "code_verifier")) == jsonString(v, "code_challenge_S256"));
 }
 
 TEST_CASE("PKCE verifiers and states are fresh, long and URL-safe")

@@ -12,9 +12,8 @@ from conformance_base import (EMU, Base, InternalServerError, RateLimitError, dr
 from emulator_fixture import Emulator
 from stone.backends.python_rsrc import stone_serializers
 
-# shared/ sits beside the repository (the design docs and reference vectors).
-VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "reference",
-                       "test-vectors.json")
+# Dropbox's published content_hash vectors, kept in the repository (tests/data/README.md).
+VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "test-vectors.json")
 
 
 class Faults(Base):
