@@ -20,6 +20,8 @@ inline QString recordingMarkerFor(const QString& wavPath) { return wavPath + kRe
 bool isJsonPath(const QString& relPath);
 /// Audio takes: conflicted copies on conflict; downloaded on demand when the vault says so.
 bool isAudioPath(const QString& relPath);
+/// A take: collections/<cid>/projects/<pid>/audio/<track-id>.wav (the file a mix's track plays).
+bool isTakePath(const QString& relPath);
 /// Never synced: local-only state (.muze-state/), recording markers, OS litter (.DS_Store,
 /// Thumbs.db, desktop.ini), editor/backup temp files (*~, .#*, *.swp), our own temp files.
 bool isIgnoredPath(const QString& relPath);
