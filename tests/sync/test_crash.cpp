@@ -1,4 +1,4 @@
-// Crash safety (GUIDE §3 rule 6): a real `muze-cli sync` child is killed with SIGKILL at every
+// Crash safety (DESIGN.md §3 rule 6): a real `muze-cli sync` child is killed with SIGKILL at every
 // step of propagation (the MUZE_SYNC_TEST_PAUSE_AT fault seam holds it there); after restart
 // and resync both devices converge and every version any device wrote is still present.
 #include "catch.h"

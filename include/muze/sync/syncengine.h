@@ -1,7 +1,7 @@
 #pragma once
 // The sync engine of one vault: list the remote's changes, scan the local folder, reconcile
 // against the journal (reconciler.h) and propagate the actions, pass after pass until a pass
-// finds nothing to do (GUIDE §3). Used directly by muze-cli and, on its own thread, by
+// finds nothing to do (DESIGN.md §3). Used directly by muze-cli and, on its own thread, by
 // SyncWorker.
 //
 //   SyncEngine engine(config, std::move(remote), makePlainCodec());

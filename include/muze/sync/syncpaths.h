@@ -4,7 +4,7 @@
 // Recording marker: while a take is being recorded into `<dir>/<track-id>.wav`, the recorder
 // keeps an empty (or JSON {"pid": N}) file `<dir>/<track-id>.wav.recording` beside it, created
 // before the first byte of the WAV and removed after the WAV is finalised. Sync skips the WAV
-// while the marker exists (GUIDE §3 rule 4) and never syncs markers. A marker naming a pid that
+// while the marker exists (DESIGN.md §3 rule 4) and never syncs markers. A marker naming a pid that
 // is no longer alive on this machine is stale (the recorder crashed): the WAV syncs again.
 
 #include <QString>

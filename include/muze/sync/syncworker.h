@@ -1,5 +1,5 @@
 #pragma once
-// SyncWorker: one vault's sync loop on its own thread (GUIDE §1). Built by SyncController;
+// SyncWorker: one vault's sync loop on its own thread (DESIGN.md §1). Built by SyncController;
 // use the controller unless you manage threads yourself.
 //
 // Everything it uses is created in its thread by start(): the remote (and so any

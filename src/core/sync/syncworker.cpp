@@ -18,7 +18,7 @@
 namespace muze::sync {
 
 namespace {
-// Gradual re-encryption after a key rotation (GUIDE §4): each run moves up to this much to
+// Gradual re-encryption after a key rotation (DESIGN.md §4): each run moves up to this much to
 // the active key, then the worker comes back after a pause, so new edits never wait long
 // behind a library of takes being rewritten.
 constexpr qint64 kRekeyBytesPerRun = 256LL * 1024 * 1024;
