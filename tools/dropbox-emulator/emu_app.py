@@ -7,6 +7,7 @@ from emu_auth import Auth
 from emu_batch import Batches
 from emu_faults import FaultError, Faults
 from emu_files import Files
+from emu_history import History
 from emu_sessions import Sessions
 from emu_store import Store, metadata, random_id
 from emu_wire import ApiFailure, tag
@@ -50,6 +51,7 @@ class Emulator:
         self.auth = Auth(self.store, config)
         self.faults = Faults(self._immediate)
         self.batches = Batches(self.store, self.sessions)
+        self.history = History(self.store, self.files)
         f, s, b = self.files, self.sessions, self.batches
         self.routes = {
             "files/list_folder": ("rpc", "user", lambda c: f.list_folder(c.arg)),
@@ -60,6 +62,8 @@ class Emulator:
             "files/delete_v2": ("rpc", "user", lambda c: f.delete(c.arg)),
             "files/create_folder_v2": ("rpc", "user", lambda c: f.create_folder(c.arg)),
             "files/move_v2": ("rpc", "user", lambda c: f.move(c.arg)),
+            "files/list_revisions": ("rpc", "user", lambda c: self.history.list_revisions(c.arg)),
+            "files/restore": ("rpc", "user", lambda c: self.history.restore(c.arg)),
             "files/upload": ("upload", "user", self.upload),
             "files/upload_session/start": ("upload", "user", lambda c: s.start(c.arg, c.body)),
             "files/upload_session/append_v2": ("upload", "user", lambda c: s.append(c.arg, c.body)),

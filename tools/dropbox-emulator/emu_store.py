@@ -205,8 +205,10 @@ class Store:
         return meta
 
     def tombstone(self, row, journal=True):
+        # A tombstone remembers when (server_deleted) and which file id (list_revisions).
         dead = {"path_lower": row["path_lower"], "parent_lower": row["parent_lower"],
-                "path_display": row["path_display"], "tag": "deleted"}
+                "path_display": row["path_display"], "tag": "deleted",
+                "id": row.get("id") if row["tag"] == "file" else None, "server_modified": self.now()}
         return self.put(dead, journal)
 
     def revision(self, rev):

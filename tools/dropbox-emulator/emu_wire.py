@@ -377,6 +377,13 @@ SCHEMAS = {
     "files/upload_session/finish_batch": FINISH_BATCH,
     "files/upload_session/finish_batch_v2": FINISH_BATCH,
     "files/upload_session/finish_batch/check": {"async_job_id": F("str", REQUIRED, min_len=1)},
+    "files/list_revisions": {
+        "path": F("str", REQUIRED, pattern=r"/(.|[\r\n])*|id:.*|(ns:[0-9]+(/.*)?)"),
+        "mode": F("union", ("path", None), members={"path": None, "id": None}),
+        "limit": F("int", 10, min=1, max=100)},
+    "files/restore": {
+        "path": F("str", REQUIRED, pattern=r"(/(.|[\r\n])*)|(ns:[0-9]+(/.*)?)"),
+        "rev": F("str", REQUIRED, pattern=REV, min_len=9)},
     "files/download": {
         "path": F("str", REQUIRED, pattern=r"(/(.|[\r\n])*|id:.*)|(rev:[0-9a-f]{9,})|(ns:[0-9]+(/.*)?)"),
         "rev": F("str", pattern=REV, min_len=9)},
