@@ -4,8 +4,10 @@ routes that need no module of their own (account, space usage, admin state)."""
 import time
 
 from emu_auth import Auth
+from emu_batch import Batches
 from emu_faults import FaultError, Faults
 from emu_files import Files
+from emu_history import History
 from emu_sessions import Sessions
 from emu_store import Store, metadata, random_id
 from emu_wire import ApiFailure, tag
@@ -48,7 +50,9 @@ class Emulator:
         self.sessions = Sessions(self.store, self.files)
         self.auth = Auth(self.store, config)
         self.faults = Faults(self._immediate)
-        f, s = self.files, self.sessions
+        self.batches = Batches(self.store, self.sessions)
+        self.history = History(self.store, self.files)
+        f, s, b = self.files, self.sessions, self.batches
         self.routes = {
             "files/list_folder": ("rpc", "user", lambda c: f.list_folder(c.arg)),
             "files/list_folder/continue": ("rpc", "user", lambda c: f.list_folder_continue(c.arg)),
@@ -58,10 +62,16 @@ class Emulator:
             "files/delete_v2": ("rpc", "user", lambda c: f.delete(c.arg)),
             "files/create_folder_v2": ("rpc", "user", lambda c: f.create_folder(c.arg)),
             "files/move_v2": ("rpc", "user", lambda c: f.move(c.arg)),
+            "files/list_revisions": ("rpc", "user", lambda c: self.history.list_revisions(c.arg)),
+            "files/restore": ("rpc", "user", lambda c: self.history.restore(c.arg)),
             "files/upload": ("upload", "user", self.upload),
             "files/upload_session/start": ("upload", "user", lambda c: s.start(c.arg, c.body)),
             "files/upload_session/append_v2": ("upload", "user", lambda c: s.append(c.arg, c.body)),
             "files/upload_session/finish": ("upload", "user", lambda c: s.finish(c.arg, c.body)),
+            "files/upload_session/start_batch": ("rpc", "user", lambda c: b.start(c.arg)),
+            "files/upload_session/finish_batch_v2": ("rpc", "user", lambda c: b.finish_v2(c.arg)),
+            "files/upload_session/finish_batch": ("rpc", "user", lambda c: b.finish(c.arg)),
+            "files/upload_session/finish_batch/check": ("rpc", "user", lambda c: b.check(c.arg)),
             "files/download": ("download", "user", lambda c: f.download_target(c.arg)),
             "users/get_current_account": ("rpc", "user", lambda c: self.account()),
             "users/get_space_usage": ("rpc", "user", lambda c: self.space_usage()),

@@ -55,6 +55,7 @@ class Call:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
     server_version = "DropboxEmulator/1.0"
     timeout = 600
 
