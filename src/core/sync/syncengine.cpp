@@ -420,8 +420,10 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         takeGuard.watch(work);
         QElapsedTimer sinceFlush;
         sinceFlush.start();
+        std::vector<ActivityRow> activity;
         auto flush = [&]() -> Status {
             sinceFlush.restart();
+            (void)journal.addActivity(std::exchange(activity, {})); // for the user; never fails a run
             return propagator.flushCommits();
         };
         for (const Action* a : work) {
@@ -442,6 +444,9 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             const StepResult res = propagator.execute(guarded, l == scan->files.cend() ? nullptr : &*l,
                                                       r == mirror->cend() ? nullptr : &*r, j == rows->cend() ? nullptr : &*j);
             ++ctx.filesDone;
+            const qint64 size = a->kind == ActionKind::Upload ? scan->files.value(a->path).size : mirror->value(a->path).size;
+            if (std::optional<ActivityRow> line = activityOf(*a, res, size))
+                activity.push_back(*line);
             if (res.outcome == Outcome::Failed || res.outcome == Outcome::Stop) {
                 const qint64 retryAfter = m_remote->retryAfterSeconds() > 0
                                               ? clock().now().toSecsSinceEpoch() + m_remote->retryAfterSeconds()
