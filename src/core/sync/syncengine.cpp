@@ -444,8 +444,8 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             const StepResult res = propagator.execute(guarded, l == scan->files.cend() ? nullptr : &*l,
                                                       r == mirror->cend() ? nullptr : &*r, j == rows->cend() ? nullptr : &*j);
             ++ctx.filesDone;
-            const qint64 size = a->kind == ActionKind::Upload ? scan->files.value(a->path).size : mirror->value(a->path).size;
-            if (std::optional<ActivityRow> line = activityOf(*a, res, size))
+            const qint64 size = guarded.kind == ActionKind::Upload ? scan->files.value(a->path).size : mirror->value(a->path).size;
+            if (std::optional<ActivityRow> line = activityOf(guarded, res, size))
                 activity.push_back(*line);
             if (res.outcome == Outcome::Failed || res.outcome == Outcome::Stop) {
                 const qint64 retryAfter = m_remote->retryAfterSeconds() > 0
