@@ -44,6 +44,8 @@ public:
     void clearFaults() { admin("DELETE", QStringLiteral("faults")); }
     void expireTokens() { admin("POST", QStringLiteral("expire_tokens"), Json::object()); }
     void resetCursors() { admin("POST", QStringLiteral("reset_cursors"), Json::object()); }
+    /// Registers one more redirect URI for the app (exact match, port included).
+    void allowRedirectUri(const QString& uri);
 
     /// Signs this device in without a browser: mints offline tokens and stores them in the
     /// keychain under this emulator's app key. Returns the token response.

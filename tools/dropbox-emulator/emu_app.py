@@ -1,8 +1,10 @@
 """The emulated account as one object: configuration, the route table, and the
 routes that need no module of their own (account, space usage, admin state)."""
 
+import argparse
 import time
 
+from emu_admin import check_uri_list
 from emu_auth import Auth
 from emu_batch import Batches
 from emu_faults import FaultError, Faults
@@ -27,6 +29,14 @@ class Config:
         self.verbose = bool(kw.get("verbose"))
         self.account_name = kw.get("account_name") or "Muze Tester"
         self.account_email = kw.get("account_email") or "tester@example.com"
+        # Redirect URIs "registered in the App Console": exact match, port included.
+        self.redirect_uris = list(kw.get("redirect_uris") or [])
+
+    def allow_redirect_uris(self, data):
+        uris, replace = check_uri_list(data)
+        if replace:
+            self.redirect_uris = []
+        self.redirect_uris += [u for u in uris if u not in self.redirect_uris]
 
     SETTABLE = ("auto_approve", "token_ttl", "longpoll_min", "quota", "max_body", "verbose")
 
@@ -37,7 +47,8 @@ class Config:
             setattr(self, key, type(getattr(self, key))(value))
 
     def public(self):
-        return {k: getattr(self, k) for k in self.SETTABLE + ("app_key", "account_name", "account_email")}
+        return {k: getattr(self, k) for k in self.SETTABLE + ("app_key", "account_name", "account_email",
+                                                              "redirect_uris")}
 
 
 class Emulator:
@@ -134,3 +145,33 @@ class Emulator:
                     "faults": self.faults.snapshot(),
                     "tokens": {"valid_access": access, "refresh": refresh},
                     "upload_sessions": sessions, "config": self.config.public()}
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Dropbox API v2 emulator (see README.md)")
+    p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--data", required=True, help="directory holding the account's state")
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
+    p.add_argument("--port-file", help="write the chosen port to this file once listening")
+    p.add_argument("--app-key", help="only this client_id may authorize (default: any)")
+    p.add_argument("--app-secret", help="client_secret for non-PKCE flows (default: any non-empty)")
+    p.add_argument("--auto-approve", action="store_true", help="authorize redirects at once")
+    p.add_argument("--redirect-uri", action="append", dest="redirect_uris", default=[],
+                   help="a redirect URI registered for the app (exact match, port included); repeatable")
+    p.add_argument("--token-ttl", type=int, default=14400, help="access token lifetime (s)")
+    p.add_argument("--longpoll-min", type=int, default=30, help="smallest longpoll timeout accepted")
+    p.add_argument("--quota", type=int, default=2 * 1024 ** 3, help="space allocation in bytes")
+    p.add_argument("--max-body", type=int, default=150 * MiB, help="largest request body (bytes)")
+    p.add_argument("--fault", action="append", default=[],
+                   help="fault rule(s) as JSON, or @file.json; repeatable")
+    p.add_argument("--account-name")
+    p.add_argument("--account-email")
+    p.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    p.add_argument("--exit-with-parent", action="store_true",
+                   help="shut down when the parent process goes away (for test harnesses)")
+    args = p.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        p.error("--tls-cert and --tls-key go together")
+    return args

@@ -189,6 +189,26 @@ def parse_path(raw, allow_root=False):
     return Path(text)
 
 
+def parse_range(header, size):
+    """(start, end) inclusive, "unsatisfiable", or None to send the whole file."""
+    if not header:
+        return None
+    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    if not m or m.group(1) == m.group(2) == "":
+        return None
+    first, last = m.groups()
+    if first == "":
+        n = int(last)
+        if n == 0 or size == 0:
+            return "unsatisfiable"
+        return (max(0, size - n), size - 1)
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        return "unsatisfiable"
+    return (start, end)
+
+
 def is_disallowed(name):
     return name.lower() in DISALLOWED_NAMES
 

@@ -7,11 +7,9 @@ hosts (routed by path), the OAuth pages and an admin API for fault injection.
 Standard library only. See README.md for the routes, options and fault rules.
 """
 
-import argparse
 import base64
 import json
 import os
-import re
 import secrets
 import signal
 import socket
@@ -26,11 +24,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from emu_app import Config, Emulator  # noqa: E402
+import emu_admin  # noqa: E402
+from emu_app import Config, Emulator, parse_args  # noqa: E402
 from emu_auth import OAuthError  # noqa: E402
 from emu_faults import FaultError  # noqa: E402
 from emu_wire import (SCHEMAS, ApiFailure, AuthFailure, BadRequest, ContentHasher,  # noqa: E402
-                      api_msg, header_json, json_bytes, tag, validate)
+                      api_msg, header_json, json_bytes, parse_range, tag, validate)
 
 MiB = 1024 * 1024
 JSON = "application/json"
@@ -335,7 +334,7 @@ class Handler(BaseHTTPRequestHandler):
         if self._method == "GET" and self.headers.get("If-None-Match") == etag:
             return self._send(304, b"", None, headers)
         start, end, status = 0, size - 1, 200
-        rng = _parse_range(self.headers.get("Range"), size)
+        rng = parse_range(self.headers.get("Range"), size)
         if rng == "unsatisfiable":
             headers = {"Content-Range": "bytes */%d" % size}
             return self._send(416, b"Requested range not satisfiable\n", TEXT, headers)
@@ -396,37 +395,10 @@ class Handler(BaseHTTPRequestHandler):
         host = self.client_address[0]
         if not (host.startswith("127.") or host in ("::1", "::ffff:127.0.0.1")):
             return self._send(403, b"admin API is loopback-only\n", TEXT)
-        emu = self.emu
         try:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
-            name = path[len("/__admin/"):].rstrip("/")
-            if name == "health":
-                out = {"ok": True}
-            elif name == "state" and method == "GET":
-                out = emu.state()
-            elif name == "faults" and method == "GET":
-                out = {"faults": emu.faults.snapshot()}
-            elif name == "faults" and method == "DELETE" or name == "faults/clear":
-                emu.faults.clear()
-                out = {"faults": []}
-            elif name == "faults" and method == "POST":
-                replace = isinstance(data, dict) and "rules" in data and bool(data.get("replace"))
-                rules = data["rules"] if isinstance(data, dict) and "rules" in data else data
-                out = {"faults": emu.faults.add(rules, replace)}
-            elif name in ("expire_tokens", "reset_cursors") and method == "POST":
-                emu.faults.add({"kind": name})
-                out = {"ok": True}
-            elif name == "config" and method == "POST":
-                emu.config.update(data or {})
-                out = {"config": emu.config.public()}
-            elif name == "token" and method == "POST":
-                data = data or {}
-                out, refresh = emu.auth.issue(data.get("client_id") or emu.config.app_key or "emulator",
-                                              bool(data.get("offline", True)), True)
-                if refresh:
-                    out["refresh_token"] = refresh
-                out.update(emu.auth.account_fields())
-            else:
+            status, out = emu_admin.handle(self.emu, method, path[len("/__admin/"):].rstrip("/"), data)
+            if out is None:
                 return self._send(404, b"unknown admin endpoint\n", TEXT)
         except (ValueError, FaultError) as e:
             return self._send(400, ("%s\n" % e).encode(), TEXT)
@@ -437,26 +409,6 @@ def _ctype_ok(ctype, accepted):
     if ctype == CORS_HACK:
         return True
     return ctype.split(";")[0].strip().lower() in accepted
-
-
-def _parse_range(header, size):
-    """(start, end) inclusive, "unsatisfiable", or None to send the whole file."""
-    if not header:
-        return None
-    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
-    if not m or m.group(1) == m.group(2) == "":
-        return None
-    first, last = m.groups()
-    if first == "":
-        n = int(last)
-        if n == 0 or size == 0:
-            return "unsatisfiable"
-        return (max(0, size - n), size - 1)
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or start > end:
-        return "unsatisfiable"
-    return (start, end)
 
 
 class _suppress:
@@ -504,34 +456,6 @@ def _watch_parent(parent, stop):
     while os.getppid() == parent:
         time.sleep(0.5)
     stop()
-
-
-def parse_args(argv):
-    p = argparse.ArgumentParser(description="Dropbox API v2 emulator (see README.md)")
-    p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--data", required=True, help="directory holding the account's state")
-    p.add_argument("--tls-cert")
-    p.add_argument("--tls-key")
-    p.add_argument("--port-file", help="write the chosen port to this file once listening")
-    p.add_argument("--app-key", help="only this client_id may authorize (default: any)")
-    p.add_argument("--app-secret", help="client_secret for non-PKCE flows (default: any non-empty)")
-    p.add_argument("--auto-approve", action="store_true", help="authorize redirects at once")
-    p.add_argument("--token-ttl", type=int, default=14400, help="access token lifetime (s)")
-    p.add_argument("--longpoll-min", type=int, default=30, help="smallest longpoll timeout accepted")
-    p.add_argument("--quota", type=int, default=2 * 1024 ** 3, help="space allocation in bytes")
-    p.add_argument("--max-body", type=int, default=150 * MiB, help="largest request body (bytes)")
-    p.add_argument("--fault", action="append", default=[],
-                   help="fault rule(s) as JSON, or @file.json; repeatable")
-    p.add_argument("--account-name")
-    p.add_argument("--account-email")
-    p.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    p.add_argument("--exit-with-parent", action="store_true",
-                   help="shut down when the parent process goes away (for test harnesses)")
-    args = p.parse_args(argv)
-    if bool(args.tls_cert) != bool(args.tls_key):
-        p.error("--tls-cert and --tls-key go together")
-    return args
 
 
 def main(argv=None):
