@@ -416,9 +416,10 @@ class Files:
         return moved
 
     def _rename_case(self, src, dst):
-        top = None
-        for row in [src] + self.store.descendants(src["path_lower"]):
-            moved = self._relocated(row, src, dst)
-            self.store.put(moved)
-            top = top or moved
-        return metadata(top)
+        """A case-only rename, as Dropbox does it: only the entry's own name changes (same
+        id, same rev), nothing is journalled (the change feed never reports case-only
+        renames), and entries below keep the path_display they had: Dropbox promises the
+        casing of the last path component only."""
+        renamed = dict(src, path_display=dst.display)
+        self.store.put(renamed, journal=False)
+        return metadata(renamed)

@@ -12,6 +12,8 @@ import json
 import re
 import unicodedata
 
+from emu_case import dbx_lower
+
 BLOCK_SIZE = 4 * 1024 * 1024
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -165,7 +167,8 @@ class Path:
 
 
 def lower(text):
-    return unicodedata.normalize("NFC", text).lower()
+    """Dropbox's path_lower (emu_case: Unicode 4.1 simple mapping, not str.lower)."""
+    return dbx_lower(text)
 
 
 def parse_path(raw, allow_root=False):
