@@ -32,6 +32,7 @@ Emulator::Emulator(EmulatorOptions options) : m_options(options), m_appKey(QStri
                         QStringLiteral("--tls-dir"), tlsDir(),
                         QStringLiteral("--app-key"), m_appKey,
                         QStringLiteral("--longpoll-min"), QString::number(options.longpollMin),
+                        QStringLiteral("--longpoll-jitter"), QString::number(options.longpollJitter),
                         QStringLiteral("--log"), m_data.filePath(QStringLiteral("emulator.log"))};
     // Muze's loopback sign-in address, "registered" for the app as in the App Console.
     args << QStringLiteral("--redirect-uri")

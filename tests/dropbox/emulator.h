@@ -18,6 +18,7 @@ namespace muze::test {
 struct EmulatorOptions {
     int tokenTtl = 0;     // seconds; 0 = the emulator's default (4 h)
     int longpollMin = 1;  // smallest longpoll timeout it accepts
+    double longpollJitter = 1; // a quiet longpoll answers up to this long after its timeout (Dropbox: 90 s)
     bool autoApprove = false;
 };
 

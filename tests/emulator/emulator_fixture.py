@@ -76,7 +76,7 @@ class Emulator:
     """One emulator process. Arguments map to server.py options; extra_args are appended."""
 
     def __init__(self, data_dir=None, tls=True, tls_dir=None, port=0, app_key=None,
-                 app_secret=None, auto_approve=False, token_ttl=None, longpoll_min=None,
+                 app_secret=None, auto_approve=False, token_ttl=None, longpoll_min=None, longpoll_jitter=None,
                  faults=None, extra_args=(), log_path=None, redirect_uris=()):
         self._own = []
         if data_dir is None:
@@ -90,7 +90,7 @@ class Emulator:
         self.tls_dir = tls_dir
         self.port = port
         self.options = {"app_key": app_key, "app_secret": app_secret, "token_ttl": token_ttl,
-                        "longpoll_min": longpoll_min}
+                        "longpoll_min": longpoll_min, "longpoll_jitter": longpoll_jitter}
         self.auto_approve = auto_approve
         self.redirect_uris = REDIRECT_URIS + [u for u in redirect_uris if u not in REDIRECT_URIS]
         self.faults = faults
@@ -250,6 +250,7 @@ def _cli(argv):
                    help="register this redirect URI as well as REDIRECT_URIS; repeatable")
     s.add_argument("--token-ttl", type=int)
     s.add_argument("--longpoll-min", type=int)
+    s.add_argument("--longpoll-jitter", type=float, help="largest extra delay of a quiet longpoll (s)")
     s.add_argument("--log", help="append the emulator's stderr here")
     f = sub.add_parser("fault", help="add fault rules to a running emulator")
     f.add_argument("--base-url", required=True)
@@ -266,7 +267,7 @@ def _cli(argv):
         return 0
     emu = Emulator(data_dir=args.data, tls=not args.no_tls, tls_dir=args.tls_dir, port=args.port,
                    app_key=args.app_key, auto_approve=args.auto_approve, token_ttl=args.token_ttl,
-                   longpoll_min=args.longpoll_min, log_path=args.log, redirect_uris=args.redirect_uri)
+                   longpoll_min=args.longpoll_min, longpoll_jitter=args.longpoll_jitter, log_path=args.log, redirect_uris=args.redirect_uri)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))

@@ -24,6 +24,7 @@ class Config:
         self.auto_approve = bool(kw.get("auto_approve"))
         self.token_ttl = int(kw.get("token_ttl", 14400))
         self.longpoll_min = int(kw.get("longpoll_min", 30))
+        self.longpoll_jitter = float(kw.get("longpoll_jitter", 90.0))
         self.quota = int(kw.get("quota", 2 * 1024 ** 3))
         self.max_body = int(kw.get("max_body", 150 * MiB))
         self.verbose = bool(kw.get("verbose"))
@@ -38,7 +39,7 @@ class Config:
             self.redirect_uris = []
         self.redirect_uris += [u for u in uris if u not in self.redirect_uris]
 
-    SETTABLE = ("auto_approve", "token_ttl", "longpoll_min", "quota", "max_body", "verbose")
+    SETTABLE = ("auto_approve", "token_ttl", "longpoll_min", "longpoll_jitter", "quota", "max_body", "verbose")
 
     def update(self, values):
         for key, value in values.items():
@@ -162,6 +163,8 @@ def parse_args(argv):
                    help="a redirect URI registered for the app (exact match, port included); repeatable")
     p.add_argument("--token-ttl", type=int, default=14400, help="access token lifetime (s)")
     p.add_argument("--longpoll-min", type=int, default=30, help="smallest longpoll timeout accepted")
+    p.add_argument("--longpoll-jitter", type=float, default=90.0,
+                   help="a quiet longpoll answers up to this many seconds after its timeout (Dropbox: 90)")
     p.add_argument("--quota", type=int, default=2 * 1024 ** 3, help="space allocation in bytes")
     p.add_argument("--max-body", type=int, default=150 * MiB, help="largest request body (bytes)")
     p.add_argument("--fault", action="append", default=[],

@@ -6,6 +6,7 @@ result, or raises emu_wire.ApiFailure / BadRequest exactly as Dropbox would.
 
 import base64
 import json
+import random
 import time
 
 from emu_store import metadata
@@ -269,7 +270,10 @@ class Files:
             raise BadRequest(api_msg(route, "request body: timeout: %d is not within [%d, %d]"
                                      % (arg["timeout"], lo, hi)))
         st = self.store
-        deadline = time.monotonic() + arg["timeout"]
+        # Like Dropbox, a quiet longpoll answers up to `longpoll_jitter` (90 s) after its
+        # timeout, so herds of clients spread out; a change is still answered at once.
+        jitter = random.uniform(0, max(0.0, self.config.longpoll_jitter))
+        deadline = time.monotonic() + arg["timeout"] + jitter
         with st.changed:
             cur = self._check_cursor(route, arg["cursor"], tag("reset"))
             while True:
