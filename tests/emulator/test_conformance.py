@@ -22,11 +22,12 @@ from conformance_batch import Batches  # noqa: E402,F401
 from conformance_case import Casing  # noqa: E402,F401
 from conformance_history import History  # noqa: E402,F401
 from conformance_files import Organise, Reads, UploadSessions, Writes  # noqa: E402,F401
+from conformance_limits import WriteLimits  # noqa: E402,F401
 from conformance_listing import Listing, Longpoll  # noqa: E402,F401
 from conformance_faults import Concurrency, ContentHash, Faults, Persistence, Wire  # noqa: E402,F401
 
 __all__ = ["Batches", "Casing", "History", "OAuthFlow", "RedirectUris", "Tokens", "Organise", "Reads", "UploadSessions", "Writes", "Listing",
-           "Longpoll", "Concurrency", "ContentHash", "Faults", "Persistence", "Wire"]
+           "Longpoll", "Concurrency", "ContentHash", "Faults", "Persistence", "Wire", "WriteLimits"]
 
 
 def main():

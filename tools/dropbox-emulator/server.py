@@ -13,14 +13,13 @@ import os
 import secrets
 import signal
 import socket
-import socketserver
 import ssl
 import sys
 import threading
 import time
 import traceback
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -28,6 +27,8 @@ import emu_admin  # noqa: E402
 from emu_app import Config, Emulator, parse_args  # noqa: E402
 from emu_auth import OAuthError  # noqa: E402
 from emu_faults import FaultError  # noqa: E402
+from emu_http import Server, _suppress  # noqa: E402
+from emu_limits import WRITE_ROUTES  # noqa: E402
 from emu_wire import (SCHEMAS, ApiFailure, AuthFailure, BadRequest, ContentHasher,  # noqa: E402
                       api_msg, header_json, json_bytes, parse_range, tag, validate)
 
@@ -135,10 +136,21 @@ class Handler(BaseHTTPRequestHandler):
         if spec is None:
             self._drain()
             return self._send(404, ("Unknown API function: %r\n" % route).encode(), TEXT)
-        style, auth_kind, fn = spec
-        if method not in (("POST", "GET") if style == "download" else ("POST",)):
+        if method not in (("POST", "GET") if spec[0] == "download" else ("POST",)):
             self._drain()
             return self._send(405, b"Method not allowed\n", TEXT, {"Allow": "POST"})
+        if route not in WRITE_ROUTES:
+            return self._api_call(method, path, query, route, spec)
+        if not self.emu.writes.enter():  # the namespace is busy with other writes
+            self._drain()
+            return self._send_429("too_many_write_operations", self.emu.config.write_retry_after)
+        try:
+            self._api_call(method, path, query, route, spec)
+        finally:
+            self.emu.writes.leave()
+
+    def _api_call(self, method, path, query, route, spec):
+        style, auth_kind, fn = spec
         faults = self.emu.faults
         delay = faults.take("delay", path)
         if delay:
@@ -173,10 +185,7 @@ class Handler(BaseHTTPRequestHandler):
         faults = self.emu.faults
         rule = faults.take("rate_limit", path)
         if rule:
-            after = int(rule["retry_after"])
-            body = {"error_summary": rule["reason"] + "/..",
-                    "error": {"reason": {".tag": rule["reason"]}, "retry_after": after}}
-            self._send(429, json_bytes(body), JSON, {"Retry-After": str(after)})
+            self._send_429(rule["reason"], int(rule["retry_after"]))
             raise _Handled()
         rule = faults.take("server_error", path)
         if rule:
@@ -184,6 +193,10 @@ class Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": "1"} if status == 503 else {}
             self._send(status, b"Internal Server Error (emulated fault)\n", TEXT, extra)
             raise _Handled()
+
+    def _send_429(self, reason, after):
+        body = {"error_summary": reason + "/..", "error": {"reason": {".tag": reason}, "retry_after": after}}
+        self._send(429, json_bytes(body), JSON, {"Retry-After": str(after)})
 
     def _route_arg(self, route, style, body, query):
         ctype = (self.headers.get("Content-Type") or "").strip()
@@ -411,47 +424,6 @@ def _ctype_ok(ctype, accepted):
     return ctype.split(";")[0].strip().lower() in accepted
 
 
-class _suppress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        return kind is not None and issubclass(kind, Exception)
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-    def __init__(self, address, emu, ssl_context=None):
-        self.emu = emu
-        self.ssl_context = ssl_context
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, Handler)
-
-    def server_bind(self):
-        # HTTPServer.server_bind() would resolve a FQDN, which can stall without DNS.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def finish_request(self, request, client_address):
-        # The TLS handshake runs here, on the connection's own thread.
-        if self.ssl_context is None:
-            return super().finish_request(request, client_address)
-        try:
-            request.settimeout(30)
-            tls = self.ssl_context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return
-        try:
-            self.RequestHandlerClass(tls, client_address, self)
-        finally:
-            with _suppress():
-                tls.close()
-
-
 def _watch_parent(parent, stop):
     while os.getppid() == parent:
         time.sleep(0.5)
@@ -469,7 +441,7 @@ def main(argv=None):
     if args.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.tls_cert, args.tls_key)
-    server = Server((args.host, args.port), emu, ctx)
+    server = Server((args.host, args.port), emu, Handler, ctx)
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"
