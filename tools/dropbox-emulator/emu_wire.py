@@ -12,6 +12,8 @@ import json
 import re
 import unicodedata
 
+from emu_case import dbx_lower
+
 BLOCK_SIZE = 4 * 1024 * 1024
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -165,7 +167,8 @@ class Path:
 
 
 def lower(text):
-    return unicodedata.normalize("NFC", text).lower()
+    """Dropbox's path_lower (emu_case: Unicode 4.1 simple mapping, not str.lower)."""
+    return dbx_lower(text)
 
 
 def parse_path(raw, allow_root=False):
@@ -187,6 +190,26 @@ def parse_path(raw, allow_root=False):
         if p in ("", ".", ".."):
             raise ValueError("malformed")
     return Path(text)
+
+
+def parse_range(header, size):
+    """(start, end) inclusive, "unsatisfiable", or None to send the whole file."""
+    if not header:
+        return None
+    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    if not m or m.group(1) == m.group(2) == "":
+        return None
+    first, last = m.groups()
+    if first == "":
+        n = int(last)
+        if n == 0 or size == 0:
+            return "unsatisfiable"
+        return (max(0, size - n), size - 1)
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        return "unsatisfiable"
+    return (start, end)
 
 
 def is_disallowed(name):
