@@ -30,7 +30,7 @@ Sync:
   sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep local|remote|both
   hash FILE
 Dropbox:
-  dropbox connect [--no-browser] [--port N] | dropbox account | dropbox disconnect
+  dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect
 Audio:
   record MIX --seconds N [--device NAME] | mixdown MIX OUT.wav | devices-audio
 
