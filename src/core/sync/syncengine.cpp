@@ -206,6 +206,8 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     Journal& journal = *m_d->journal;
     m_d->cancelled.store(false);
     m_remote->resetCancel();
+    if (options.cancel && options.cancel->load()) // asked before these resets: not lost
+        return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
     QDir(stateDir + QStringLiteral("/tmp")).removeRecursively(); // leftovers of a crash; we hold the lock
     purgeTrash(root, m_config.settings.trashDays);
 
@@ -332,6 +334,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
                     a.why = QStringLiteral("vault is locked");
                 }
             }
+            report.locked = true;
             report.message = QStringLiteral("This vault is encrypted and locked on this device: unlock it with its password "
                                             "(muze-cli keys unlock) to sync its files");
         }
