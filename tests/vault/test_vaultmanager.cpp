@@ -142,3 +142,39 @@ TEST_CASE("an existing vault folder keeps its identity when registered on anothe
     CHECK(b->id == a->id);
     CHECK(first.device().id != second.device().id);
 }
+
+TEST_CASE("sync state is kept in memory and written at most every few minutes, and on exit")
+{
+    test::TempDir dir;
+    const QString cfg = dir.filePath(QStringLiteral("cfg"));
+    const QString registry = cfg + QStringLiteral("/vaults.json");
+    const QDateTime start = QDateTime::fromString(QStringLiteral("2026-12-05T10:00:00Z"), Qt::ISODate);
+    QString id;
+    int writes = 0;
+    {
+        VaultManager m(cfg);
+        REQUIRE(m.load().ok());
+        auto v = m.create({QStringLiteral("Band"), Provider::Local, dir.filePath(QStringLiteral("v")), {}, {}, {}, false});
+        REQUIRE(v.ok());
+        id = v->id;
+        QSignalSpy changed(&m, &VaultManager::vaultsChanged);
+        QByteArray onDisk = test::readAll(registry);
+        // A sync run every 10 s for 20 minutes: 240 state changes.
+        for (int run = 0; run < 120; ++run) {
+            REQUIRE(m.setSyncState(id, SyncStatus::Syncing).ok());
+            REQUIRE(m.setSyncState(id, SyncStatus::Synced, start.addSecs(10 * run)).ok());
+            const QByteArray now = test::readAll(registry);
+            if (now != onDisk)
+                ++writes;
+            onDisk = now;
+        }
+        CHECK(changed.count() == 240);       // the sidebar hears of every change
+        CHECK(m.byId(id)->lastSynced == start.addSecs(1190));
+        CHECK(writes >= 1);
+        CHECK(writes <= 5);                  // 20 minutes / 5 minutes, not 240 fsync'd writes
+    }
+    VaultManager again(cfg);
+    REQUIRE(again.load().ok());
+    CHECK(again.byId(id)->lastSynced == start.addSecs(1190)); // written when the manager went away
+    CHECK(again.byId(id)->syncStatus == SyncStatus::Synced);
+}

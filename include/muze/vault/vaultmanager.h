@@ -6,6 +6,7 @@
 #include <muze/vault/vaultrecord.h>
 
 #include <QList>
+#include <QHash>
 #include <QObject>
 
 namespace muze::vault {
@@ -29,6 +30,8 @@ class VaultManager : public QObject {
     Q_OBJECT
 public:
     explicit VaultManager(QString configDir = {}, QObject* parent = nullptr);
+    /// Writes sync state held only in memory (see setSyncState).
+    ~VaultManager() override;
 
     /// The platform config dir (QStandardPaths) unless MUZE_CONFIG_DIR is set.
     static QString defaultConfigDir();
@@ -53,7 +56,12 @@ public:
     Status setCurrent(const QString& id);
     /// Updates any stored field of a record (sync status, encryption flag, ...).
     Status update(const VaultRecord& record);
+    /// Sync status and last-synced time change with every sync run: they are kept in memory
+    /// (vaultsChanged is emitted) and written to the registry only when last_synced moved by
+    /// kSyncStatePersistSeconds or more since it was last written, or with any other change,
+    /// or when the manager goes away — not an fsync'd write on the GUI thread per run.
     Status setSyncState(const QString& id, SyncStatus status, const QDateTime& lastSynced = {});
+    static constexpr int kSyncStatePersistSeconds = 300;
 
     QString currentId() const { return m_currentId; }
     std::optional<VaultRecord> current() const;
@@ -74,6 +82,8 @@ private:
     QString m_currentId;
     DeviceInfo m_device;
     Json m_extra = Json::object();
+    mutable bool m_syncStateDirty = false;
+    mutable QHash<QString, QDateTime> m_persistedSynced; // vault id → last_synced as last written
 };
 
 } // namespace muze::vault

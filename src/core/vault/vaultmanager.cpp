@@ -65,6 +65,7 @@ Status VaultManager::load()
         if (indexOf(record->id) >= 0)
             return makeError(QStringLiteral("%1: vault id %2 appears twice").arg(registryFile(), record->id),
                              QStringLiteral("corrupt_json"));
+        m_persistedSynced.insert(record->id, record->lastSynced);
         m_vaults.append(*record);
     }
     m_currentId = jsonString(*doc, "current");
@@ -78,6 +79,7 @@ Status VaultManager::load()
 
 Status VaultManager::save() const
 {
+
     Json doc = Json::object();
     doc["format"] = 1;
     Json list = Json::array();
@@ -89,7 +91,13 @@ Status VaultManager::save() const
         if (!doc.contains(it.key()))
             doc[it.key()] = it.value();
     }
-    return writeJsonFile(registryFile(), doc);
+    if (Status s = writeJsonFile(registryFile(), doc); !s)
+        return s;
+    // Every write carries the in-memory sync state too: it is now on disk.
+    m_syncStateDirty = false;
+    for (const VaultRecord& r : m_vaults)
+        m_persistedSynced.insert(r.id, r.lastSynced);
+    return {};
 }
 
 int VaultManager::indexOf(const QString& id) const
@@ -284,13 +292,28 @@ Status VaultManager::update(const VaultRecord& record)
 
 Status VaultManager::setSyncState(const QString& id, SyncStatus status, const QDateTime& lastSynced)
 {
-    auto r = byId(id);
-    if (!r)
+    const int i = indexOf(id);
+    if (i < 0)
         return makeError(QStringLiteral("no vault with id %1").arg(id), QStringLiteral("not_found"));
-    r->syncStatus = status;
+    VaultRecord& r = m_vaults[i];
+    r.syncStatus = status;
     if (lastSynced.isValid())
-        r->lastSynced = lastSynced;
-    return update(*r);
+        r.lastSynced = lastSynced;
+    const QDateTime written = m_persistedSynced.value(id);
+    const bool due = r.lastSynced.isValid()
+        && (!written.isValid() || written.secsTo(r.lastSynced) >= kSyncStatePersistSeconds);
+    m_syncStateDirty = true;
+    Status s;
+    if (due)
+        s = save();
+    Q_EMIT vaultsChanged();
+    return s;
+}
+
+VaultManager::~VaultManager()
+{
+    if (m_syncStateDirty && !m_configDir.isEmpty())
+        (void)save(); // nothing to report to at this point; the next run writes it again
 }
 
 Status VaultManager::setDeviceName(const QString& name)
