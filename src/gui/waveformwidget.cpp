@@ -23,6 +23,8 @@ void WaveformWidget::setPeaks(std::shared_ptr<const audio::PeakData> peaks)
 
 void WaveformWidget::setTimeSpan(double seconds)
 {
+    if (seconds == m_span)
+        return; // the mix view sets it on every tick: repaint only on a change
     m_span = seconds;
     update();
 }
@@ -37,12 +39,16 @@ void WaveformWidget::setPlayhead(double seconds)
 
 void WaveformWidget::setAudible(bool audible)
 {
+    if (audible == m_audible)
+        return;
     m_audible = audible;
     update();
 }
 
 void WaveformWidget::setMessage(const QString& message)
 {
+    if (message == m_message)
+        return;
     m_message = message;
     update();
 }

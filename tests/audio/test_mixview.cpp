@@ -8,6 +8,7 @@
 #include "levelmeter.h"
 #include "mixview.h"
 #include "transportbar.h"
+#include "waveformwidget.h"
 
 #include <muze/audio/peaks.h>
 #include <muze/model/vaultstore.h>
@@ -49,6 +50,18 @@ nlohmann::ordered_json trackJson(const MixFixture& mix, const QString& trackId)
     FAIL("track not found");
     return {};
 }
+
+// Counts the paint events a set of widgets receive.
+class PaintCounter : public QObject {
+public:
+    int paints = 0;
+    bool eventFilter(QObject* o, QEvent* e) override
+    {
+        if (e->type() == QEvent::Paint)
+            ++paints;
+        return QObject::eventFilter(o, e);
+    }
+};
 
 QToolButton* buttonIn(QWidget* view, const QString& text, int index)
 {
@@ -102,6 +115,18 @@ TEST_CASE("mix view: two tracks with waveforms, edits, transport, recording, exp
     saveScreenshot(view, QStringLiteral("mixview.png"));
     CHECK(QFile::exists(audio::peaksCachePath(mix.root, guitar)));
     CHECK(QFile::exists(audio::peaksCachePath(mix.root, bass)));
+
+    // Nothing plays and nothing changes: the waveforms are not repainted (they were, 25 times
+    // a second, on the GUI thread).
+    PaintCounter idlePaints;
+    const QList<WaveformWidget*> waveforms = view.findChildren<WaveformWidget*>();
+    REQUIRE(waveforms.size() == 2);
+    for (WaveformWidget* w : waveforms)
+        w->installEventFilter(&idlePaints);
+    QTest::qWait(600);
+    CHECK(idlePaints.paints == 0);
+    for (WaveformWidget* w : waveforms)
+        w->removeEventFilter(&idlePaints);
 
     // Mute the bass with the mouse: the vault hears about it (once, debounced).
     QToolButton* bassMute = buttonIn(&view, QStringLiteral("M"), 1);
