@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include <muze/remote/contenthash.h>
-#include <muze/remote/remotefactory.h>
+#include <muze/sync/remotefactory.h>
 #include <muze/sync/codec.h>
 #include <muze/sync/conflictresolve.h>
 #include <muze/sync/conflicts.h>
@@ -32,7 +32,7 @@ void onSignal(int) { g_stop = 1; }
 // the engine then syncs the key ring only and says the vault is locked.
 Result<std::unique_ptr<sync::SyncEngine>> engineFor(Context& ctx, const vault::VaultRecord& v)
 {
-    Result<std::unique_ptr<remote::RemoteStore>> store = remote::createRemote(v);
+    Result<std::unique_ptr<remote::RemoteStore>> store = sync::createRemote(v);
     if (!store)
         return store.error();
     Result<std::unique_ptr<sync::ContentCodec>> codec = sync::makeCodecForVault(v);

@@ -92,7 +92,7 @@ int create(Context& ctx, Args& a)
 #ifdef MUZE_HAVE_DROPBOX
     if (record->provider == vault::Provider::Dropbox) {
         // The vault is useful offline too: a folder that cannot be made now is made by the first sync.
-        if (Status s = remote::ensureDropboxFolder(*record); !s)
+        if (Status s = remote::ensureDropboxFolder(record->dropboxFolderPath); !s)
             ctx.err << "muze-cli: warning: the Dropbox folder " << record->dropboxFolderPath
                     << " was not created yet (" << s.errorString() << "); the first sync creates it" << Qt::endl;
     }

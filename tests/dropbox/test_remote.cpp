@@ -5,6 +5,8 @@
 #include <muze/auth/tokenmanager.h>
 #include <muze/auth/tokenstore.h>
 #include <muze/remote/contenthash.h>
+#include <muze/remote/dropboxremote.h>
+#include <muze/sync/remotefactory.h>
 #include <muze/vault/vaultrecord.h>
 
 #include <QBuffer>
@@ -387,7 +389,7 @@ TEST_CASE("longpoll wakes on a change from another client and honours backoff")
     CHECK(timer.elapsed() >= 1800); // waited out the backoff before polling again
 }
 
-TEST_CASE("createDropboxRemote builds the remote of a vault record from the environment")
+TEST_CASE("the remote of a Dropbox vault record is built from the environment")
 {
     Emulator emu; // sets MUZE_DROPBOX_* and MUZE_CA_CERTS for this process
     vault::VaultRecord record;
@@ -395,13 +397,13 @@ TEST_CASE("createDropboxRemote builds the remote of a vault record from the envi
     record.provider = vault::Provider::Dropbox;
     record.dropboxFolderPath = QStringLiteral("/Apps/Muze/Band");
 
-    auto signedOut = createDropboxRemote(record);
+    auto signedOut = sync::createRemote(record);
     REQUIRE(!signedOut.ok());
     CHECK(signedOut.error().code == QStringLiteral("auth"));
 
     emu.signIn();
-    REQUIRE(ensureDropboxFolder(record).ok());
-    auto remote = createDropboxRemote(record);
+    REQUIRE(ensureDropboxFolder(record.dropboxFolderPath).ok());
+    auto remote = sync::createRemote(record);
     REQUIRE(remote.ok());
     CHECK((*remote)->kind() == QStringLiteral("dropbox"));
     auto listed = (*remote)->listChanges(QString());
@@ -411,7 +413,7 @@ TEST_CASE("createDropboxRemote builds the remote of a vault record from the envi
 
     // A vault whose folder was never made (created offline): its first listing makes it.
     record.dropboxFolderPath = QStringLiteral("/Apps/Muze/Fresh");
-    auto fresh = createDropboxRemote(record);
+    auto fresh = sync::createRemote(record);
     REQUIRE(fresh.ok());
     auto first = (*fresh)->listChanges(QString());
     REQUIRE(first.ok());
@@ -421,5 +423,5 @@ TEST_CASE("createDropboxRemote builds the remote of a vault record from the envi
     CHECK(made->isFolder);
 
     record.dropboxFolderPath.clear();
-    CHECK(createDropboxRemote(record).error().code == QStringLiteral("config"));
+    CHECK(sync::createRemote(record).error().code == QStringLiteral("config"));
 }

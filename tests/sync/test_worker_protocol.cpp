@@ -4,7 +4,7 @@
 #include "testsupport.h"
 
 #include <muze/remote/fsops.h>
-#include <muze/remote/remotefactory.h>
+#include <muze/sync/remotefactory.h>
 #include <muze/sync/journal.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncengine.h>
@@ -95,7 +95,7 @@ TEST_CASE("worker protocol: a cancel token set before the run starts is not lost
     test::TempDir dir;
     vault::VaultRecord v = folderVault(dir, QStringLiteral("early"));
     writeOld(v.path + QStringLiteral("/a.json"), "{\"id\":\"a\"}");
-    Result<std::unique_ptr<remote::RemoteStore>> r = remote::createRemote(v);
+    Result<std::unique_ptr<remote::RemoteStore>> r = sync::createRemote(v);
     REQUIRE(r.ok());
     SyncEngine engine({v.path, QStringLiteral("dev"), {}, 0}, std::move(*r), makePlainCodec());
     std::atomic<bool> token{true}; // interrupt() came first

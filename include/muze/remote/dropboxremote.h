@@ -22,10 +22,6 @@
 
 #include <memory>
 
-namespace muze::vault {
-struct VaultRecord;
-}
-
 namespace muze::remote {
 
 constexpr qint64 kDropboxMaxRequestBytes = 150LL * 1024 * 1024; // Dropbox's per-request limit
@@ -88,14 +84,14 @@ private:
     QStringList m_rejected;
 };
 
-/// The Dropbox remote of a vault: endpoints from the environment, the app key from
+/// The Dropbox remote on `folderPath` (a vault's folder): endpoints from the environment, the app key from
 /// MUZE_DROPBOX_APP_KEY or settings, tokens from the keychain. Error "auth" when this device
-/// is not connected to Dropbox, "config" when the vault has no Dropbox folder or no app key.
+/// is not connected to Dropbox, "config" when no folder or no app key is given.
 /// Call it on the thread that will use the remote.
-Result<std::unique_ptr<RemoteStore>> createDropboxRemote(const vault::VaultRecord& record);
+Result<std::unique_ptr<RemoteStore>> createDropboxRemote(const QString& folderPath);
 
 /// Creates the vault's folder in Dropbox (an existing folder is fine): what
 /// `vault create --provider dropbox --dropbox-folder PATH` does before registering the vault.
-Status ensureDropboxFolder(const vault::VaultRecord& record);
+Status ensureDropboxFolder(const QString& folderPath);
 
 } // namespace muze::remote

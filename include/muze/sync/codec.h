@@ -12,6 +12,10 @@
 
 #include <memory>
 
+namespace muze::crypto {
+class UnlockedKeys;
+}
+
 namespace muze::sync {
 
 class ContentCodec {
@@ -52,17 +56,7 @@ std::unique_ptr<ContentCodec> makePlainCodec();
 /// The codec for a vault: plain, or (encrypted) FileCipher with the vault's unlocked keys
 /// (crypto::loadVaultKeys: the device keychain). "locked" when the keys are not available here.
 Result<std::unique_ptr<ContentCodec>> makeCodecForVault(const vault::VaultRecord& vault);
-/// Whether this build can open encrypted vaults.
-bool encryptionAvailable();
-
-} // namespace muze::sync
-
-#if __has_include(<muze/crypto/unlockedkeys.h>)
-namespace muze::crypto {
-class UnlockedKeys;
-}
-namespace muze::sync {
 /// A FileCipher codec over already unlocked keys (tests, and callers that unlocked themselves).
 std::unique_ptr<ContentCodec> makeCipherCodec(std::shared_ptr<const crypto::UnlockedKeys> keys);
-}
-#endif
+
+} // namespace muze::sync

@@ -3,7 +3,6 @@
 #include <muze/auth/tokenmanager.h>
 #include <muze/util/clock.h>
 #include <muze/util/logging.h>
-#include <muze/vault/vaultrecord.h>
 
 #include <algorithm>
 
@@ -246,10 +245,10 @@ Result<SpaceUsage> DropboxRemote::spaceUsage()
     return u;
 }
 
-Result<std::unique_ptr<RemoteStore>> createDropboxRemote(const vault::VaultRecord& record)
+Result<std::unique_ptr<RemoteStore>> createDropboxRemote(const QString& folderPath)
 {
-    if (record.dropboxFolderPath.trimmed().isEmpty())
-        return makeError(QStringLiteral("vault \"%1\" has no Dropbox folder").arg(record.name), QStringLiteral("config"));
+    if (folderPath.trimmed().isEmpty())
+        return makeError(QStringLiteral("no Dropbox folder given"), QStringLiteral("config"));
     const QString appKey = auth::dropboxAppKey();
     if (appKey.isEmpty())
         return makeError(QStringLiteral("no Dropbox app key (set MUZE_DROPBOX_APP_KEY or the dropbox/app_key setting)"),
@@ -263,13 +262,13 @@ Result<std::unique_ptr<RemoteStore>> createDropboxRemote(const vault::VaultRecor
     const auth::DropboxEndpoints endpoints = auth::DropboxEndpoints::fromEnvironment();
     auto tokens = auth::keychainTokenManager(appKey, endpoints);
     std::unique_ptr<RemoteStore> remote = std::make_unique<DropboxRemote>(
-        endpoints, std::move(tokens), DropboxRemoteOptions::fromEnvironment(record.dropboxFolderPath));
+        endpoints, std::move(tokens), DropboxRemoteOptions::fromEnvironment(folderPath));
     return remote;
 }
 
-Status ensureDropboxFolder(const vault::VaultRecord& record)
+Status ensureDropboxFolder(const QString& folderPath)
 {
-    auto remote = createDropboxRemote(record);
+    auto remote = createDropboxRemote(folderPath);
     if (!remote)
         return remote.error();
     return (*remote)->makeFolder(QString());

@@ -2,11 +2,8 @@
 
 #include <QFile>
 
-#if defined(MUZE_HAVE_CRYPTO) && __has_include(<muze/crypto/vaultkeys.h>)
 #include <muze/crypto/filecipher.h>
 #include <muze/crypto/vaultkeys.h>
-#define MUZE_SYNC_CRYPTO 1
-#endif
 
 namespace muze::sync {
 
@@ -47,7 +44,6 @@ private:
     }
 };
 
-#ifdef MUZE_SYNC_CRYPTO
 class CipherCodec final : public ContentCodec {
 public:
     explicit CipherCodec(std::shared_ptr<const crypto::UnlockedKeys> keys) : m_cipher(std::move(keys)) {}
@@ -76,24 +72,13 @@ public:
 private:
     crypto::FileCipher m_cipher;
 };
-#endif
 
 } // namespace
 
 std::unique_ptr<ContentCodec> makePlainCodec() { return std::make_unique<PlainCodec>(); }
 
-bool encryptionAvailable()
-{
-#ifdef MUZE_SYNC_CRYPTO
-    return true;
-#else
-    return false;
-#endif
-}
-
 Result<std::unique_ptr<ContentCodec>> makeCodecForVault(const vault::VaultRecord& vault)
 {
-#ifdef MUZE_SYNC_CRYPTO
     if (!vault.encrypted && !crypto::isVaultEncrypted(vault.path))
         return makePlainCodec();
     Result<crypto::UnlockedKeys> keys = crypto::loadVaultKeys(vault.path, vault.id);
@@ -101,18 +86,11 @@ Result<std::unique_ptr<ContentCodec>> makeCodecForVault(const vault::VaultRecord
         return keys.error();
     return std::unique_ptr<ContentCodec>(
         std::make_unique<CipherCodec>(std::make_shared<const crypto::UnlockedKeys>(std::move(*keys))));
-#else
-    if (vault.encrypted || QFile::exists(vault.path + QStringLiteral("/.muze/keyring.json")))
-        return makeError(QStringLiteral("This Muze was built without encryption"), QStringLiteral("unavailable"));
-    return makePlainCodec();
-#endif
 }
 
-#ifdef MUZE_SYNC_CRYPTO
 std::unique_ptr<ContentCodec> makeCipherCodec(std::shared_ptr<const crypto::UnlockedKeys> keys)
 {
     return std::make_unique<CipherCodec>(std::move(keys));
 }
-#endif
 
 } // namespace muze::sync

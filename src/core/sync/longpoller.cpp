@@ -1,6 +1,6 @@
 #include "longpoller.h"
 
-#include <muze/remote/remotefactory.h>
+#include <muze/sync/remotefactory.h>
 #include <muze/sync/syncworker.h>
 
 namespace muze::sync {
@@ -24,7 +24,7 @@ void LongPoller::stopAndWait()
 
 void LongPoller::run()
 {
-    Result<std::unique_ptr<remote::RemoteStore>> made = remote::createRemote(m_vault);
+    Result<std::unique_ptr<remote::RemoteStore>> made = sync::createRemote(m_vault);
     if (!made)
         return;
     {

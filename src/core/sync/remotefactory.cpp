@@ -1,17 +1,16 @@
-#include <muze/remote/remotefactory.h>
+#include <muze/sync/remotefactory.h>
 
 #include <muze/model/layout.h>
+#include <muze/remote/dropboxremote.h>
 #include <muze/remote/folderremote.h>
 #include <muze/util/fileio.h>
 
 #include <QDir>
 
-#if defined(MUZE_HAVE_DROPBOX_REMOTE) && __has_include(<muze/remote/dropboxremote.h>)
-#include <muze/remote/dropboxremote.h>
-#define MUZE_DROPBOX_AVAILABLE 1
-#endif
+namespace muze::sync {
 
-namespace muze::remote {
+using remote::FolderRemote;
+using remote::RemoteStore;
 
 namespace {
 QString cacheDirFor(const vault::VaultRecord& vault)
@@ -42,11 +41,9 @@ Result<std::unique_ptr<RemoteStore>> createRemote(const vault::VaultRecord& vaul
                              QStringLiteral("no_remote"));
         return std::unique_ptr<RemoteStore>(std::make_unique<FolderRemote>(vault.remotePath, cacheDirFor(vault)));
     case vault::Provider::Dropbox:
-#ifdef MUZE_DROPBOX_AVAILABLE
-        return createDropboxRemote(vault);
-#else
-        return makeError(QStringLiteral("Dropbox support is not built into this Muze"), QStringLiteral("unavailable"));
-#endif
+        if (vault.dropboxFolderPath.trimmed().isEmpty())
+            return makeError(QStringLiteral("vault \"%1\" has no Dropbox folder").arg(vault.name), QStringLiteral("config"));
+        return remote::createDropboxRemote(vault.dropboxFolderPath);
     case vault::Provider::ICloud: {
         const QString folder = simulatedICloudFolder(vault);
         if (folder.isEmpty())
@@ -58,4 +55,4 @@ Result<std::unique_ptr<RemoteStore>> createRemote(const vault::VaultRecord& vaul
     return makeError(QStringLiteral("Unknown provider"), QStringLiteral("unavailable"));
 }
 
-} // namespace muze::remote
+} // namespace muze::sync

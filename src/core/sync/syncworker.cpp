@@ -4,7 +4,7 @@
 #include "longpoller.h"
 
 #include <muze/model/layout.h>
-#include <muze/remote/remotefactory.h>
+#include <muze/sync/remotefactory.h>
 #include <muze/sync/codec.h>
 #include <muze/sync/conflicts.h>
 #include <muze/sync/syncpaths.h>
@@ -66,7 +66,7 @@ void SyncWorker::start()
 {
     if (Result<SyncSettings> s = SyncSettings::load(m_vault.path))
         m_settings = *s;
-    Result<std::unique_ptr<remote::RemoteStore>> made = remote::createRemote(m_vault);
+    Result<std::unique_ptr<remote::RemoteStore>> made = sync::createRemote(m_vault);
     if (!made) {
         setState(VaultState::Error, made.errorString());
         return;
