@@ -47,6 +47,9 @@ class WriteLimits(Base):
             for t in threads:
                 t.join()
         self.assertEqual(len(done), 2)
+        deadline = time.monotonic() + 10  # a slot is given back just after the answer is sent
+        while EMU.state()["writes"]["active"] and time.monotonic() < deadline:
+            time.sleep(0.02)
         self.assertEqual(EMU.state()["writes"]["active"], 0)
         md = self.dbx.files_upload_session_finish(b"", files.UploadSessionCursor(sid, 8),
                                                   files.CommitInfo(self.p("third.json")))
