@@ -8,7 +8,7 @@ from conformance_base import EMU, Base, RateLimitError, files, raw
 
 
 class WriteLimits(Base):
-    def _busy(self, count, delay_ms=1500):
+    def _busy(self, count, delay_ms=3000):
         """`count` uploads in flight (held by a delay fault) while the test goes on."""
         EMU.add_faults({"kind": "delay", "route": "files/upload", "delay_ms": delay_ms, "count": count})
         done = []
@@ -55,7 +55,7 @@ class WriteLimits(Base):
                                                   files.CommitInfo(self.p("third.json")))
         self.assertEqual(md.size, 8)
         # The SDK waits Retry-After and tries again when told to.
-        threads, done = self._busy(2, delay_ms=300)
+        threads, done = self._busy(2, delay_ms=1500)
         try:
             self.client(max_retries_on_rate_limit=None).files_upload(b"patient", self.p("patient.json"))
         finally:
