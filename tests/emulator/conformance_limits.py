@@ -8,7 +8,7 @@ from conformance_base import EMU, Base, RateLimitError, files, raw
 
 
 class WriteLimits(Base):
-    def _busy(self, count, delay_ms=1500):
+    def _busy(self, count, delay_ms=3000):
         """`count` uploads in flight (held by a delay fault) while the test goes on."""
         EMU.add_faults({"kind": "delay", "route": "files/upload", "delay_ms": delay_ms, "count": count})
         done = []
@@ -19,9 +19,13 @@ class WriteLimits(Base):
         for t in threads:
             t.start()
         deadline = time.monotonic() + 10
-        while EMU.state()["writes"]["active"] < count and time.monotonic() < deadline:
+
+        def holding():  # every upload in flight and the delay rule used up by them
+            state = EMU.state()
+            return state["writes"]["active"] == count and not state["faults"]
+        while not holding() and time.monotonic() < deadline:
             time.sleep(0.02)
-        self.assertEqual(EMU.state()["writes"]["active"], count)
+        self.assertTrue(holding(), EMU.state()["writes"])
         return threads, done
 
     def test_too_many_writes_at_once_are_refused(self):
@@ -43,12 +47,15 @@ class WriteLimits(Base):
             for t in threads:
                 t.join()
         self.assertEqual(len(done), 2)
+        deadline = time.monotonic() + 10  # a slot is given back just after the answer is sent
+        while EMU.state()["writes"]["active"] and time.monotonic() < deadline:
+            time.sleep(0.02)
         self.assertEqual(EMU.state()["writes"]["active"], 0)
         md = self.dbx.files_upload_session_finish(b"", files.UploadSessionCursor(sid, 8),
                                                   files.CommitInfo(self.p("third.json")))
         self.assertEqual(md.size, 8)
         # The SDK waits Retry-After and tries again when told to.
-        threads, done = self._busy(2, delay_ms=300)
+        threads, done = self._busy(2, delay_ms=1500)
         try:
             self.client(max_retries_on_rate_limit=None).files_upload(b"patient", self.p("patient.json"))
         finally:

@@ -34,7 +34,7 @@ class Config:
         self.account_name = kw.get("account_name") or "Muze Tester"
         self.account_email = kw.get("account_email") or "tester@example.com"
         # Redirect URIs "registered in the App Console": exact match, port included.
-        self.redirect_uris = list(kw.get("redirect_uris") or [])
+        self.redirect_uris = list(dict.fromkeys(kw.get("redirect_uris") or []))
 
     def allow_redirect_uris(self, data):
         uris, replace = check_uri_list(data)
