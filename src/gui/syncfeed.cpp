@@ -70,8 +70,10 @@ SyncFeed::UserProblem SyncFeed::classify(const QString& state, const QString& me
     const QString m = message.toLower();
     if (state == QLatin1String("locked") || m.contains(QLatin1String("key ring")) || m.contains(QLatin1String("keyring")))
         return UserProblem::KeyRing;
-    if (m.contains(QLatin1String("sign in")) || m.contains(QLatin1String("signed out")) || m.contains(QLatin1String("token"))
-        || m.contains(QLatin1String("unauthorized")) || m.contains(QLatin1String("reconnect")))
+    // The remotes' wording (dropboxclient.cpp, dropboxremote.cpp, tokenmanager.cpp).
+    if (m.contains(QLatin1String("not signed in")) || m.contains(QLatin1String("not connected to dropbox"))
+        || m.contains(QLatin1String("connect dropbox again")) || m.contains(QLatin1String("sign in"))
+        || m.contains(QLatin1String("signed out")) || m.contains(QLatin1String("expired_access_token")))
         return UserProblem::SignedOut;
     if (m.contains(QLatin1String("no space")) || m.contains(QLatin1String("disk full")) || m.contains(QLatin1String("disk is full"))
         || m.contains(QLatin1String("insufficient_space")) || m.contains(QLatin1String("quota")))

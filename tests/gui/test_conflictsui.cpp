@@ -16,6 +16,7 @@
 
 #include <muze/model/vaultstore.h>
 #include <muze/sync/conflictresolve.h>
+#include <muze/sync/synccontroller.h>
 #include <muze/util/clock.h>
 
 #include <QAction>
@@ -26,6 +27,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -247,12 +249,6 @@ TEST_CASE("tray: state, menu, notifications for a new conflict and a finished re
     TRY_REQUIRE_FOR(tray->lastNotificationTitle() == QStringLiteral("Recording uploaded"), 30000);
     CHECK(tray->lastNotificationText().contains(QStringLiteral("Band")));
 
-    // Errors the user must act on are told apart from the rest.
-    CHECK(SyncFeed::classify(QStringLiteral("locked"), QStringLiteral("Unlock the vault")) == SyncFeed::UserProblem::KeyRing);
-    CHECK(SyncFeed::classify(QStringLiteral("error"), QStringLiteral("No space left on device")) == SyncFeed::UserProblem::DiskFull);
-    CHECK(SyncFeed::classify(QStringLiteral("error"), QStringLiteral("Sign in to Dropbox again")) == SyncFeed::UserProblem::SignedOut);
-    CHECK(SyncFeed::classify(QStringLiteral("offline"), QStringLiteral("Network unreachable")) == SyncFeed::UserProblem::None);
-
     // The setting is remembered; without a tray to come back from, closing still closes.
     tray->keepSyncingAction()->trigger();
     CHECK(QSettings(app.vaults.configDir() + QStringLiteral("/gui.ini"), QSettings::IniFormat)
@@ -293,4 +289,49 @@ TEST_CASE("activity tab: vault settings list the transfers of the vault, newest 
     CHECK(takeUp);
     CHECK(panel->summaryLabel()->text().contains(QStringLiteral("newest first")));
     saveScreenshot(dialog, QStringLiteral("activity-tab.png"));
+}
+
+TEST_CASE("tray: an error that needs the user is announced once, offline and busy are not")
+{
+    TempDir dir;
+    vault::VaultManager vaults(dir.filePath(QStringLiteral("cfg")));
+    REQUIRE(vaults.load().ok());
+    vault::VaultSpec spec;
+    spec.name = QStringLiteral("Work");
+    spec.path = dir.filePath(QStringLiteral("Work"));
+    Result<vault::VaultRecord> v = vaults.create(spec);
+    REQUIRE(v.ok());
+    // The worker's signals as SyncController forwards them, with the remotes' own wording.
+    sync::SyncController controller;
+    SyncFeed feed(vaults, &controller);
+    SyncTray tray(&feed, dir.filePath(QStringLiteral("gui.ini")));
+    QSignalSpy notified(&tray, &SyncTray::notified);
+    auto state = [&](const char* s, const char* message) {
+        Q_EMIT controller.vaultStateChanged(v->id, QString::fromLatin1(s), QString::fromUtf8(message));
+    };
+    state("offline", "Dropbox is unreachable: Host not found");
+    CHECK(tray.statusAction()->text() == QStringLiteral("Offline — changes wait"));
+    state("syncing", "");
+    Q_EMIT controller.progress(v->id, 500, 1000, 1, 4);
+    CHECK(tray.statusAction()->text() == QStringLiteral("Syncing 50%"));
+    CHECK(notified.isEmpty());
+
+    const char* signedOut = "Dropbox list_folder: not signed in (expired_access_token): connect Dropbox again";
+    state("error", signedOut);
+    REQUIRE(notified.size() == 1);
+    CHECK(tray.lastNotificationTitle() == QStringLiteral("Work: sign in again to sync"));
+    CHECK(tray.lastNotificationText() == QString::fromUtf8(signedOut));
+    CHECK(tray.statusAction()->text().startsWith(QStringLiteral("Sync error: ")));
+    state("error", signedOut); // the retry says it again: no second notification
+    CHECK(notified.size() == 1);
+    state("synced", "");
+    state("error", signedOut); // after a good run it is news again
+    CHECK(notified.size() == 2);
+
+    state("error", "Cannot write /music/Work/.muze-state/tmp/x: No space left on device");
+    CHECK(tray.lastNotificationTitle() == QStringLiteral("Work: the disk is full"));
+    state("locked", "The vault's key ring was changed without the password; unlock it with the password to repair it");
+    CHECK(tray.lastNotificationTitle() == QStringLiteral("Work: the vault's keys need you"));
+    state("error", "collections/x.json: Permission denied"); // shown in the window, not a desktop alert
+    CHECK(notified.size() == 4);
 }
