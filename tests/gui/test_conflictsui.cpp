@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPainter>
+#include <QProcess>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -93,6 +94,89 @@ ConflictCard* cardFor(ConflictsDialog* d, const QString& fieldSuffix)
 }
 
 } // namespace
+
+// A desktop's tray and notification daemon (tests/gui/tray_host.py) on the private session bus.
+// Qt decides once per process whether a tray exists, so this case comes first.
+struct TrayHost {
+    QProcess process;
+    QString log;
+    explicit TrayHost(const TempDir& dir) : log(dir.filePath(QStringLiteral("tray.log")))
+    {
+        process.start(QStringLiteral("/usr/bin/python3"), {sourcePath(QStringLiteral("tests/gui/tray_host.py")), log});
+        REQUIRE(process.waitForStarted());
+        REQUIRE(test::waitUntil([&] { return process.readAllStandardOutput().contains("ready"); }, 10000));
+    }
+    ~TrayHost()
+    {
+        process.terminate();
+        process.waitForFinished(3000);
+    }
+    // What the desktop was asked to show: "item" and "notification" entries.
+    std::vector<Json> entries(const char* kind) const
+    {
+        std::vector<Json> out;
+        QFile f(log);
+        if (f.open(QIODevice::ReadOnly)) {
+            for (const QByteArray& line : f.readAll().split('\n')) {
+                if (line.isEmpty())
+                    continue;
+                Json j = Json::parse(line.toStdString());
+                if (j["kind"] == kind)
+                    out.push_back(j);
+            }
+        }
+        return out;
+    }
+    bool notified(const QString& summary) const
+    {
+        for (const Json& j : entries("notification")) {
+            if (QString::fromStdString(j["summary"].get<std::string>()) == summary)
+                return true;
+        }
+        return false;
+    }
+};
+
+TEST_CASE("tray: on a desktop with a tray, closing the window keeps syncing and conflicts notify the desktop")
+{
+    World w;
+    Device a(w, QStringLiteral("A")), b(w, QStringLiteral("B"));
+    const Band band = seedBand(w, a, b);
+    TempDir desktop;
+    TrayHost host(desktop);
+    REQUIRE(QSystemTrayIcon::isSystemTrayAvailable());
+    App app(w, a);
+    SyncTray* tray = app.ui()->tray();
+    REQUIRE(tray->icon()->isVisible());
+    TRY_REQUIRE(!host.entries("item").empty()); // the icon is on the desktop's tray
+    TRY_REQUIRE_FOR(tray->statusAction()->text() == QStringLiteral("Synced"), 30000);
+
+    // With the setting on, closing the window only hides it.
+    CHECK_FALSE(app.ui()->keepRunningOnClose());
+    tray->keepSyncingAction()->trigger();
+    REQUIRE(app.ui()->keepRunningOnClose());
+    REQUIRE(app.window->close() == false);
+    CHECK_FALSE(app.window->isVisible());
+
+    // Sync goes on: a conflict made now reaches this device and the desktop says so.
+    Json mb = b.readJson(band.mixFile);
+    mb["notes"] = "B's notes";
+    mb["modified_at"] = toStd(isoTimestamp(QDateTime::currentDateTimeUtc().addSecs(-30)));
+    b.writeJson(band.mixFile, mb);
+    b.sync();
+    Json ma = a.readJson(band.mixFile);
+    ma["notes"] = "A's notes";
+    ma["modified_at"] = toStd(isoTimestamp(QDateTime::currentDateTimeUtc().addSecs(-60)));
+    a.writeJson(band.mixFile, ma);
+    tray->syncNowAction()->trigger();
+    TRY_REQUIRE_FOR(host.notified(QStringLiteral("New conflict in Band")), 30000);
+    CHECK(a.readJson(band.mixFile)["notes"] == "B's notes"); // B's later edit arrived
+    CHECK_FALSE(app.window->isVisible());
+
+    // Open Muze brings the window back.
+    tray->openAction()->trigger();
+    TRY_REQUIRE(app.window->isVisible());
+}
 
 TEST_CASE("conflicts dialog: JSON field conflicts side by side, chosen per field, reach the other device")
 {
