@@ -95,6 +95,8 @@ ConflictCard::ConflictCard(const sync::ConflictView& view, const TakeInfo& mine,
     : QGroupBox(parent), m_view(view)
 {
     setObjectName(QStringLiteral("conflictCard"));
+    // Never squeezed below what it needs: the dialog scrolls instead.
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     if (isField()) {
         setTitle(tr("%1 “%2” — %3").arg(kindLabel(view.itemKind), view.item, fieldLabel(view.fieldName)));
         setToolTip(view.path + view.field);
@@ -184,6 +186,8 @@ void ConflictCard::buildTake(const TakeInfo& mine, const TakeInfo& theirs)
     grid->addWidget(m_keepBoth, 5, 0, 1, 2);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
+    for (QPushButton* b : {m_playMine, m_playTheirs, m_keepMine, m_keepTheirs, m_keepBoth})
+        b->setAutoDefault(false);
     m_playMine->setEnabled(mine.seconds >= 0);
     m_playTheirs->setEnabled(theirs.seconds >= 0);
 

@@ -73,6 +73,8 @@ ConflictsDialog::ConflictsDialog(QString vaultId, QString vaultRoot, const QStri
     m_apply = new QPushButton(tr("Apply choices"), this);
     m_apply->setObjectName(QStringLiteral("applyChoices"));
     m_apply->setToolTip(tr("Keep the version chosen for each field"));
+    for (QPushButton* b : {m_allMine, m_allTheirs, m_apply})
+        b->setAutoDefault(false); // Enter must never settle conflicts by itself
     auto* close = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->addWidget(m_allMine);
     buttons->addWidget(m_allTheirs);
@@ -85,7 +87,7 @@ ConflictsDialog::ConflictsDialog(QString vaultId, QString vaultRoot, const QStri
     connect(m_apply, &QPushButton::clicked, this, &ConflictsDialog::applyFieldChoices);
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(this, &QDialog::finished, this, &ConflictsDialog::stopPlaying);
-    resize(760, 560);
+    resize(780, 640);
     setBusy(true);
     reload();
 }

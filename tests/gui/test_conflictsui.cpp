@@ -419,3 +419,27 @@ TEST_CASE("tray: an error that needs the user is announced once, offline and bus
     state("error", "collections/x.json: Permission denied"); // shown in the window, not a desktop alert
     CHECK(notified.size() == 4);
 }
+
+TEST_CASE("conflicts dialog: fields and a take at once, all theirs settles every one")
+{
+    World w;
+    Device a(w, QStringLiteral("A")), b(w, QStringLiteral("B"));
+    const Band band = seedBand(w, a, b);
+    makeFieldConflicts(a, b, band);
+    makeTakeConflict(a, b, band);
+    App app(w, a);
+    TRY_REQUIRE(app.ui()->conflictsAction()->text() == QStringLiteral("Conflicts (3)"));
+    ConflictsDialog* dialog = app.ui()->openConflicts();
+    REQUIRE(dialog);
+    TRY_REQUIRE(dialog->cards().size() == 3 && !dialog->isBusy());
+    CHECK(dialog->applyButton()->isVisible());
+    saveScreenshot(*dialog, QStringLiteral("conflicts-mixed.png"));
+    QTest::mouseClick(dialog->allTheirsButton(), Qt::LeftButton);
+    TRY_REQUIRE(!dialog->isBusy() && dialog->cards().isEmpty());
+    const Json mix = a.readJson(band.mixFile);
+    CHECK(mix["name"] == "Opening song — final");
+    CHECK(mix["tracks"].size() == 1);
+    CHECK(mix["tracks"][0]["gain_db"] == 2.5);
+    CHECK(a.read(band.take) == bandTake(10, 440));
+    TRY_REQUIRE(app.ui()->conflictsAction()->text() == QStringLiteral("Conflicts"));
+}
