@@ -31,7 +31,7 @@ Sync:
   | conflicts resolve --all mine|theirs
   hash FILE
 Dropbox:
-  dropbox connect [--no-browser] [--port N] | dropbox account | dropbox disconnect
+  dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect
 Audio:
   record MIX --seconds N [--device NAME] | mixdown MIX OUT.wav | devices-audio
 

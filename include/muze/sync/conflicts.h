@@ -1,5 +1,5 @@
 #pragma once
-// Conflicts the sync engine recorded, for the user to review and flip (GUIDE §3): one JSON
+// Conflicts the sync engine recorded, for the user to review and flip (DESIGN.md §3): one JSON
 // file per conflict in the vault's synced metadata, `.muze/conflicts/<id>.json`, so every
 // device lists the same conflicts and resolving one anywhere resolves it everywhere (the
 // record's deletion syncs like any delete).

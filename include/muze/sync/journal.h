@@ -1,7 +1,7 @@
 #pragma once
 // The sync journal of one vault: SQLite at <vault>/.muze-state/journal.sqlite (local-only).
 //
-//   files    one row per path as of its last successful sync (GUIDE §3): the local file's
+//   files    one row per path as of its last successful sync (DESIGN.md §3): the local file's
 //            size/mtime/inode/plaintext hash, the remote rev and hash (ciphertext when
 //            encrypted), key id, state, last error, retry-after. Written only after that
 //            path's transfer finished and was verified.

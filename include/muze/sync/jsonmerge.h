@@ -1,5 +1,5 @@
 #pragma once
-// Three-way merge of two versions of a JSON model file against their common base (GUIDE §3).
+// Three-way merge of two versions of a JSON model file against their common base (DESIGN.md §3).
 //
 // - A field changed on one side only takes that side; changed to the same value on both: no
 //   conflict. A field deleted on one side and changed on the other keeps the change.

@@ -146,7 +146,7 @@ StepResult Propagator::adoptRemote(const Action& a, const LocalFile& local, cons
 
 StepResult Propagator::conflictCopy(const Action& a, const LocalFile& local, const RemoteRow& remote, Fetched& f)
 {
-    // GUIDE §3: the newer write keeps the path; the other becomes a conflicted copy beside it.
+    // DESIGN.md §3: the newer write keeps the path; the other becomes a conflicted copy beside it.
     // The write times come from different clocks: they only pick a winner, never decide
     // whether something changed. An unknown remote time loses; a tie goes to the larger hash
     // so every device would choose alike.
