@@ -18,6 +18,7 @@ SyncFeed::SyncFeed(vault::VaultManager& vaults, sync::SyncController* controller
     if (m_controller) {
         connect(m_controller, &sync::SyncController::vaultStateChanged, this, &SyncFeed::onState);
         connect(m_controller, &sync::SyncController::progress, this, &SyncFeed::onProgress);
+        connect(m_controller, &sync::SyncController::allPausedChanged, this, &SyncFeed::changed);
         connect(m_controller, &sync::SyncController::syncFinished, this,
                 [this](const QString& vaultId, bool, const QString&) { onFinished(vaultId); });
     }
@@ -41,6 +42,7 @@ SyncFeed::VaultState SyncFeed::overall() const
         case State::Attention: return 4;
         case State::Offline: return 3;
         case State::Syncing: return 2;
+        case State::Paused: return 1;
         case State::Synced: return 1;
         case State::Idle: return 0;
         }
@@ -68,6 +70,8 @@ SyncFeed::VaultState SyncFeed::overall() const
 SyncFeed::UserProblem SyncFeed::classify(const QString& state, const QString& message)
 {
     const QString m = message.toLower();
+    if (state == QLatin1String("signed-out"))
+        return UserProblem::SignedOut;
     if (state == QLatin1String("locked") || m.contains(QLatin1String("key ring")) || m.contains(QLatin1String("keyring")))
         return UserProblem::KeyRing;
     // The remotes' wording (dropboxclient.cpp, dropboxremote.cpp, tokenmanager.cpp).
@@ -92,7 +96,11 @@ void SyncFeed::onState(const QString& vaultId, const QString& state, const QStri
         s.state = State::Syncing;
     } else if (state == QLatin1String("offline")) {
         s.state = State::Offline;
-    } else if (state == QLatin1String("error") || state == QLatin1String("locked")) {
+    } else if (state == QLatin1String("paused")) {
+        s.state = State::Paused;
+    } else if (state == QLatin1String("idle")) {
+        s.state = State::Idle;
+    } else if (state == QLatin1String("error") || state == QLatin1String("locked") || state == QLatin1String("signed-out")) {
         s.state = State::Error;
     } else if (state == QLatin1String("attention")) {
         s.state = State::Attention;
@@ -198,6 +206,14 @@ void SyncFeed::checkUploads(const QString& vaultId)
             }
             m_uploadsSeenMs.insert(vaultId, newest);
         });
+}
+
+bool SyncFeed::allPaused() const { return m_controller && m_controller->allPaused(); }
+
+void SyncFeed::setAllPaused(bool paused)
+{
+    if (m_controller)
+        m_controller->setAllPaused(paused);
 }
 
 bool SyncFeed::syncNow(const QString& vaultId)

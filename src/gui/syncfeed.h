@@ -26,7 +26,7 @@ namespace muze::gui {
 class SyncFeed : public QObject {
     Q_OBJECT
 public:
-    enum class State { Idle, Synced, Syncing, Offline, Error, Attention };
+    enum class State { Idle, Synced, Syncing, Paused, Offline, Error, Attention };
     Q_ENUM(State)
     enum class UserProblem { None, SignedOut, DiskFull, KeyRing, Other };
     Q_ENUM(UserProblem)
@@ -52,8 +52,10 @@ public:
     void refreshAllConflicts();
     /// Sync now (every vault when `vaultId` is empty); false when nothing syncs.
     bool syncNow(const QString& vaultId = {});
-    /// Pause/resume needs a pause API in SyncController, which does not exist yet.
-    bool canPause() const { return false; }
+    /// Pause / resume every vault (SyncController remembers it across restarts).
+    bool canPause() const { return m_controller != nullptr; }
+    bool allPaused() const;
+    void setAllPaused(bool paused);
 
     /// Sorts an error message into what the user has to do (the worker sends free text today).
     static UserProblem classify(const QString& state, const QString& message);

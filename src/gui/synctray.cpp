@@ -34,13 +34,12 @@ SyncTray::SyncTray(SyncFeed* feed, QString settingsFile, QObject* parent)
     m_menu->addSeparator();
     m_open = m_menu->addAction(tr("Open Muze"));
     m_quit = m_menu->addAction(tr("Quit Muze"));
-    // No pause in the sync controller yet: say so rather than pretend.
     m_pause->setEnabled(m_feed->canPause());
-    if (!m_feed->canPause())
-        m_pause->setToolTip(tr("Pausing sync is not available in this version"));
+    m_pause->setToolTip(tr("Pause or resume sync of every vault; remembered when Muze restarts"));
     m_menu->setToolTipsVisible(true);
 
     connect(m_syncNow, &QAction::triggered, this, [this] { m_feed->syncNow(); });
+    connect(m_pause, &QAction::triggered, this, [this] { m_feed->setAllPaused(!m_feed->allPaused()); });
     connect(m_conflicts, &QAction::triggered, this, [this] { Q_EMIT conflictsRequested({}); });
     connect(m_keepSyncing, &QAction::toggled, this, &SyncTray::setKeepSyncingSetting);
     connect(m_open, &QAction::triggered, this, &SyncTray::openRequested);
@@ -121,6 +120,7 @@ QString SyncTray::stateText(const SyncFeed::VaultState& s)
         text = s.percent >= 0 ? tr("Syncing %1%").arg(s.percent) : tr("Syncing…");
         break;
     case SyncFeed::State::Offline: text = tr("Offline — changes wait"); break;
+    case SyncFeed::State::Paused: text = tr("Paused"); break;
     case SyncFeed::State::Error: text = s.message.isEmpty() ? tr("Sync error") : tr("Sync error: %1").arg(s.message); break;
     case SyncFeed::State::Attention: text = tr("Sync waits for you"); break;
     case SyncFeed::State::Synced: text = tr("Synced"); break;
@@ -141,6 +141,7 @@ QIcon SyncTray::stateIcon(const SyncFeed::VaultState& s, int size)
     case SyncFeed::State::Error:
     case SyncFeed::State::Attention: color = QColor(0xd6, 0x45, 0x45); glyph = QStringLiteral("!"); break;
     case SyncFeed::State::Idle: color = QColor(0x8a, 0x8f, 0x98); glyph = QStringLiteral("♪"); break;
+    case SyncFeed::State::Paused: color = QColor(0x8a, 0x8f, 0x98); glyph = QStringLiteral("‖"); break;
     case SyncFeed::State::Synced: break;
     }
     QPixmap pm(size, size);
@@ -172,7 +173,11 @@ QIcon SyncTray::stateIcon(const SyncFeed::VaultState& s, int size)
 
 void SyncTray::refresh()
 {
-    const SyncFeed::VaultState s = m_feed->overall();
+    SyncFeed::VaultState s = m_feed->overall();
+    const bool paused = m_feed->allPaused();
+    if (paused && s.state != SyncFeed::State::Error)
+        s.state = SyncFeed::State::Paused;
+    m_pause->setText(paused ? tr("Resume sync") : tr("Pause sync"));
     const QString text = stateText(s);
     m_status->setText(text);
     m_status->setIcon(stateIcon(s, 16));

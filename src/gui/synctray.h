@@ -1,6 +1,7 @@
 #pragma once
 // The tray icon (QSystemTrayIcon where the desktop has a tray): the sync state of all vaults
-// (synced / syncing n% / offline / error / conflicts), a menu (Sync now, Pause sync, Conflicts…,
+// (synced / syncing n% / paused / offline / error / conflicts), a menu (Sync now, Pause sync /
+// Resume sync for every vault, Conflicts…,
 // Keep syncing when the window is closed, Open Muze, Quit) and desktop notifications for a new
 // conflict, an error that needs the user and a finished upload of a recording. It reads
 // everything from SyncFeed. Without a tray the menu still exists (tests grab it) and

@@ -17,6 +17,7 @@
 #include <muze/model/vaultstore.h>
 #include <muze/sync/conflictresolve.h>
 #include <muze/sync/synccontroller.h>
+#include "syncpresenter.h"
 #include <muze/util/clock.h>
 
 #include <QAction>
@@ -282,7 +283,8 @@ TEST_CASE("tray: state, menu, notifications for a new conflict and a finished re
     TRY_REQUIRE_FOR(tray->statusAction()->text() == QStringLiteral("Synced"), 30000);
     CHECK(tray->toolTip() == QStringLiteral("Muze — Synced"));
     CHECK_FALSE(tray->conflictsAction()->isVisible());
-    CHECK_FALSE(tray->pauseAction()->isEnabled()); // no pause API in SyncController yet
+    CHECK(tray->pauseAction()->isEnabled());
+    CHECK(tray->pauseAction()->text() == QStringLiteral("Pause sync"));
     CHECK(tray->syncNowAction()->isEnabled());
 
     // A conflict made while the app runs: B edits and syncs, A edits; Sync now in the tray.
@@ -332,6 +334,16 @@ TEST_CASE("tray: state, menu, notifications for a new conflict and a finished re
     tray->syncNowAction()->trigger();
     TRY_REQUIRE_FOR(tray->lastNotificationTitle() == QStringLiteral("Recording uploaded"), 30000);
     CHECK(tray->lastNotificationText().contains(QStringLiteral("Band")));
+
+    // Pause sync: every vault stops, the tray says so, Resume starts again.
+    tray->pauseAction()->trigger();
+    TRY_REQUIRE(tray->pauseAction()->text() == QStringLiteral("Resume sync"));
+    TRY_REQUIRE(tray->statusAction()->text().startsWith(QStringLiteral("Paused")));
+    CHECK(app.window->syncPresenter()->controller()->allPaused());
+    saveScreenshot(*tray->menu(), QStringLiteral("tray-menu-paused.png"));
+    tray->pauseAction()->trigger();
+    TRY_REQUIRE(tray->pauseAction()->text() == QStringLiteral("Pause sync"));
+    TRY_REQUIRE_FOR(tray->statusAction()->text().startsWith(QStringLiteral("Synced")), 30000);
 
     // The setting is remembered; without a tray to come back from, closing still closes.
     tray->keepSyncingAction()->trigger();
