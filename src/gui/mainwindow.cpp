@@ -5,6 +5,7 @@
 #include "mixview.h"
 #include "projecttree.h"
 #include "syncpresenter.h"
+#include "syncui.h"
 #include "vaultsettingsdialog.h"
 #include "vaultsidebar.h"
 
@@ -137,6 +138,7 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     });
 
     m_sync = new SyncPresenter(m_vaults, this);
+    m_syncUi = new SyncUi(m_vaults, m_sync->controller(), this, bar);
     connect(syncNow, &QAction::triggered, this, [this] { m_sync->syncNow(m_vaults.currentId()); });
     connect(m_sync, &SyncPresenter::message, this, &MainWindow::showError);
     connect(m_sync, &SyncPresenter::vaultContentChanged, this, [this](const QString& id) {
@@ -179,6 +181,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
         s.setValue(QStringLiteral("window/content"), m_content->saveState());
     }
     s.sync();
+    if (m_syncUi->keepRunningOnClose()) { // sync goes on; the tray icon brings the window back
+        hide();
+        event->ignore();
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

@@ -16,6 +16,7 @@ namespace muze::gui {
 class MixView;
 class ProjectTree;
 class SyncPresenter;
+class SyncUi;
 class VaultSidebar;
 
 class MainWindow : public QMainWindow {
@@ -33,6 +34,7 @@ public:
     MixView* mixView() const { return m_mixView; }
     QAction* toggleSidebarAction() const { return m_toggleSidebar; }
     SyncPresenter* syncPresenter() const { return m_sync; }
+    SyncUi* syncUi() const { return m_syncUi; }
     bool isCompact() const { return m_compact; }
 
     /// Opens "Add vault…"; returns the new vault's id ("" if cancelled or failed).
@@ -60,6 +62,7 @@ private:
     QSplitter* m_content = nullptr;
     QAction* m_toggleSidebar = nullptr;
     SyncPresenter* m_sync = nullptr;
+    SyncUi* m_syncUi = nullptr; // conflicts badge + dialog, tray icon
     QLabel* m_vaultStatus = nullptr;
     QProgressBar* m_progress = nullptr;
     bool m_compact = false;

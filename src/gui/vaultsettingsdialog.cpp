@@ -1,5 +1,6 @@
 #include "vaultsettingsdialog.h"
 
+#include "activitypanel.h"
 #include "background.h"
 
 #include <muze/crypto/vaultkeys.h>
@@ -44,6 +45,7 @@ VaultSettingsDialog::VaultSettingsDialog(vault::VaultManager& vaults, const QStr
     tabs->addTab(buildSyncTab(), tr("Sync"));
     tabs->addTab(buildStorageTab(), tr("Storage"));
     tabs->addTab(buildSecurityTab(), tr("Security"));
+    tabs->addTab(new ActivityPanel(m_record.path, this), tr("Activity"));
     tabs->addTab(buildDangerTab(), tr("Danger zone"));
     layout->addWidget(tabs);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);

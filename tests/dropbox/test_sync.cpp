@@ -175,3 +175,51 @@ TEST_CASE("sync converges through dropped transfers and 429 storms and 5xx and t
     CHECK(test::readAll(a.file(band.mixFile)).contains("After the storm"));
     CHECK(syncedFiles(a) == syncedFiles(b));
 }
+
+TEST_CASE("a take recorded over on two devices through Dropbox: conflicts shows both, keep both makes two tracks")
+{
+    Emulator emu;
+    emu.signIn();
+    test::TempDir dir;
+    const Device a = makeDevice(emu, dir, QStringLiteral("A"));
+    const Device b = makeDevice(emu, dir, QStringLiteral("B"));
+    const Band band = makeBand(a, dir);
+    sync(a);
+    sync(b);
+    const Json mix = Json::parse(test::readAll(a.file(band.mixFile)).toStdString());
+    const QString take = QStringLiteral("collections/%1/projects/%2/audio/%3.wav")
+                             .arg(band.cid, band.pid, QString::fromStdString(mix["tracks"][0]["id"].get<std::string>()));
+    // Both record over the take; B's is newer, so B's stays at the path.
+    const QByteArray takeA = test::makeWav(48000, 2, 16, 96000, 330), takeB = test::makeWav(48000, 2, 16, 120000, 550);
+    const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-600);
+    for (const auto& [d, bytes, t] : {std::tuple{&a, takeA, t0}, std::tuple{&b, takeB, t0.addSecs(60)}}) {
+        test::writeAll(d->file(take), bytes);
+        QFile f(d->file(take));
+        REQUIRE(f.open(QIODevice::ReadWrite));
+        REQUIRE(f.setFileTime(t, QFileDevice::FileModificationTime));
+    }
+    sync(a);
+    sync(b);
+    sync(a);
+
+    auto r = a.cli({QStringLiteral("--json"), QStringLiteral("conflicts")});
+    REQUIRE(r.exitCode == 0);
+    const Json list = Json::parse(r.out.toStdString())["conflicts"];
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["kind"] == "file");
+    CHECK(list[0]["in_use"] == "theirs");
+    CHECK(list[0]["theirs"]["device"] == "B");
+    CHECK(test::readAll(a.file(QString::fromStdString(list[0]["mine"]["file"].get<std::string>()))) == takeA);
+    r = a.cli({QStringLiteral("conflicts"), QStringLiteral("resolve"), QString::fromStdString(list[0]["id"].get<std::string>()),
+               QStringLiteral("--keep"), QStringLiteral("both")});
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+    sync(a);
+    sync(b);
+    CHECK(syncedFiles(a) == syncedFiles(b));
+    const Json onB = Json::parse(test::readAll(b.file(band.mixFile)).toStdString());
+    REQUIRE(onB["tracks"].size() == 2);
+    CHECK(onB["tracks"][1]["name"] == "take (A)");
+    CHECK(test::readAll(b.file(take)) == takeB);
+    CHECK(b.cli({QStringLiteral("conflicts")}).out.contains("No conflicts"));
+}

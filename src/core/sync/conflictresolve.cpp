@@ -117,6 +117,12 @@ Result<int> ConflictResolver::detect() const
         const QString original = (dir == QLatin1String(".") ? QString() : dir + QLatin1Char('/')) + m.captured(1) + m.captured(4);
         if (!isSafeRelativePath(original) || !QFileInfo::exists(root.filePath(original)))
             continue;
+        // A sync run records its conflict before it makes the copy: look again, it may be new.
+        bool recorded = false;
+        for (const ConflictRecord& r : m_store.list())
+            recorded = recorded || r.copy == rel;
+        if (recorded)
+            continue;
         Result<QString> hPath = remote::contentHashFile(root.filePath(original));
         Result<QString> hCopy = remote::contentHashFile(abs);
         if (!hPath || !hCopy)
