@@ -63,6 +63,15 @@ void SyncPresenter::reloadSettings(const QString& vaultId)
         m_controller->setSettings(vaultId, *settings);
 }
 
+void SyncPresenter::dropboxSignInChanged()
+{
+    for (const vault::VaultRecord& r : m_vaults.vaults()) {
+        if (r.provider == vault::Provider::Dropbox && m_controller->hasVault(r.id))
+            m_controller->removeVault(r.id); // its token manager holds the old tokens
+    }
+    reconcileWorkers(); // new workers sync at once
+}
+
 void SyncPresenter::onState(const QString& vaultId, const QString& state, const QString& text)
 {
     vault::SyncStatus status = vault::SyncStatus::Synced;
@@ -71,7 +80,8 @@ void SyncPresenter::onState(const QString& vaultId, const QString& state, const 
         status = vault::SyncStatus::Syncing;
     else if (state == QLatin1String("offline"))
         status = vault::SyncStatus::Offline;
-    else if (state == QLatin1String("error") || state == QLatin1String("locked") || state == QLatin1String("attention"))
+    else if (state == QLatin1String("error") || state == QLatin1String("locked") || state == QLatin1String("attention")
+             || state == QLatin1String("signed-out"))
         status = vault::SyncStatus::Error;
     else
         lastSynced = clock().now(); // synced, or pending files that sync next round
@@ -80,6 +90,16 @@ void SyncPresenter::onState(const QString& vaultId, const QString& state, const 
     if (!text.isEmpty() && state != QLatin1String("synced") && state != QLatin1String("syncing"))
         Q_EMIT message(text);
 
+    const bool signedOut = state == QLatin1String("signed-out");
+    // Only a pass that got through proves the sign-in works again ("syncing" proves nothing).
+    const bool signedIn = state == QLatin1String("synced") || state == QLatin1String("pending");
+    if ((signedOut && !m_signedOut.contains(vaultId)) || (signedIn && m_signedOut.contains(vaultId))) {
+        if (signedOut)
+            m_signedOut.insert(vaultId);
+        else
+            m_signedOut.remove(vaultId);
+        Q_EMIT signedOutChanged(vaultId, signedOut, text);
+    }
     if (state == QLatin1String("locked"))
         askToUnlock(vaultId);
     if (state == QLatin1String("attention") && m_dialogParent && !m_asking) {

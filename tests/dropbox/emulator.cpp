@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QThread>
 
 #include <stdexcept>
@@ -134,6 +135,20 @@ std::unique_ptr<remote::DropboxRemote> Emulator::remote(const QString& folder, r
     options.longpollMinSeconds = m_options.longpollMin;
     return std::make_unique<remote::DropboxRemote>(endpoints(), auth::keychainTokenManager(m_appKey, endpoints()),
                                                    options);
+}
+
+void browse(QNetworkAccessManager& nam, const QUrl& url, int hops)
+{
+    QNetworkRequest req(url);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    auth::applyExtraCaCertificates(req);
+    QNetworkReply* reply = nam.get(req);
+    QObject::connect(reply, &QNetworkReply::finished, &nam, [&nam, reply, url, hops] {
+        reply->deleteLater();
+        const QUrl next = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
+        if (next.isValid() && hops > 0)
+            browse(nam, url.resolved(next), hops - 1);
+    });
 }
 
 QByteArray randomBytes(qint64 size, quint32 seed)

@@ -12,7 +12,9 @@
 // Offline: the queue stays in the journal and the worker retries with backoff (15 s ... 5 min).
 //
 // Vault states (vaultStateChanged): "syncing", "synced", "pending" (skipped files: recording,
-// settling), "offline", "error", "locked" (encrypted, no keys here), "attention" (a pass was
+// settling), "offline", "error", "signed-out" (the remote refused the sign-in: revoked or
+// expired for good; no retry until the user signs in again and the worker is restarted),
+// "locked" (encrypted, no keys here), "attention" (a pass was
 // refused by the mass-delete rail: call syncNow(force=true) once the user agrees).
 // File states (fileStateChanged): synced, syncing, pending, conflict, error, cloud-only.
 

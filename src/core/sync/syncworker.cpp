@@ -311,6 +311,8 @@ void SyncWorker::runSync(bool force)
             m_backoffSeconds = m_backoffSeconds ? std::min(m_backoffSeconds * 2, 300) : 15;
             m_retry->start(m_backoffSeconds * 1000);
             setState(QStringLiteral("offline"), report.errorString());
+        } else if (code == QLatin1String("auth")) { // signed out for good: retrying cannot help
+            setState(QStringLiteral("signed-out"), report.errorString());
         } else if (code == QLatin1String("busy")) {
             m_retry->start(10000);
             setState(QStringLiteral("pending"), report.errorString());
