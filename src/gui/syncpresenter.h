@@ -14,6 +14,7 @@ class VaultManager;
 }
 namespace muze::sync {
 class SyncController;
+struct VaultStatus;
 }
 
 namespace muze::gui {
@@ -43,7 +44,7 @@ Q_SIGNALS:
 
 private:
     void reconcileWorkers();
-    void onState(const QString& vaultId, const QString& state, const QString& message);
+    void onStatus(const sync::VaultStatus& status);
     void askToUnlock(const QString& vaultId);
 
     vault::VaultManager& m_vaults;
