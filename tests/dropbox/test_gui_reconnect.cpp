@@ -231,5 +231,14 @@ TEST_CASE("vault settings show the Dropbox account with Disconnect and Switch ac
     CHECK(sawDialog);
     REQUIRE(test::waitUntil([&] { return panel->isIdle() && changes == 3; }, 30000));
     CHECK(storedRefreshToken(emu) != before);
+    // The replaced sign-in is revoked at Dropbox, not only forgotten here.
+    auth::Tokens replaced;
+    replaced.refreshToken = before;
+    replaced.appKey = emu.appKey();
+    CHECK(test::waitUntil([&] { return !auth::httpRefresher(emu.endpoints())(replaced).ok(); }, 30000));
+    auto current = auth::KeychainTokenStore(emu.appKey()).load();
+    REQUIRE(current.ok());
+    REQUIRE(current->has_value());
+    CHECK(auth::httpRefresher(emu.endpoints())(**current).ok()); // the new sign-in still works
     CHECK(panel->emailLabel()->text() == QStringLiteral("tester@example.com"));
 }
