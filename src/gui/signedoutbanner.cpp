@@ -7,7 +7,9 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMainWindow>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QVBoxLayout>
 
 namespace muze::gui {
@@ -58,8 +60,11 @@ void SignedOutBanner::refresh()
 
 void SignedOutBanner::signInAgain()
 {
-    if (DropboxConnectDialog::signInAgain(window(), DropboxConnectDialog::Mode::SignInAgain))
-        m_sync->dropboxSignInChanged(); // every Dropbox vault uses the one sign-in
+    if (!DropboxConnectDialog::signInAgain(window(), DropboxConnectDialog::Mode::SignInAgain))
+        return;
+    if (auto* main = qobject_cast<QMainWindow*>(window())) // the refusal shown there is over
+        main->statusBar()->clearMessage();
+    m_sync->dropboxSignInChanged(); // every Dropbox vault uses the one sign-in
 }
 
 } // namespace muze::gui

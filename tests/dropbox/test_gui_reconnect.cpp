@@ -24,6 +24,7 @@
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -155,6 +156,7 @@ TEST_CASE("a vault signed out of Dropbox says so and Sign in again brings sync b
     CHECK(sawDialog);
     CHECK(mode == gui::DropboxConnectDialog::Mode::SignInAgain);
     CHECK(storedRefreshToken(emu) != oldRefresh);
+    CHECK(window.statusBar()->currentMessage().isEmpty()); // the refusal is no longer shown
     REQUIRE(test::waitUntil([&] { return !sync->isSignedOut(made->id); }, 60000));
     CHECK(!banner->isVisible());
     REQUIRE(test::waitUntil(synced, 60000));
