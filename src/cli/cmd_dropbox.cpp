@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <muze/auth/oauthpkce.h>
+#include <muze/auth/signout.h>
 #include <muze/auth/tokenmanager.h>
 #include <muze/auth/tokenstore.h>
 #include <muze/remote/dropboxclient.h>
@@ -182,29 +183,16 @@ int disconnect(Context& ctx, Args& a)
     auto appKey = requireAppKey();
     if (!appKey)
         return ctx.fail(appKey.error());
-    auth::KeychainTokenStore store(*appKey);
-    auto stored = store.load();
-    if (!stored)
-        return ctx.fail(stored.error());
-    bool revoked = false;
-    if (stored->has_value()) {
-        // Revoke with a live token (refreshing first if needed), then forget, even offline.
-        const auth::DropboxEndpoints endpoints = auth::DropboxEndpoints::fromEnvironment();
-        auth::TokenManager tokens(std::make_shared<auth::KeychainTokenStore>(*appKey), auth::httpRefresher(endpoints));
-        auto token = tokens.accessToken();
-        QNetworkAccessManager nam;
-        Status s = token ? auth::revokeToken(nam, endpoints, *token) : Status(token.error());
-        revoked = s.ok();
-        if (!revoked)
-            ctx.err << "muze-cli: warning: could not revoke the token at Dropbox (" << s.errorString()
-                    << "); forgetting it on this device" << Qt::endl;
-        if (Status removed = store.remove(); !removed)
-            return ctx.fail(removed.error());
-    }
+    auto out = auth::signOut(*appKey, auth::DropboxEndpoints::fromEnvironment());
+    if (!out)
+        return ctx.fail(out.error());
+    if (!out->revokeProblem.isEmpty())
+        ctx.err << "muze-cli: warning: could not revoke the token at Dropbox (" << out->revokeProblem
+                << "); forgetting it on this device" << Qt::endl;
     if (ctx.json)
-        ctx.printJson(Json{{"disconnected", true}, {"was_connected", stored->has_value()}, {"revoked", revoked}});
+        ctx.printJson(Json{{"disconnected", true}, {"was_connected", out->wasSignedIn}, {"revoked", out->revoked}});
     else
-        ctx.out << (stored->has_value() ? "Disconnected from Dropbox" : "Not connected to Dropbox") << Qt::endl;
+        ctx.out << (out->wasSignedIn ? "Disconnected from Dropbox" : "Not connected to Dropbox") << Qt::endl;
     return ExitOk;
 }
 

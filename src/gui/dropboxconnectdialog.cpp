@@ -3,6 +3,7 @@
 #include "dropboxfolderbrowser.h"
 
 #include <muze/auth/oauthpkce.h>
+#include <muze/auth/tokenmanager.h>
 #include <muze/auth/tokenstore.h>
 #include <muze/util/logging.h>
 
@@ -15,9 +16,11 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QThread>
+#include <QThreadPool>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -270,10 +273,14 @@ void DropboxConnectDialog::signInFinished()
         m_status->setText(tokens.errorString());
         return;
     }
+    auto previous = auth::KeychainTokenStore(m_appKey).load();
     if (Status s = auth::KeychainTokenStore(m_appKey).save(*tokens); !s) {
         m_status->setText(tr("Signed in, but the keychain refused the sign-in: %1").arg(s.errorString()));
         return;
     }
+    if (m_mode == Mode::SwitchAccount && previous && previous->has_value()
+        && (*previous)->refreshToken != tokens->refreshToken)
+        revokeInBackground(**previous);
     if (m_mode != Mode::PickFolder) {
         m_connected = true;
         Q_EMIT connected();
@@ -281,6 +288,21 @@ void DropboxConnectDialog::signInFinished()
         return;
     }
     showFolders();
+}
+
+void DropboxConnectDialog::revokeInBackground(const auth::Tokens& old)
+{
+    // The replaced sign-in should not stay valid at Dropbox: refresh it (its access token may
+    // have expired) and revoke that, which ends its refresh token too. Best effort.
+    QThreadPool::globalInstance()->start([old] {
+        const auth::DropboxEndpoints endpoints = auth::DropboxEndpoints::fromEnvironment();
+        auto fresh = old.refreshToken.isEmpty() ? Result<auth::Tokens>(old) : auth::httpRefresher(endpoints)(old);
+        if (!fresh)
+            return; // already refused: nothing left to revoke
+        QNetworkAccessManager nam;
+        if (Status s = auth::revokeToken(nam, endpoints, fresh->accessToken); !s)
+            qCInfo(lcAuth) << "could not revoke the replaced Dropbox sign-in:" << s.errorString();
+    });
 }
 
 void DropboxConnectDialog::showFolders()

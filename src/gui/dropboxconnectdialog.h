@@ -29,6 +29,7 @@ class QTreeWidgetItem;
 
 namespace muze::auth {
 class OAuthPkce;
+struct Tokens;
 }
 
 namespace muze::gui {
@@ -79,6 +80,7 @@ private:
     void startSignIn(bool paste = false);
     void signInFinished();
     void submitCode();
+    void revokeInBackground(const auth::Tokens& old);
     void showFolders();
     void onListed(const QString& path, const QStringList& folders, const QString& error);
     void onCreated(const QString& path, const QString& error);

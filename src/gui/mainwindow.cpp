@@ -4,6 +4,7 @@
 #include "icons.h"
 #include "mixview.h"
 #include "projecttree.h"
+#include "signedoutbanner.h"
 #include "syncpresenter.h"
 #include "syncui.h"
 #include "vaultsettingsdialog.h"
@@ -28,6 +29,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace muze::gui {
 
@@ -85,7 +87,11 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     m_outer->addWidget(m_content);
     m_outer->setStretchFactor(1, 1);
     m_outer->setSizes({240, 1040});
-    setCentralWidget(m_outer);
+    auto* central = new QWidget(this); // the signed-out banner (added below) above the panes
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->addWidget(m_outer, 1);
+    setCentralWidget(central);
 
     auto* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
@@ -141,6 +147,7 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     m_syncUi = new SyncUi(m_vaults, m_sync->controller(), this, bar);
     connect(syncNow, &QAction::triggered, this, [this] { m_sync->syncNow(m_vaults.currentId()); });
     connect(m_sync, &SyncPresenter::message, this, &MainWindow::showError);
+    centralLayout->insertWidget(0, new SignedOutBanner(m_vaults, m_sync, central));
     connect(m_sync, &SyncPresenter::vaultContentChanged, this, [this](const QString& id) {
         if (id == m_vaults.currentId())
             m_tree->reload();
@@ -259,6 +266,7 @@ void MainWindow::openVaultSettings(const QString& id)
     VaultSettingsDialog dialog(m_vaults, id, this);
     connect(&dialog, &VaultSettingsDialog::settingsSaved, m_sync, &SyncPresenter::reloadSettings);
     connect(&dialog, &VaultSettingsDialog::keyRotated, m_sync, &SyncPresenter::syncNow);
+    connect(&dialog, &VaultSettingsDialog::dropboxSignInChanged, m_sync, &SyncPresenter::dropboxSignInChanged);
     dialog.exec();
 }
 

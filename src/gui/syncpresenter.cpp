@@ -64,6 +64,15 @@ void SyncPresenter::reloadSettings(const QString& vaultId)
         m_controller->setSettings(vaultId, *settings);
 }
 
+void SyncPresenter::dropboxSignInChanged()
+{
+    for (const vault::VaultRecord& r : m_vaults.vaults()) {
+        if (r.provider == vault::Provider::Dropbox && m_controller->hasVault(r.id))
+            m_controller->removeVault(r.id); // its token manager holds the old tokens
+    }
+    reconcileWorkers(); // new workers sync at once
+}
+
 void SyncPresenter::onStatus(const sync::VaultStatus& st)
 {
     using sync::VaultState;
@@ -88,6 +97,16 @@ void SyncPresenter::onStatus(const sync::VaultStatus& st)
     if (!text.isEmpty() && st.state != VaultState::Synced && st.state != VaultState::Syncing)
         Q_EMIT message(text);
 
+    // Only a pass that got through proves the sign-in works again ("syncing" proves nothing).
+    const bool signedOut = st.state == VaultState::SignedOut;
+    const bool signedIn = st.state == VaultState::Synced || st.state == VaultState::Pending;
+    if ((signedOut && !m_signedOut.contains(vaultId)) || (signedIn && m_signedOut.contains(vaultId))) {
+        if (signedOut)
+            m_signedOut.insert(vaultId);
+        else
+            m_signedOut.remove(vaultId);
+        Q_EMIT signedOutChanged(vaultId, signedOut, text);
+    }
     if (st.state == VaultState::Locked)
         askToUnlock(vaultId);
     if (st.state == VaultState::Attention && m_dialogParent && !m_asking) {

@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 class QWidget;
 
@@ -28,11 +29,18 @@ public:
     void syncNow(const QString& vaultId);
     /// Re-reads the vault's settings from disk and applies them to its worker.
     void reloadSettings(const QString& vaultId);
+    /// True while the vault's remote refuses this device's sign-in (sync state "signed-out").
+    bool isSignedOut(const QString& vaultId) const { return m_signedOut.contains(vaultId); }
+    /// The Dropbox sign-in changed (signed in again, switched, disconnected): restarts the
+    /// Dropbox vaults' workers so they read the new tokens, and syncs them.
+    void dropboxSignInChanged();
 
 Q_SIGNALS:
     void progress(const QString& vaultId, qint64 bytesDone, qint64 bytesTotal, int filesDone, int filesTotal);
     void message(const QString& text);
     void vaultContentChanged(const QString& vaultId); // a sync run finished: reload views
+    /// The vault became signed out (or signed in again); `message` says why.
+    void signedOutChanged(const QString& vaultId, bool signedOut, const QString& message);
 
 private:
     void reconcileWorkers();
@@ -43,6 +51,7 @@ private:
     QPointer<QWidget> m_dialogParent;
     sync::SyncController* m_controller = nullptr;
     bool m_asking = false;
+    QSet<QString> m_signedOut;
 };
 
 } // namespace muze::gui

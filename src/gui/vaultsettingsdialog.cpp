@@ -2,6 +2,7 @@
 
 #include "activitypanel.h"
 #include "background.h"
+#include "dropboxaccountpanel.h"
 
 #include <muze/crypto/vaultkeys.h>
 #include <muze/sync/syncengine.h>
@@ -43,6 +44,11 @@ VaultSettingsDialog::VaultSettingsDialog(vault::VaultManager& vaults, const QStr
     auto* layout = new QVBoxLayout(this);
     auto* tabs = new QTabWidget(this);
     tabs->addTab(buildSyncTab(), tr("Sync"));
+    if (m_record.provider == vault::Provider::Dropbox) { // who this device syncs as, and switching
+        auto* account = new DropboxAccountPanel(this);
+        connect(account, &DropboxAccountPanel::signInChanged, this, &VaultSettingsDialog::dropboxSignInChanged);
+        tabs->addTab(account, tr("Account"));
+    }
     tabs->addTab(buildStorageTab(), tr("Storage"));
     tabs->addTab(buildSecurityTab(), tr("Security"));
     tabs->addTab(new ActivityPanel(m_record.path, this), tr("Activity"));

@@ -1,5 +1,6 @@
 #pragma once
-// Per-vault settings: sync frequency, data types, audio downloads, bandwidth limit; storage
+// Per-vault settings: sync frequency, data types, audio downloads, bandwidth limit; the Dropbox
+// account (Dropbox vaults: DropboxAccountPanel); storage
 // used on this device; encryption status, password change and key rotation; and a danger zone (remove the
 // vault from Muze, or delete it with its files). Slow work (folder sizes, keychain, Argon2id)
 // runs on the thread pool; the dialog stays responsive.
@@ -38,6 +39,8 @@ Q_SIGNALS:
     /// and re-encryption starts.
     void keyRotated(const QString& vaultId);
     void vaultRemoved(const QString& vaultId);
+    /// Dropbox vaults: the user disconnected, switched account or signed in (Account tab).
+    void dropboxSignInChanged();
 
 private:
     QWidget* buildSyncTab();

@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QThread>
 
 #include <stdexcept>
@@ -37,6 +38,7 @@ Emulator::Emulator(EmulatorOptions options) : m_options(options), m_appKey(QStri
     // Muze's loopback sign-in address, "registered" for the app as in the App Console.
     args << QStringLiteral("--redirect-uri")
          << QStringLiteral("http://127.0.0.1:%1%2").arg(auth::kDefaultRedirectPort).arg(auth::kRedirectPath);
+    args << QStringLiteral("--redirect-uri") << auth::kAppSchemeRedirect; // Apple builds, Linux .desktop
     if (options.tokenTtl > 0)
         args << QStringLiteral("--token-ttl") << QString::number(options.tokenTtl);
     if (options.autoApprove)
@@ -143,6 +145,20 @@ std::unique_ptr<remote::DropboxRemote> Emulator::remote(const QString& folder, r
     options.longpollMinSeconds = m_options.longpollMin;
     return std::make_unique<remote::DropboxRemote>(endpoints(), auth::keychainTokenManager(m_appKey, endpoints()),
                                                    options);
+}
+
+void browse(QNetworkAccessManager& nam, const QUrl& url, int hops)
+{
+    QNetworkRequest req(url);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    auth::applyExtraCaCertificates(req);
+    QNetworkReply* reply = nam.get(req);
+    QObject::connect(reply, &QNetworkReply::finished, &nam, [&nam, reply, url, hops] {
+        reply->deleteLater();
+        const QUrl next = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
+        if (next.isValid() && hops > 0)
+            browse(nam, url.resolved(next), hops - 1);
+    });
 }
 
 QByteArray randomBytes(qint64 size, quint32 seed)

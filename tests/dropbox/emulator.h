@@ -11,6 +11,8 @@
 
 #include <QProcess>
 
+class QNetworkAccessManager;
+
 #include <memory>
 
 namespace muze::test {
@@ -65,6 +67,10 @@ private:
     QString m_appKey;
     Json m_env;
 };
+
+/// Plays an auto-approving browser: GETs `url` and follows redirects by hand (https → the
+/// http loopback listener included). Asynchronous: the caller's event loop must turn.
+void browse(QNetworkAccessManager& nam, const QUrl& url, int hops = 5);
 
 /// Deterministic pseudo-random bytes.
 QByteArray randomBytes(qint64 size, quint32 seed);

@@ -25,21 +25,6 @@ using muze::test::Emulator;
 
 namespace {
 
-// Plays the browser: GETs `url` and follows redirects by hand (https → http loopback included).
-void browse(QNetworkAccessManager& nam, const QUrl& url, int hops = 5)
-{
-    QNetworkRequest req(url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    auth::applyExtraCaCertificates(req);
-    QNetworkReply* reply = nam.get(req);
-    QObject::connect(reply, &QNetworkReply::finished, &nam, [&nam, reply, url, hops] {
-        reply->deleteLater();
-        const QUrl next = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
-        if (next.isValid() && hops > 0)
-            browse(nam, url.resolved(next), hops - 1);
-    });
-}
-
 bool waitFor(const std::function<bool()>& done, int timeoutMs)
 {
     QEventLoop loop;
@@ -70,7 +55,7 @@ TEST_CASE("the Connect Dropbox dialog signs in and makes the folder the user pic
     QUrl opened;
     gui::DropboxConnectDialog::setUrlOpener([&](const QUrl& url) {
         opened = url;
-        browse(nam, url);
+        test::browse(nam, url);
         return true;
     });
 
@@ -115,7 +100,7 @@ TEST_CASE("Add vault with Dropbox signs in and confirms the folder before the va
     Emulator emu(options);
     QNetworkAccessManager nam;
     gui::DropboxConnectDialog::setUrlOpener([&](const QUrl& url) {
-        browse(nam, url);
+        test::browse(nam, url);
         return true;
     });
     test::TempDir dir;
