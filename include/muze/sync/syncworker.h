@@ -43,6 +43,8 @@ public:
     /// and by "sync now").
     void interrupt();
     QString vaultId() const { return m_vault.id; }
+    /// Before start(): each run records this device in the vault's device list.
+    void setDeviceId(const QString& id) { m_deviceId = id; }
 
 public Q_SLOTS:
     void start();
@@ -68,6 +70,7 @@ private:
 
     vault::VaultRecord m_vault;
     QString m_deviceName;
+    QString m_deviceId;
     SyncSettings m_settings;
     std::unique_ptr<SyncEngine> m_engine;
     std::unique_ptr<Observer> m_observer;

@@ -30,12 +30,13 @@ QStringList SyncController::vaultIds() const
     return ids;
 }
 
-void SyncController::addVault(const vault::VaultRecord& vault, const QString& deviceName)
+void SyncController::addVault(const vault::VaultRecord& vault, const QString& deviceName, const QString& deviceId)
 {
     removeVault(vault.id);
     auto* thread = new QThread;
     thread->setObjectName(QStringLiteral("muze-sync-") + vault.id);
     auto* worker = new SyncWorker(vault, deviceName);
+    worker->setDeviceId(deviceId);
     worker->moveToThread(thread);
     connect(thread, &QThread::started, worker, &SyncWorker::start);
     connect(thread, &QThread::finished, worker, &QObject::deleteLater);

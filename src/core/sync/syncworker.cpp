@@ -160,6 +160,7 @@ void SyncWorker::start()
         QMutexLocker lock(&m_engineMutex);
         m_engine = std::make_unique<SyncEngine>(config, std::move(*made), codec ? std::move(*codec) : nullptr);
         m_engine->setCodecProvider([vault = m_vault] { return makeCodecForVault(vault); });
+        m_engine->setDeviceId(m_deviceId);
     }
     m_observer = std::make_unique<Observer>(this);
     m_engine->setObserver(m_observer.get());
