@@ -1,6 +1,7 @@
 #include "vaultsettingsdialog.h"
 
 #include "background.h"
+#include "devicestab.h"
 
 #include <muze/crypto/vaultkeys.h>
 #include <muze/sync/syncengine.h>
@@ -44,6 +45,9 @@ VaultSettingsDialog::VaultSettingsDialog(vault::VaultManager& vaults, const QStr
     tabs->addTab(buildSyncTab(), tr("Sync"));
     tabs->addTab(buildStorageTab(), tr("Storage"));
     tabs->addTab(buildSecurityTab(), tr("Security"));
+    auto* devices = new DevicesTab(m_vaults, m_record, this);
+    connect(devices, &DevicesTab::keyRotated, this, &VaultSettingsDialog::keyRotated);
+    tabs->addTab(devices, tr("Devices"));
     tabs->addTab(buildDangerTab(), tr("Danger zone"));
     layout->addWidget(tabs);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
