@@ -3,7 +3,9 @@
 #include "catch.h"
 #include "clidevice.h"
 
+#include <muze/sync/synccontroller.h>
 #include <muze/util/json.h>
+#include <muze/vault/devicelist.h>
 
 #include <QDir>
 #include <QDirIterator>
@@ -100,6 +102,31 @@ TEST_CASE("devices: every device that synced the vault is listed, this device ma
     CHECK(r.err.contains("not encrypted"));
     CHECK(lineCount(r.err) == 1);
     CHECK(jsonOf(a.cli({QStringLiteral("--json"), QStringLiteral("devices")}))["devices"].size() == 2);
+}
+
+TEST_CASE("devices: the app's sync worker records this device in the vault it syncs")
+{
+    TempDir dir;
+    vault::VaultRecord v;
+    v.id = QStringLiteral("devices-worker");
+    v.name = QStringLiteral("Band");
+    v.path = dir.filePath(QStringLiteral("vault"));
+    v.remotePath = dir.filePath(QStringLiteral("remote"));
+    QDir().mkpath(v.path);
+    int finished = 0;
+    {
+        sync::SyncController controller;
+        QObject::connect(&controller, &sync::SyncController::syncFinished, &controller,
+            [&](const QString&, bool, const QString&) { ++finished; });
+        controller.addVault(v, QStringLiteral("Rehearsal room"), QStringLiteral("room0001"));
+        REQUIRE(waitUntil([&] { return finished >= 1; }, 20000));
+    }
+    // Written at the start of the run and sent in the same run, not left for the next one.
+    Result<vault::DeviceRecord> d = vault::readDevice(v.path, QStringLiteral("room0001"));
+    REQUIRE(d.ok());
+    CHECK(d->name == QStringLiteral("Rehearsal room"));
+    CHECK(d->lastSeen.isValid());
+    CHECK(QFile::exists(v.remotePath + QStringLiteral("/.muze/devices/room0001.json")));
 }
 
 #ifdef MUZE_TEST_CRYPTO
