@@ -97,6 +97,11 @@ TEST_CASE("devices: the list is newest first, keeps unknown fields, skips what i
     CHECK(j["name"] == "Old laptop");
     CHECK(j["color"] == "green");
     CHECK_FALSE(renameDeviceRecord(root, {QStringLiteral("old0device"), QStringLiteral("   ")}).ok());
+    // A vault whose folder is gone (an unmounted disk) is not recreated by a rename.
+    const QString gone = dir.filePath(QStringLiteral("unmounted/Band"));
+    CHECK(renameDeviceRecord(gone, {QStringLiteral("old0device"), QStringLiteral("Laptop")}).error().code
+        == QStringLiteral("io"));
+    CHECK_FALSE(QFileInfo::exists(gone));
 }
 
 TEST_CASE("devices: found by id, id prefix or name; an unlinked device stays unlinked")

@@ -62,6 +62,8 @@ Result<Json> readObject(const QString& root, const QString& deviceId)
 
 Status writeObject(const QString& root, const QString& deviceId, Json& j)
 {
+    if (!QFileInfo(root).isDir()) // a vault on a disk that is not mounted: never make its folder
+        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), QStringLiteral("io"));
     const QString now = isoTimestamp(clock().now());
     j["format"] = kDeviceFormat;
     j["id"] = toStd(deviceId);
