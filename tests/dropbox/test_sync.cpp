@@ -2,6 +2,7 @@
 // the emulator over TLS, plain and encrypted, with the official Python SDK as a third writer,
 // and faults while they sync.
 #include "catch.h"
+#include "devices.h"
 #include "emulator.h"
 
 #include <muze/remote/contenthash.h>
@@ -13,111 +14,7 @@
 
 using namespace muze;
 using muze::test::Emulator;
-
-namespace {
-
-struct Device {
-    QString name;
-    QString config;
-    QString vault;
-    QStringList env;
-
-    test::ProcessResult cli(const QStringList& args, int timeoutMs = 120000) const
-    {
-        return test::run(test::builtBinary(QStringLiteral("muze-cli")), QStringList{QStringLiteral("--config-dir"), config} + args,
-                         {}, timeoutMs, env);
-    }
-    QString file(const QString& rel) const { return vault + QLatin1Char('/') + rel; }
-};
-
-Device makeDevice(const Emulator& emu, const test::TempDir& dir, const QString& name, const QStringList& extra = {})
-{
-    Device d{name, dir.filePath(name + QStringLiteral("-config")), dir.filePath(name + QStringLiteral("-vault")),
-             emu.env()};
-    // Small upload sessions so a take goes through start/append/finish; no settle delay.
-    d.env << QStringLiteral("MUZE_SYNC_SETTLE_MS=0") << QStringLiteral("MUZE_DROPBOX_SESSION_THRESHOLD=65536")
-          << QStringLiteral("MUZE_DROPBOX_CHUNK_SIZE=50000") << QStringLiteral("MUZE_DROPBOX_BACKOFF_MS=50");
-    auto r = d.cli(QStringList{QStringLiteral("vault"), QStringLiteral("create"), QStringLiteral("Band"),
-                               QStringLiteral("--provider"), QStringLiteral("dropbox"), QStringLiteral("--path"), d.vault,
-                               QStringLiteral("--dropbox-folder"), QStringLiteral("/Apps/Muze/Band")}
-                   + extra);
-    INFO(r.err.toStdString());
-    REQUIRE(r.exitCode == 0);
-    CHECK(!r.err.contains("warning")); // the Dropbox folder was made
-    test::writeAll(d.config + QStringLiteral("/device.json"),
-                   QStringLiteral("{\"id\":\"%1\",\"name\":\"%2\"}").arg(name.toLower() + QStringLiteral("0000dev"), name).toUtf8());
-    return d;
-}
-
-QString idOf(const test::ProcessResult& r) { return QString::fromUtf8(r.out).trimmed(); }
-
-void sync(const Device& d)
-{
-    auto r = d.cli({QStringLiteral("sync")});
-    INFO(d.name.toStdString() << ": " << r.err.toStdString() << r.out.toStdString());
-    REQUIRE(r.exitCode == 0);
-}
-
-struct Band {
-    QString cid, pid, mid, mixFile;
-    QByteArray take;
-};
-
-Band makeBand(const Device& a, const test::TempDir& dir)
-{
-    Band b;
-    auto r = a.cli({QStringLiteral("collection"), QStringLiteral("add"), QStringLiteral("Songs")});
-    REQUIRE(r.exitCode == 0);
-    b.cid = idOf(r);
-    r = a.cli({QStringLiteral("project"), QStringLiteral("add"), b.cid, QStringLiteral("Demo")});
-    REQUIRE(r.exitCode == 0);
-    b.pid = idOf(r);
-    r = a.cli({QStringLiteral("mix"), QStringLiteral("add"), b.pid, QStringLiteral("Main")});
-    REQUIRE(r.exitCode == 0);
-    b.mid = idOf(r);
-    b.take = test::makeWav(48000, 2, 16, 48000); // 192 kB: an upload session of four requests
-    test::writeAll(dir.filePath(QStringLiteral("take.wav")), b.take);
-    r = a.cli({QStringLiteral("track"), QStringLiteral("import"), b.mid, dir.filePath(QStringLiteral("take.wav"))});
-    INFO(r.err.toStdString());
-    REQUIRE(r.exitCode == 0);
-    b.mixFile = QStringLiteral("collections/%1/projects/%2/mixes/%3.json").arg(b.cid, b.pid, b.mid);
-    return b;
-}
-
-// Every synced file of a vault (not the local-only state), relative path → bytes.
-QMap<QString, QByteArray> syncedFiles(const Device& d)
-{
-    QMap<QString, QByteArray> out;
-    QDir root(d.vault);
-    QList<QString> stack = {QString()};
-    while (!stack.isEmpty()) {
-        const QString rel = stack.takeLast();
-        for (const QFileInfo& fi : QDir(root.filePath(rel)).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
-            const QString child = rel.isEmpty() ? fi.fileName() : rel + QLatin1Char('/') + fi.fileName();
-            if (child.startsWith(QLatin1String(".muze-state")) || child.startsWith(QLatin1String(".muze/local"))
-                || child.startsWith(QLatin1String(".muze/devices"))) // each device's own record
-                continue;
-            if (fi.isDir())
-                stack << child;
-            else
-                out.insert(child, test::readAll(fi.filePath()));
-        }
-    }
-    return out;
-}
-
-test::ProcessResult sdk(const Emulator& emu, const QString& token, const QString& script)
-{
-    QStringList env = emu.env();
-    env << QStringLiteral("TOKEN=") + token;
-    const QString host = QUrl(emu.baseUrl()).authority();
-    for (const char* name : {"DROPBOX_API_HOST", "DROPBOX_API_CONTENT_HOST", "DROPBOX_API_NOTIFY_HOST", "DROPBOX_WEB_HOST"})
-        env << QString::fromLatin1(name) + QLatin1Char('=') + host;
-    env << QStringLiteral("REQUESTS_CA_BUNDLE=") + emu.caCert();
-    return test::run(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script}, {}, 60000, env);
-}
-
-} // namespace
+using namespace muze::test::dropbox;
 
 TEST_CASE("two devices sync a vault through Dropbox and the official SDK writes in as a third")
 {

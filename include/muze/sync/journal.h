@@ -10,6 +10,8 @@
 //   pending  the queue: what the last pass still had to do, with errors and retry times.
 //            It survives restarts (offline) and feeds per-file status without a network.
 //   wanted   audio the user asked for (download on demand).
+//   activity the last kActivityKeep transfers and errors (time, file, direction, size, result)
+//            for the user to read (journalactivity.cpp).
 //   meta     cursor, schema version.
 //
 // Durability: WAL with synchronous=NORMAL. A commit survives a crash of the process at any
@@ -70,8 +72,19 @@ struct PendingRow {
     qint64 retryAfter = 0;
 };
 
+struct ActivityRow {
+    qint64 timeMs = 0;  // epoch milliseconds
+    QString path;
+    QString direction;  // "up" | "down" | "delete-remote" | "delete-local" | "merge" | "conflict"
+    qint64 size = 0;    // bytes moved (0 for deletes)
+    bool ok = true;
+    QString result;     // "" when ok, else the error
+};
+
 class Journal {
 public:
+    static constexpr int kActivityKeep = 200;
+
     static Result<std::unique_ptr<Journal>> open(const QString& vaultRoot);
     ~Journal();
     Journal(const Journal&) = delete;
@@ -100,6 +113,11 @@ public:
     Result<QStringList> wanted() const;
     Status addWanted(const QString& path);
     Status removeWanted(const QString& path);
+
+    /// Appends to the activity log in one transaction and keeps its newest kActivityKeep rows.
+    Status addActivity(const std::vector<ActivityRow>& rows);
+    /// Newest first.
+    Result<std::vector<ActivityRow>> activity(int limit = kActivityKeep) const;
 
     QString meta(const QString& key) const;
     Status setMeta(const QString& key, const QString& value);

@@ -18,6 +18,7 @@
 
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace muze::sync {
@@ -26,6 +27,7 @@ struct FieldConflict {
     QString field;        // "/tracks/id:t1/gain_db"
     Json localValue;      // null when the side deleted the field
     Json remoteValue;
+    std::optional<Json> baseValue; // the common ancestor's value (none: no base, or absent there)
     bool localWon = false;
     QString localModifiedAt;
     QString remoteModifiedAt;

@@ -17,12 +17,14 @@
 namespace muze::auth {
 namespace {
 
-// Qt reports an HTTP error status (4xx/5xx) as one of these classes; they still carry a
-// complete answer. Anything else (connection refused, closed mid-body, TLS) means no answer.
+// Qt reports an HTTP error status as a content (2xx), protocol (3xx: a 400 is
+// ProtocolInvalidOperationError) or server (4xx) error class; with a status read, each is a
+// complete answer. Anything else (connection refused, closed mid-body, TLS, a garbled
+// exchange) means no answer.
 bool isHttpStatusError(QNetworkReply::NetworkError e)
 {
     const int code = int(e);
-    return code == 0 || (code >= 201 && code <= 299) || (code >= 401 && code <= 499);
+    return code == 0 || (code >= 201 && code <= 499 && e != QNetworkReply::ProtocolFailure);
 }
 
 QList<QSslCertificate> loadExtraCaCertificates(const QString& spec)

@@ -84,11 +84,20 @@ TokenManager::Refresher httpRefresher(DropboxEndpoints endpoints, const std::ato
         if (!reply)
             return reply.error();
         auto json = parseJson(reply->body, QStringLiteral("the token endpoint's answer"));
-        if (reply->status == 400 || reply->status == 401) {
-            const QString err = json ? jsonString(*json, "error") : QString();
-            return makeError(QStringLiteral("Dropbox refused the sign-in (%1): connect again")
-                                 .arg(err.isEmpty() ? QString::number(reply->status) : err),
+        const QString err = json && json->is_object() ? jsonString(*json, "error") : QString();
+        const QString why = json && json->is_object() ? jsonString(*json, "error_description") : QString();
+        // invalid_grant: the refresh token was revoked (signed out elsewhere, app unlinked) or
+        // expired for good; only a new sign-in helps. Any other 400 is a bad request, not "offline".
+        if (reply->status == 401 || (reply->status == 400 && err == QLatin1String("invalid_grant"))) {
+            return makeError(QStringLiteral("Dropbox refused the sign-in (%1%2): connect again")
+                                 .arg(err.isEmpty() ? QString::number(reply->status) : err,
+                                      why.isEmpty() ? QString() : QStringLiteral(": ") + why),
                              QStringLiteral("auth"));
+        }
+        if (reply->status == 400) {
+            const QString text = err.isEmpty() ? QString::fromUtf8(reply->body.left(300)).trimmed()
+                                               : why.isEmpty() ? err : err + QStringLiteral(": ") + why;
+            return makeError(QStringLiteral("token refresh refused: %1").arg(text), QStringLiteral("io"));
         }
         if (reply->status == 429)
             return makeError(QStringLiteral("Dropbox is rate limiting token refreshes"), QStringLiteral("rate_limited"));

@@ -44,6 +44,25 @@ qint64 contentRangeStart(const QByteArray& value)
     return ok ? start : -1;
 }
 
+// Exactly `n` bytes from `source`, however few each read hands over (the engine's throttled,
+// hashing devices give at most 1 MiB, or rate/8 under a bandwidth limit, per read).
+Result<QByteArray> readExactly(QIODevice& source, qint64 n, const QString& serverPath)
+{
+    QByteArray data(n, Qt::Uninitialized);
+    qint64 got = 0;
+    while (got < n) {
+        const qint64 r = source.read(data.data() + got, n - got);
+        if (r <= 0)
+            return makeError(QStringLiteral("cannot read the %1 bytes to upload to %2: %3 after %4 bytes")
+                                 .arg(n)
+                                 .arg(serverPath, r < 0 ? source.errorString() : QStringLiteral("the file ended"))
+                                 .arg(got),
+                             QStringLiteral("io"));
+        got += r;
+    }
+    return data;
+}
+
 } // namespace
 
 Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offset, qint64 length,
@@ -226,10 +245,10 @@ Result<RemoteEntry> DropboxRemote::checkUploaded(const QString& serverPath, cons
 Result<RemoteEntry> DropboxRemote::uploadSmall(const QString& serverPath, QIODevice& source, qint64 size,
                                                const Json& commit, const ProgressFn& progress)
 {
-    const QByteArray data = size > 0 ? source.read(size) : QByteArray();
-    if (data.size() != size)
-        return makeError(QStringLiteral("cannot read the %1 bytes to upload to %2").arg(size).arg(serverPath),
-                         QStringLiteral("io"));
+    auto read = readExactly(source, size, serverPath);
+    if (!read)
+        return read.error();
+    const QByteArray data = *read;
     const QString hash = contentHash(data);
     Json arg = commit;
     arg["content_hash"] = toStd(hash);
@@ -247,17 +266,26 @@ Result<RemoteEntry> DropboxRemote::uploadSession(const QString& serverPath, QIOD
     const qint64 chunk = m_options.chunkSize;
     ContentHasher whole;
     qint64 hashedUpTo = 0; // every byte enters the whole-file hash once, however often it is sent
-    qint64 readPos = 0;
+    qint64 readPos = 0;   // where `source` stands
+    QByteArray held;      // the last chunk sent, [heldAt, readPos): a resume that goes back into
+    qint64 heldAt = 0;    // it needs no seek, so a sequential source works too
 
     auto readChunk = [&](qint64 at, qint64 n) -> Result<QByteArray> {
-        if (at != readPos) {
-            if (!seekable || !source.seek(base + at))
-                return makeError(QStringLiteral("cannot go back to byte %1 of the upload to %2").arg(at).arg(serverPath),
-                                 QStringLiteral("io"));
+        QByteArray data;
+        if (at >= heldAt && at <= readPos) {
+            data = held.mid(at - heldAt, std::min(n, readPos - at));
+        } else if (!seekable || !source.seek(base + at)) {
+            return makeError(QStringLiteral("cannot go back to byte %1 of the upload to %2").arg(at).arg(serverPath),
+                             QStringLiteral("io"));
+        } else {
+            readPos = at;
         }
-        QByteArray data = n > 0 ? source.read(n) : QByteArray();
-        if (data.size() != n)
-            return makeError(QStringLiteral("cannot read the bytes to upload to %1").arg(serverPath), QStringLiteral("io"));
+        auto rest = readExactly(source, n - data.size(), serverPath);
+        if (!rest)
+            return rest.error();
+        data += *rest;
+        held = data;
+        heldAt = at;
         readPos = at + n;
         if (readPos > hashedUpTo) {
             whole.addData(QByteArrayView(data).sliced(hashedUpTo - at));

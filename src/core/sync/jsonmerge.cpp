@@ -73,12 +73,15 @@ struct Merger {
             return idArray(base, local, remote, path, lt, rt);
         if (isStringArray(local) && isStringArray(remote) && (!base || isStringArray(*base)))
             return stringSet(base, local, remote);
-        return conflict(local, remote, path, lt, rt);
+        return conflict(base, local, remote, path, lt, rt);
     }
 
-    Json conflict(const Json& local, const Json& remote, const QString& path, const QString& lt, const QString& rt)
+    Json conflict(const Json* base, const Json& local, const Json& remote, const QString& path, const QString& lt,
+                  const QString& rt)
     {
         FieldConflict c;
+        if (base)
+            c.baseValue = *base;
         c.field = path;
         c.localValue = local;
         c.remoteValue = remote;

@@ -82,6 +82,7 @@ StepResult Propagator::merge(const Action& a, const LocalFile& local, const Remo
         rec.field = c.field;
         rec.local = {c.localValue, {}, c.localModifiedAt, m_ctx.deviceName};
         rec.remote = {c.remoteValue, {}, c.remoteModifiedAt, {}};
+        rec.base = c.baseValue;
         rec.kept = c.localWon ? QStringLiteral("local") : QStringLiteral("remote");
         rec.detectedBy = m_ctx.deviceName;
         rec.createdAt = nowIso();

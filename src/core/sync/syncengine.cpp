@@ -207,6 +207,8 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     Journal& journal = *m_d->journal;
     m_d->cancelled.store(false);
     m_remote->resetCancel();
+    if (options.cancel && options.cancel->load()) // asked before these resets: not lost
+        return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
     QDir(stateDir + QStringLiteral("/tmp")).removeRecursively(); // leftovers of a crash; we hold the lock
     purgeTrash(root, m_config.settings.trashDays);
 
@@ -334,6 +336,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
                     a.why = QStringLiteral("vault is locked");
                 }
             }
+            report.locked = true;
             report.message = QStringLiteral("This vault is encrypted and locked on this device: unlock it with its password "
                                             "(muze-cli keys unlock) to sync its files");
         }
@@ -422,8 +425,10 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         takeGuard.watch(work);
         QElapsedTimer sinceFlush;
         sinceFlush.start();
+        std::vector<ActivityRow> activity;
         auto flush = [&]() -> Status {
             sinceFlush.restart();
+            (void)journal.addActivity(std::exchange(activity, {})); // for the user; never fails a run
             return propagator.flushCommits();
         };
         for (const Action* a : work) {
@@ -444,6 +449,9 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             const StepResult res = propagator.execute(guarded, l == scan->files.cend() ? nullptr : &*l,
                                                       r == mirror->cend() ? nullptr : &*r, j == rows->cend() ? nullptr : &*j);
             ++ctx.filesDone;
+            const qint64 size = guarded.kind == ActionKind::Upload ? scan->files.value(a->path).size : mirror->value(a->path).size;
+            if (std::optional<ActivityRow> line = activityOf(guarded, res, size))
+                activity.push_back(*line);
             if (res.outcome == Outcome::Failed || res.outcome == Outcome::Stop) {
                 const qint64 retryAfter = m_remote->retryAfterSeconds() > 0
                                               ? clock().now().toSecsSinceEpoch() + m_remote->retryAfterSeconds()
