@@ -1,6 +1,21 @@
 #include "cli.h"
 
+#include <muze/util/fileio.h>
+
 namespace muze::cli {
+
+Result<QByteArray> readPasswordFile(const QString& path)
+{
+    constexpr qint64 kMaxPasswordFileBytes = 4096;
+    auto pw = readFileLimited(path, kMaxPasswordFileBytes);
+    if (!pw)
+        return pw.error();
+    if (pw->endsWith('\n'))
+        pw->chop(1);
+    if (pw->isEmpty())
+        return makeError(QStringLiteral("the password file %1 is empty").arg(path), QStringLiteral("empty_password"));
+    return pw;
+}
 
 Result<vault::VaultRecord> Context::targetVault() const
 {

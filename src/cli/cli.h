@@ -50,6 +50,10 @@ private:
     bool m_missingValue = false;
 };
 
+/// A password file: the whole file minus one trailing newline (as `vault create --encrypt`
+/// reads it); "empty_password" when nothing is left.
+Result<QByteArray> readPasswordFile(const QString& path);
+
 // Command groups, one per file. `args` excludes the group word itself.
 int runVault(Context& ctx, QStringList args);     // cmd_vault.cpp
 int runItems(Context& ctx, const QString& command, QStringList args); // cmd_items.cpp (collection/project/mix/track/edit/rm/ls)
@@ -60,6 +64,7 @@ int runHash(Context& ctx, QStringList args);      // cmd_sync.cpp
 /// `keys reencrypt`: a sync that then moves every file still under an older key to the active
 /// one (cmd_sync.cpp).
 int runReencrypt(Context& ctx, const vault::VaultRecord& v);
+int runDevices(Context& ctx, QStringList args); // cmd_devices.cpp (the vault's device list, unlink)
 int runDropbox(Context& ctx, QStringList args);   // cmd_dropbox.cpp
 int runAudio(Context& ctx, const QString& command, QStringList args); // cmd_audio.cpp (record/mixdown/devices-audio)
 

@@ -14,24 +14,9 @@ namespace muze::cli {
 
 namespace {
 
-constexpr qint64 kMaxPasswordFileBytes = 4096;
-
 const char* kKeysUsage = "keys init --password-file F | keys unlock --password-file F | keys lock | "
                          "keys change-password --password-file OLD --new-password-file NEW | keys rotate | keys reencrypt | "
                          "keys status";
-
-/// The whole file minus one trailing newline (as `vault create --encrypt` reads it).
-Result<QByteArray> readPasswordFile(const QString& path)
-{
-    auto pw = readFileLimited(path, kMaxPasswordFileBytes);
-    if (!pw)
-        return pw.error();
-    if (pw->endsWith('\n'))
-        pw->chop(1);
-    if (pw->isEmpty())
-        return makeError(QStringLiteral("the password file %1 is empty").arg(path), QStringLiteral("empty_password"));
-    return pw;
-}
 
 int printStatus(Context& ctx, const vault::VaultRecord& record, const QString& done = {})
 {

@@ -49,6 +49,7 @@ Result<std::unique_ptr<sync::SyncEngine>> engineFor(Context& ctx, const vault::V
     sync::SyncEngineConfig config{v.path, ctx.vaults.device().name, *settings, 2000};
     auto engine = std::make_unique<sync::SyncEngine>(config, std::move(*store), codec ? std::move(*codec) : nullptr);
     engine->setCodecProvider([v] { return sync::makeCodecForVault(v); });
+    engine->setDeviceId(ctx.vaults.device().id);
     return engine;
 }
 
@@ -127,7 +128,7 @@ int syncWatch(Context& ctx, const vault::VaultRecord& v)
                          ctx.out << QDateTime::currentDateTime().toString(Qt::ISODate) << " " << state
                                  << (message.isEmpty() ? QString() : QStringLiteral(": ") + message) << Qt::endl;
                      });
-    controller.addVault(v, ctx.vaults.device().name);
+    controller.addVault(v, ctx.vaults.device().name, ctx.vaults.device().id);
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [] {
         if (g_stop)

@@ -30,6 +30,9 @@ Sync:
   sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep mine|theirs|both
   | conflicts resolve --all mine|theirs
   hash FILE
+Devices:
+  devices | devices rename NAME
+  devices unlink ID|NAME --password-file F --new-password-file NEW   (encrypted vaults)
 Dropbox:
   dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect
 Audio:
@@ -112,6 +115,13 @@ int main(int argc, char** argv)
         || command == QLatin1String("hash")) {
 #ifdef MUZE_CLI_SYNC
         return command == QLatin1String("hash") ? runHash(ctx, args) : runSync(ctx, command, args);
+#else
+        return notBuilt(ctx, QStringLiteral("Sync"));
+#endif
+    }
+    if (command == QLatin1String("devices")) {
+#ifdef MUZE_CLI_DEVICES
+        return runDevices(ctx, args);
 #else
         return notBuilt(ctx, QStringLiteral("Sync"));
 #endif

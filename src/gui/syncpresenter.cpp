@@ -43,7 +43,7 @@ void SyncPresenter::reconcileWorkers()
     }
     for (const vault::VaultRecord& r : m_vaults.vaults()) {
         if (hasRemote(r) && !m_controller->hasVault(r.id))
-            m_controller->addVault(r, m_vaults.device().name);
+            m_controller->addVault(r, m_vaults.device().name, m_vaults.device().id);
     }
 }
 

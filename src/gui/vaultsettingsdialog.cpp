@@ -2,6 +2,7 @@
 
 #include "activitypanel.h"
 #include "background.h"
+#include "devicestab.h"
 #include "dropboxaccountpanel.h"
 
 #include <muze/crypto/vaultkeys.h>
@@ -51,6 +52,9 @@ VaultSettingsDialog::VaultSettingsDialog(vault::VaultManager& vaults, const QStr
     }
     tabs->addTab(buildStorageTab(), tr("Storage"));
     tabs->addTab(buildSecurityTab(), tr("Security"));
+    auto* devices = new DevicesTab(m_vaults, m_record, this);
+    connect(devices, &DevicesTab::keyRotated, this, &VaultSettingsDialog::keyRotated);
+    tabs->addTab(devices, tr("Devices"));
     tabs->addTab(new ActivityPanel(m_record.path, this), tr("Activity"));
     tabs->addTab(buildDangerTab(), tr("Danger zone"));
     layout->addWidget(tabs);

@@ -74,7 +74,8 @@ QMap<QString, QByteArray> syncedFiles(const Device& d)
         const QString rel = stack.takeLast();
         for (const QFileInfo& fi : QDir(root.filePath(rel)).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
             const QString child = rel.isEmpty() ? fi.fileName() : rel + QLatin1Char('/') + fi.fileName();
-            if (child.startsWith(QLatin1String(".muze-state")) || child.startsWith(QLatin1String(".muze/local")))
+            if (child.startsWith(QLatin1String(".muze-state")) || child.startsWith(QLatin1String(".muze/local"))
+                || child.startsWith(QLatin1String(".muze/devices"))) // each device's own record
                 continue;
             if (fi.isDir())
                 stack << child;

@@ -61,6 +61,21 @@ dbx.files_upload(json.dumps(doc, indent=2).encode() + b"\n", path, mode=WriteMod
     CHECK(test::readAll(a.file(collectionFile)).contains("Songs (from the SDK)"));
     CHECK(b.cli({QStringLiteral("ls")}).out.contains("Songs (from the SDK)"));
     CHECK(syncedFiles(a) == syncedFiles(b));
+
+    // Each device listed itself in the vault's device list, which went through Dropbox.
+    const auto listed = a.cli({QStringLiteral("--json"), QStringLiteral("devices")});
+    REQUIRE(listed.exitCode == 0);
+    const Json devices = Json::parse(listed.out.toStdString())["devices"];
+    REQUIRE(devices.size() == 2);
+    CHECK(devices[0]["name"] != devices[1]["name"]);
+    auto onDropbox = sdk(emu, token, QStringLiteral(R"PY(
+import os, dropbox
+dbx = dropbox.Dropbox(oauth2_access_token=os.environ["TOKEN"])
+print(sorted(e.name for e in dbx.files_list_folder("/apps/muze/band/.muze/devices").entries))
+)PY"));
+    INFO(onDropbox.err.toStdString());
+    CHECK(onDropbox.out.contains("a0000dev.json"));
+    CHECK(onDropbox.out.contains("b0000dev.json"));
 }
 
 TEST_CASE("an encrypted vault syncs through Dropbox and Dropbox only ever sees ciphertext")

@@ -78,7 +78,7 @@ QStringList Device::files() const
     QDirIterator it(m_root, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString rel = it.next().mid(m_root.size() + 1);
-        if (!rel.startsWith(QLatin1String(".muze-state")))
+        if (!rel.startsWith(QLatin1String(".muze-state")) && !rel.startsWith(QLatin1String(".muze/devices")))
             out << remote::fs::nfc(rel);
     }
     std::sort(out.begin(), out.end());

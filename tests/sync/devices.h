@@ -85,7 +85,7 @@ public:
     bool has(const QString& rel) const;
     void remove(const QString& rel);
     void rename(const QString& from, const QString& to);
-    /// Every file sync would see (NFC, sorted), without .muze-state.
+    /// Every file sync would see (NFC, sorted), without .muze-state and the device list (.muze/devices).
     QStringList files() const;
 
 private:

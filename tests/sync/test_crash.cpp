@@ -57,7 +57,7 @@ QMap<QString, QByteArray> snapshot(const QString& root)
     QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString rel = it.next().mid(root.size() + 1);
-        if (!rel.startsWith(QLatin1String(".muze-state")))
+        if (!rel.startsWith(QLatin1String(".muze-state")) && !rel.startsWith(QLatin1String(".muze/devices")))
             out.insert(rel, readAll(root + QLatin1Char('/') + rel));
     }
     return out;

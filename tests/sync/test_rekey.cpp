@@ -451,7 +451,7 @@ QMap<QString, QByteArray> plainFiles(const QString& root)
     QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString rel = QDir(root).relativeFilePath(it.next());
-        if (!rel.startsWith(QLatin1String(".muze-state")))
+        if (!rel.startsWith(QLatin1String(".muze-state")) && !rel.startsWith(QLatin1String(".muze/devices")))
             out.insert(rel, readAll(root + QLatin1Char('/') + rel));
     }
     return out;

@@ -46,7 +46,7 @@ public:
     ~SyncController() override;
 
     /// Starts a worker for the vault (replacing one already running for it).
-    void addVault(const vault::VaultRecord& vault, const QString& deviceName);
+    void addVault(const vault::VaultRecord& vault, const QString& deviceName, const QString& deviceId = {});
     /// Stops and removes the vault's worker (blocks until its thread finished the current step;
     /// a running transfer is interrupted).
     void removeVault(const QString& vaultId);

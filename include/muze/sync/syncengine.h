@@ -145,6 +145,8 @@ public:
     using CodecProvider = std::function<Result<std::unique_ptr<ContentCodec>>()>;
     void setCodecProvider(CodecProvider provider) { m_codecProvider = std::move(provider); }
     void setSettings(const SyncSettings& settings);
+    /// Set: each run records this device in the vault's device list (vault/devicelist.h).
+    void setDeviceId(const QString& id) { m_deviceId = id; }
     const SyncEngineConfig& config() const { return m_config; }
     remote::RemoteStore& remote() { return *m_remote; }
     /// The journal's cursor (for waitForChanges).
@@ -159,6 +161,7 @@ private:
     std::unique_ptr<remote::RemoteStore> m_remote;
     SyncObserver* m_observer = nullptr;
     CodecProvider m_codecProvider;
+    QString m_deviceId;
 };
 
 } // namespace muze::sync

@@ -56,6 +56,8 @@ public:
     /// Thread-safe: cancels the run going now, if any (pausing).
     void cancelCurrentRun();
     QString vaultId() const { return m_vault.id; }
+    /// Before start(): each run records this device in the vault's device list.
+    void setDeviceId(const QString& id) { m_deviceId = id; }
 
 public Q_SLOTS:
     void start();
@@ -97,6 +99,7 @@ private:
 
     vault::VaultRecord m_vault;
     QString m_deviceName;
+    QString m_deviceId;
     SyncSettings m_settings;
     std::unique_ptr<SyncEngine> m_engine;
     std::unique_ptr<FileStateBatcher> m_observer;

@@ -62,12 +62,13 @@ void SyncController::setConfigDir(const QString& dir)
         setAllPaused(all);
 }
 
-void SyncController::addVault(const vault::VaultRecord& vault, const QString& deviceName)
+void SyncController::addVault(const vault::VaultRecord& vault, const QString& deviceName, const QString& deviceId)
 {
     removeVault(vault.id);
     auto* thread = new QThread;
     thread->setObjectName(QStringLiteral("muze-sync-") + vault.id);
     auto* worker = new SyncWorker(vault, deviceName);
+    worker->setDeviceId(deviceId);
     worker->moveToThread(thread);
     if (m_allPaused)
         QMetaObject::invokeMethod(worker, [worker] { worker->setAllPaused(true); }, Qt::QueuedConnection);

@@ -2,6 +2,7 @@
 
 #include "basestore.h"
 #include "caseclash.h"
+#include "devicehook.h"
 #include "faultseam.h"
 #include "propagator.h"
 #include "takeguard.h"
@@ -217,6 +218,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     BaseStore bases(root);
     ConflictStore conflicts(root);
     SyncReport report;
+    recordThisDevice(m_config, m_deviceId, report);
     PassContext ctx;
     ctx.root = root;
     ctx.remote = m_remote.get();

@@ -83,6 +83,7 @@ void SyncWorker::start()
         QMutexLocker lock(&m_engineMutex);
         m_engine = std::make_unique<SyncEngine>(config, std::move(*made), codec ? std::move(*codec) : nullptr);
         m_engine->setCodecProvider([vault = m_vault] { return makeCodecForVault(vault); });
+        m_engine->setDeviceId(m_deviceId);
         if (m_stopping.load())
             m_engine->cancel();
     }
