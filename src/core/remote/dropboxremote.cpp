@@ -74,6 +74,10 @@ Result<RemoteEntry> DropboxRemote::entryFromMetadata(const Json& md) const
     e.contentHash = jsonString(md, "content_hash");
     e.modified = parseIsoTimestamp(jsonString(md, "server_modified"));
     e.clientModified = parseIsoTimestamp(jsonString(md, "client_modified"));
+    // The mirror's key is Dropbox's own path_lower (never a local lower-casing: İ, ẞ, Σ differ).
+    if (auto lower = m_paths.toRelative(jsonString(md, "path_lower"), QString()); lower)
+        e.pathLower = *lower;
+    e.id = jsonString(md, "id");
     return e;
 }
 
