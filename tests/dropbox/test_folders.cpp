@@ -24,28 +24,6 @@ QString addItem(const Device& d, const QStringList& args)
     return idOf(r);
 }
 
-// path (relative to the vault, as Dropbox spells it) → [id, content_hash] of every file.
-Json sdkFiles(const Emulator& emu, const QString& token)
-{
-    auto listed = sdk(emu, token, QStringLiteral(R"PY(
-import json, os, dropbox
-dbx = dropbox.Dropbox(oauth2_access_token=os.environ["TOKEN"])
-res = dbx.files_list_folder("/apps/muze/band", recursive=True)
-out = {}
-while True:
-    for e in res.entries:
-        if isinstance(e, dropbox.files.FileMetadata):
-            out[e.path_display[len("/apps/muze/band/"):]] = [e.id, e.content_hash]
-    if not res.has_more:
-        break
-    res = dbx.files_list_folder_continue(res.cursor)
-print(json.dumps(out))
-)PY"));
-    INFO(listed.err.toStdString());
-    REQUIRE(listed.exitCode == 0);
-    return Json::parse(listed.out.toStdString());
-}
-
 void runSdk(const Emulator& emu, const QString& token, const QString& body)
 {
     auto r = sdk(emu, token, QStringLiteral("import os, dropbox\ndbx = dropbox.Dropbox(oauth2_access_token=os.environ[\"TOKEN\"])\n")
@@ -109,6 +87,61 @@ TEST_CASE("a project folder deleted or moved on dropbox.com leaves both devices 
             CHECK(QString::fromStdString(onDropbox[path.toStdString()][1].get<std::string>()) == remote::contentHash(bytes));
         }
         CHECK(!d->cli({QStringLiteral("ls")}).out.contains("Demo"));
+    }
+    CHECK(syncedFiles(a) == syncedFiles(b));
+}
+
+TEST_CASE("a folder renamed in case only on dropbox.com loses nothing and makes no clash copies")
+{
+    Emulator emu;
+    const QString token = QString::fromStdString(emu.signIn()["access_token"].get<std::string>());
+    test::TempDir dir;
+    const Device a = makeDevice(emu, dir, QStringLiteral("A"));
+    const Device b = makeDevice(emu, dir, QStringLiteral("B"));
+    const Band band = makeBand(a, dir);
+    sync(a);
+    sync(b);
+    const Json before = sdkFiles(emu, token);
+    const auto filesBefore = syncedFiles(a);
+
+    // Someone renames "projects" to "Projects" on dropbox.com: the same folder, the same files.
+    const QString from = QStringLiteral("collections/%1/projects").arg(band.cid);
+    const QString to = QStringLiteral("collections/%1/Projects").arg(band.cid);
+    runSdk(emu, token, QStringLiteral("dbx.files_move_v2('/Apps/Muze/Band/%1', '/Apps/Muze/Band/%2')\n").arg(from, to));
+    sync(a);
+    sync(b);
+    sync(a);
+
+    // Every file is still on Dropbox, the same file (id) with the same bytes.
+    const Json after = sdkFiles(emu, token);
+    QMap<std::string, std::string> idsBefore, idsAfter;
+    for (const auto& [path, v] : before.items())
+        idsBefore[v[0].get<std::string>()] = v[1].get<std::string>();
+    for (const auto& [path, v] : after.items()) {
+        INFO(path);
+        CHECK(path.find("case clash") == std::string::npos);
+        idsAfter[v[0].get<std::string>()] = v[1].get<std::string>();
+    }
+    CHECK(idsAfter == idsBefore);
+
+    // Both devices keep the files where they were, with no clash copies and no losses.
+    for (const Device* d : {&a, &b}) {
+        INFO(d->name.toStdString());
+        const auto files = syncedFiles(*d);
+        for (const QString& path : files.keys()) {
+            INFO(path.toStdString());
+            CHECK(!path.contains(QLatin1String("case clash")));
+        }
+        CHECK(files.size() == filesBefore.size());
+        QStringList lowerBefore, lowerNow; // the same files, whichever casing a folder shows
+        for (const QString& p : filesBefore.keys())
+            lowerBefore << p.toLower();
+        for (const QString& p : files.keys())
+            lowerNow << p.toLower();
+        lowerBefore.sort();
+        lowerNow.sort();
+        CHECK(lowerNow == lowerBefore);
+        CHECK(d->cli({QStringLiteral("ls")}).out.contains("Main"));
     }
     CHECK(syncedFiles(a) == syncedFiles(b));
 }

@@ -89,8 +89,9 @@ public:
     Result<QHash<QString, RemoteRow>> remoteRows() const;
     /// Applies a listing to the mirror and stores its cursor, atomically. A deleted entry
     /// removes its whole subtree (Dropbox reports a deleted or moved folder alone), compared
-    /// by the remote's path_lower.
+    /// by the remote's path_lower; an entry's folders keep the casing the mirror knows.
     Status applyRemoteChanges(const remote::ChangeSet& changes);
+    /// One row per remote key: a row with a pathLower replaces any other spelling of it.
     Status putRemote(const RemoteRow& row);
     Status removeRemote(const QString& path);
     QString cursor() const;

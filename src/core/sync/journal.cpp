@@ -1,5 +1,7 @@
 #include <muze/sync/journal.h>
 
+#include "mirrorcasing.h"
+
 #include <muze/model/layout.h>
 #include <muze/remote/remotestore.h>
 #include <muze/util/clock.h>
@@ -209,6 +211,12 @@ Status Journal::putRemote(const RemoteRow& r)
         q.addBindValue(r.path);
         if (q.exec() && q.next())
             lower = q.value(0).toString();
+    } else { // another spelling of the same remote file is this one now
+        q.prepare(QStringLiteral("DELETE FROM remote WHERE path_lower = ? AND path <> ?"));
+        q.addBindValue(lower);
+        q.addBindValue(r.path);
+        if (!q.exec())
+            return dbError(QStringLiteral("writing the mirror of %1").arg(r.path), q.lastError());
     }
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO remote(path, rev, hash, size, client_mtime_ms, path_lower, file_id)"
                              " VALUES(?,?,?,?,?,?,?)"));
@@ -236,6 +244,10 @@ Status Journal::removeRemote(const QString& path)
 
 Status Journal::applyRemoteChanges(const remote::ChangeSet& changes)
 {
+    Result<QHash<QString, RemoteRow>> before = remoteRows();
+    if (!before)
+        return before.error();
+    MirrorCasing casing(*before);
     return transaction([&]() -> Status {
         if (changes.complete) {
             if (Status s = exec(QStringLiteral("DELETE FROM remote")); !s)
@@ -250,7 +262,8 @@ Status Journal::applyRemoteChanges(const remote::ChangeSet& changes)
                 continue;
             }
             const qint64 client = e.clientModified.isValid() ? e.clientModified.toMSecsSinceEpoch() : 0;
-            if (Status s = putRemote(RemoteRow{e.path, e.rev, e.contentHash, e.size, client, e.pathLower, e.id}); !s)
+            const QString path = casing.spell(e.path, e.pathLower);
+            if (Status s = putRemote(RemoteRow{path, e.rev, e.contentHash, e.size, client, e.pathLower, e.id}); !s)
                 return s;
         }
         return setMeta(QStringLiteral("cursor"), changes.cursor);
