@@ -1,5 +1,6 @@
 // muze-cli dropbox connect|account|disconnect: signing this device in to Dropbox (OAuth2 with
-// PKCE, redirect to a loopback listener), showing the account, and signing out.
+// PKCE, redirect to the fixed loopback listener, or a code pasted on stdin with --no-redirect or
+// when that port is taken), showing the account, and signing out.
 #include "cli.h"
 
 #include <muze/auth/oauthpkce.h>
@@ -7,6 +8,7 @@
 #include <muze/auth/tokenstore.h>
 #include <muze/remote/dropboxclient.h>
 
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QProcess>
 
@@ -75,6 +77,7 @@ QString displayName(const Json& account)
 int connect(Context& ctx, Args& a)
 {
     const bool noBrowser = a.takeFlag(QStringLiteral("--no-browser"));
+    const bool noRedirect = a.takeFlag(QStringLiteral("--no-redirect"));
     const QString portText = a.take(QStringLiteral("--port"), QString::number(auth::kDefaultRedirectPort));
     const QString timeoutText = a.take(QStringLiteral("--timeout"), QStringLiteral("300"));
     bool portOk = false;
@@ -82,23 +85,42 @@ int connect(Context& ctx, Args& a)
     const uint port = portText.toUInt(&portOk);
     const int timeout = timeoutText.toInt(&timeoutOk);
     if (a.missingValue() || !a.rest().isEmpty() || !portOk || port > 65535 || !timeoutOk || timeout <= 0)
-        return ctx.usage(QStringLiteral("dropbox connect [--no-browser] [--port N] [--timeout SECONDS]"));
+        return ctx.usage(QStringLiteral("dropbox connect [--no-browser] [--no-redirect] [--port N] [--timeout SECONDS]"));
     auto appKey = requireAppKey();
     if (!appKey)
         return ctx.fail(appKey.error());
 
-    auth::OAuthPkce flow({auth::DropboxEndpoints::fromEnvironment(), *appKey, quint16(port)});
+    auth::OAuthPkce::Options options{auth::DropboxEndpoints::fromEnvironment(), *appKey, quint16(port)};
+    if (noRedirect)
+        options.redirect = auth::OAuthPkce::Redirect::Paste;
+    auth::OAuthPkce flow(options);
     if (Status s = flow.start(); !s)
         return ctx.fail(s.error());
     const QString url = flow.authorizeUrl().toString(QUrl::FullyEncoded);
+    const bool paste = flow.mode() == auth::OAuthPkce::Redirect::Paste;
     // With --json stdout carries only the final document, so the instructions go to stderr.
     QTextStream& say = ctx.json ? ctx.err : ctx.out;
+    if (!flow.fallbackReason().isEmpty())
+        say << "Note: " << flow.fallbackReason() << "; Dropbox will show a code to paste here instead.\n";
     if (noBrowser || !openBrowser(flow.authorizeUrl()))
         say << "Open this address in a browser and allow Muze to use your Dropbox:\n  " << url << "\n";
     else
         say << "Your browser is asking you to allow Muze to use your Dropbox. If it did not open, visit:\n  " << url
             << "\n";
-    say << "Waiting for Dropbox (up to " << timeout << " s)..." << Qt::endl;
+    if (paste) {
+        // Maestral's way: Dropbox shows an access code, the user pastes it here.
+        say << "Then paste the access code Dropbox shows and press Enter:" << Qt::endl;
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly | QIODevice::Text))
+            return ctx.fail(QStringLiteral("cannot read the access code from standard input"));
+        const QString code = QString::fromUtf8(in.readLine(4096)).trimmed();
+        if (code.isEmpty())
+            return ctx.fail(QStringLiteral("no access code was given: not connected"));
+        flow.submitCode(code);
+        say << "Finishing the sign-in..." << Qt::endl;
+    } else {
+        say << "Waiting for Dropbox (up to " << timeout << " s)..." << Qt::endl;
+    }
 
     auto tokens = flow.waitForTokens(timeout * 1000);
     if (!tokens)
@@ -190,7 +212,8 @@ int disconnect(Context& ctx, Args& a)
 
 int runDropbox(Context& ctx, QStringList args)
 {
-    const QString usage = QStringLiteral("dropbox connect [--no-browser] [--port N] | dropbox account | dropbox disconnect");
+    const QString usage = QStringLiteral(
+        "dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect");
     if (args.isEmpty())
         return ctx.usage(usage);
     const QString sub = args.takeFirst();

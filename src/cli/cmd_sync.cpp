@@ -4,6 +4,7 @@
 #include <muze/remote/contenthash.h>
 #include <muze/remote/remotefactory.h>
 #include <muze/sync/codec.h>
+#include <muze/sync/conflictresolve.h>
 #include <muze/sync/conflicts.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncengine.h>
@@ -163,57 +164,114 @@ int status(Context& ctx, const vault::VaultRecord& v)
     return ExitOk;
 }
 
-QString valueText(const sync::ConflictRecord& c, const sync::ConflictSide& s)
+QString valueText(const Json& v)
 {
-    if (c.kind == QLatin1String("file"))
-        return s.hash.left(12);
-    return QString::fromStdString(s.value.dump());
+    return v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString::fromStdString(v.dump());
+}
+
+QString sideText(const QString& device, const QString& time)
+{
+    return QStringLiteral("%1%2").arg(device.isEmpty() ? QStringLiteral("another device") : device,
+                                      time.isEmpty() ? QString() : QStringLiteral(", ") + time);
+}
+
+const char* kConflictsUsage = "conflicts | conflicts resolve ID --keep mine|theirs|both|local|remote | "
+                              "conflicts resolve --all mine|theirs";
+
+int resolveConflicts(Context& ctx, const vault::VaultRecord& v, QStringList args)
+{
+    Args a(args);
+    const QString keep = a.take(QStringLiteral("--keep"));
+    const QString all = a.take(QStringLiteral("--all"));
+    if (a.missingValue() || !a.firstUnknownOption().isEmpty() || keep.isEmpty() == all.isEmpty()
+        || a.rest().size() != (all.isEmpty() ? 1 : 0))
+        return ctx.usage(QString::fromLatin1(kConflictsUsage));
+    const sync::ConflictResolver resolver(v.path, ctx.vaults.device().name);
+    if (!all.isEmpty()) {
+        const std::optional<sync::Choice> c = sync::choiceFromName(all);
+        if (!c || *c == sync::Choice::Both)
+            return ctx.usage(QString::fromLatin1(kConflictsUsage));
+        QStringList failures;
+        Result<int> n = resolver.resolveAll(*c, &failures);
+        if (!n)
+            return ctx.fail(n.error());
+        for (const QString& f : failures)
+            ctx.err << "muze-cli: " << f << "\n";
+        if (ctx.json)
+            ctx.printJson(Json{{"resolved", *n}, {"keep", toStd(all)}, {"failed", int(failures.size())}});
+        else
+            ctx.out << "Resolved " << *n << " conflict(s) (kept " << all << "); they reach other devices with the next sync"
+                    << Qt::endl;
+        return failures.isEmpty() ? ExitOk : ExitUserError;
+    }
+    const QString id = a.rest().first();
+    Status s;
+    if (keep == QLatin1String("local") || keep == QLatin1String("remote")) // as the detecting device saw it
+        s = sync::ConflictStore(v.path).resolve(id, keep == QLatin1String("local") ? sync::Keep::Local : sync::Keep::Remote);
+    else if (const std::optional<sync::Choice> c = sync::choiceFromName(keep))
+        s = resolver.resolve(id, *c);
+    else
+        return ctx.usage(QString::fromLatin1(kConflictsUsage));
+    if (!s)
+        return ctx.fail(s.error());
+    if (ctx.json)
+        ctx.printJson(Json{{"resolved", toStd(id)}, {"keep", toStd(keep)}});
+    else
+        ctx.out << "Resolved " << id << " (kept " << keep << "); it reaches other devices with the next sync" << Qt::endl;
+    return ExitOk;
 }
 
 int conflicts(Context& ctx, const vault::VaultRecord& v, QStringList args)
 {
-    sync::ConflictStore store(v.path);
     if (!args.isEmpty() && args.first() == QLatin1String("resolve")) {
         args.removeFirst();
-        Args a(args);
-        const QString keep = a.take(QStringLiteral("--keep"));
-        if (a.missingValue() || a.rest().size() != 1 || !a.firstUnknownOption().isEmpty()
-            || (keep != QLatin1String("local") && keep != QLatin1String("remote") && keep != QLatin1String("both")))
-            return ctx.usage(QStringLiteral("conflicts resolve ID --keep local|remote|both"));
-        const sync::Keep k = keep == QLatin1String("local")    ? sync::Keep::Local
-                             : keep == QLatin1String("remote") ? sync::Keep::Remote
-                                                               : sync::Keep::Both;
-        if (Status s = store.resolve(a.rest().first(), k); !s)
-            return ctx.fail(s.error());
-        if (ctx.json)
-            ctx.printJson(Json{{"resolved", toStd(a.rest().first())}, {"keep", toStd(keep)}});
-        else
-            ctx.out << "Resolved " << a.rest().first() << " (kept " << keep << "); it reaches other devices with the next sync"
-                    << Qt::endl;
-        return ExitOk;
+        return resolveConflicts(ctx, v, args);
     }
     if (!args.isEmpty())
-        return ctx.usage(QStringLiteral("conflicts | conflicts resolve ID --keep local|remote|both"));
+        return ctx.usage(QString::fromLatin1(kConflictsUsage));
+    const sync::ConflictResolver resolver(v.path, ctx.vaults.device().name);
+    if (Result<int> found = resolver.detect(); !found)
+        return ctx.fail(found.error());
     QStringList problems;
-    const std::vector<sync::ConflictRecord> list = store.list(&problems);
+    const std::vector<sync::ConflictView> list = resolver.list(&problems);
     if (ctx.json) {
         Json arr = Json::array();
-        for (const sync::ConflictRecord& c : list)
-            arr.push_back(c.toJson());
+        for (const sync::ConflictView& c : list) {
+            // The record as stored (local/remote as the detecting device saw them), plus this
+            // device's view: mine/theirs and which one is in use.
+            Result<sync::ConflictRecord> rec = sync::ConflictStore(v.path).get(c.id);
+            Json j = rec ? rec->toJson() : Json{{"id", toStd(c.id)}, {"kind", toStd(c.kind)}, {"path", toStd(c.path)}};
+            j["item"] = toStd(c.item);
+            j["mine"] = {{"device", toStd(c.mineDevice)}, {"modified_at", toStd(c.mineTime)}};
+            j["theirs"] = {{"device", toStd(c.theirsDevice)}, {"modified_at", toStd(c.theirsTime)}};
+            j["in_use"] = c.mineAtPath ? "mine" : "theirs";
+            if (c.kind == QLatin1String("field")) {
+                j["mine"]["value"] = c.mine;
+                j["theirs"]["value"] = c.theirs;
+            } else {
+                j["mine"]["file"] = toStd(c.minePath);
+                j["theirs"]["file"] = toStd(c.theirsPath);
+            }
+            arr.push_back(j);
+        }
         ctx.printJson(Json{{"vault", toStd(v.name)}, {"conflicts", arr}});
         return ExitOk;
     }
     if (list.empty())
         ctx.out << "No conflicts in " << v.name << Qt::endl;
-    for (const sync::ConflictRecord& c : list) {
-        ctx.out << c.id << "  " << c.path;
-        if (c.kind == QLatin1String("field"))
+    for (const sync::ConflictView& c : list) {
+        ctx.out << c.id << "  " << c.item << "  " << c.path;
+        if (c.kind == QLatin1String("field")) {
             ctx.out << "  field " << c.field;
-        else
-            ctx.out << "  copy: " << c.copy;
-        ctx.out << "\n    local (" << (c.local.device.isEmpty() ? QStringLiteral("?") : c.local.device) << "): "
-                << valueText(c, c.local) << (c.kept == QLatin1String("local") ? "  ← kept" : "") << "\n    remote: "
-                << valueText(c, c.remote) << (c.kept == QLatin1String("remote") ? "  ← kept" : "") << "\n";
+            if (c.base)
+                ctx.out << "\n    base: " << valueText(*c.base);
+            ctx.out << "\n    mine (" << sideText(c.mineDevice, c.mineTime) << "): " << valueText(c.mine)
+                    << "\n    theirs (" << sideText(c.theirsDevice, c.theirsTime) << "): " << valueText(c.theirs);
+        } else {
+            ctx.out << "\n    mine (" << sideText(c.mineDevice, c.mineTime) << "): " << c.minePath
+                    << "\n    theirs (" << sideText(c.theirsDevice, c.theirsTime) << "): " << c.theirsPath;
+        }
+        ctx.out << "\n    now in use: " << (c.mineAtPath ? "mine" : "theirs") << "\n";
     }
     for (const QString& p : problems)
         ctx.err << "muze-cli: warning: " << p << "\n";

@@ -27,10 +27,11 @@ Encryption:
   keys init|unlock --password-file F | keys change-password --password-file OLD
   --new-password-file NEW | keys rotate | keys reencrypt | keys status | keys lock
 Sync:
-  sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep local|remote|both
+  sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep mine|theirs|both
+  | conflicts resolve --all mine|theirs
   hash FILE
 Dropbox:
-  dropbox connect [--no-browser] [--port N] | dropbox account | dropbox disconnect
+  dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect
 Audio:
   record MIX --seconds N [--device NAME] | mixdown MIX OUT.wav | devices-audio
 

@@ -7,6 +7,8 @@
 #include <muze/util/logging.h>
 
 #include <QDesktopServices>
+#include <QPointer>
+#include <QSettings>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -31,9 +33,36 @@ std::function<bool(const QUrl&)>& urlOpener()
     return opener;
 }
 
+quint16 g_redirectPort = auth::kDefaultRedirectPort;
+QPointer<DropboxConnectDialog> g_waiting; // the dialog whose sign-in waits for the app scheme
+
+// iOS suspends the app while Safari is in front, so only the app's URL scheme can bring the code
+// back; elsewhere the loopback listener does, unless the setting dropbox/redirect says "scheme".
+auth::OAuthPkce::Redirect preferredRedirect()
+{
+#if defined(Q_OS_IOS)
+    return auth::OAuthPkce::Redirect::AppScheme;
+#else
+    const QString choice = QSettings().value(QStringLiteral("dropbox/redirect")).toString();
+    return choice == QLatin1String("scheme") ? auth::OAuthPkce::Redirect::AppScheme : auth::OAuthPkce::Redirect::Loopback;
+#endif
+}
+
 } // namespace
 
 void DropboxConnectDialog::setUrlOpener(std::function<bool(const QUrl&)> opener) { urlOpener() = std::move(opener); }
+void DropboxConnectDialog::setRedirectPort(quint16 port) { g_redirectPort = port; }
+
+bool DropboxConnectDialog::deliverRedirect(const QUrl& url)
+{
+    return g_waiting && g_waiting->m_flow && g_waiting->m_flow->handleRedirect(url);
+}
+
+bool DropboxConnectDialog::signInAgain(QWidget* parent, Mode mode)
+{
+    DropboxConnectDialog dialog(QString(), parent, mode);
+    return dialog.exec() == QDialog::Accepted;
+}
 
 std::optional<QString> DropboxConnectDialog::connectAndPickFolder(QWidget* parent, const QString& suggestedFolder)
 {
@@ -43,10 +72,12 @@ std::optional<QString> DropboxConnectDialog::connectAndPickFolder(QWidget* paren
     return dialog.selectedFolder();
 }
 
-DropboxConnectDialog::DropboxConnectDialog(const QString& suggestedFolder, QWidget* parent)
-    : QDialog(parent), m_appKey(auth::dropboxAppKey())
+DropboxConnectDialog::DropboxConnectDialog(const QString& suggestedFolder, QWidget* parent, Mode mode)
+    : QDialog(parent), m_appKey(auth::dropboxAppKey()), m_mode(mode)
 {
-    setWindowTitle(tr("Connect Dropbox"));
+    setWindowTitle(mode == Mode::PickFolder ? tr("Connect Dropbox")
+                   : mode == Mode::SignInAgain ? tr("Sign in to Dropbox again")
+                                               : tr("Switch Dropbox account"));
     setMinimumSize(520, 420);
     auto* layout = new QVBoxLayout(this);
     m_pages = new QStackedWidget(this);
@@ -64,9 +95,30 @@ DropboxConnectDialog::DropboxConnectDialog(const QString& suggestedFolder, QWidg
     signInLayout->addStretch();
     signInLayout->addWidget(m_connectText);
     signInLayout->addWidget(m_connectButton, 0, Qt::AlignHCenter);
+    // Without a redirect (the port was taken, or the user chose it) Dropbox shows a code.
+    m_codeRow = new QWidget(signIn);
+    auto* codeLayout = new QHBoxLayout(m_codeRow);
+    codeLayout->setContentsMargins(0, 0, 0, 0);
+    codeLayout->addWidget(new QLabel(tr("Access code:"), m_codeRow));
+    m_code = new QLineEdit(m_codeRow);
+    m_code->setPlaceholderText(tr("Paste the code Dropbox shows"));
+    codeLayout->addWidget(m_code, 1);
+    m_finish = new QPushButton(tr("Finish Sign-in"), m_codeRow);
+    codeLayout->addWidget(m_finish);
+    m_codeRow->hide();
+    signInLayout->addWidget(m_codeRow);
+    m_useCode = new QPushButton(tr("Use a code instead"), signIn);
+    m_useCode->setFlat(true);
+    m_useCode->setToolTip(tr("When the browser cannot come back to Muze (another computer, a blocked port), "
+                             "Dropbox shows a code to paste here."));
+    m_useCode->hide();
+    signInLayout->addWidget(m_useCode, 0, Qt::AlignHCenter);
     signInLayout->addStretch();
+    connect(m_finish, &QPushButton::clicked, this, &DropboxConnectDialog::submitCode);
+    connect(m_code, &QLineEdit::returnPressed, this, &DropboxConnectDialog::submitCode);
+    connect(m_useCode, &QPushButton::clicked, this, [this] { startSignIn(true); });
     m_pages->addWidget(signIn);
-    connect(m_connectButton, &QPushButton::clicked, this, &DropboxConnectDialog::startSignIn);
+    connect(m_connectButton, &QPushButton::clicked, this, [this] { startSignIn(false); });
 
     // Page 1: pick a folder.
     auto* folders = new QWidget(m_pages);
@@ -123,6 +175,18 @@ DropboxConnectDialog::DropboxConnectDialog(const QString& suggestedFolder, QWidg
     connect(m_browser, &DropboxFolderBrowser::created, this, &DropboxConnectDialog::onCreated);
     m_thread->start();
 
+    if (m_mode != Mode::PickFolder) {
+        // Old tokens may still be stored (refused by Dropbox, or another account): sign in anyway.
+        m_ok->hide();
+        m_connectText->setText(m_mode == Mode::SignInAgain
+                                   ? tr("Dropbox no longer accepts this device's sign-in (it was revoked or has "
+                                        "expired). Sign in again to resume syncing: your browser opens Dropbox's "
+                                        "sign-in page, and Muze never sees your password.")
+                                   : tr("Sign in with the Dropbox account Muze should use from now on. Your vaults "
+                                        "on this device sync with that account's folders."));
+        m_connectButton->setText(tr("Sign In to Dropbox…"));
+        return;
+    }
     auto stored = auth::KeychainTokenStore(m_appKey).load();
     if (stored && stored->has_value()) {
         showFolders();
@@ -142,38 +206,78 @@ DropboxConnectDialog::~DropboxConnectDialog()
     }
 }
 
-void DropboxConnectDialog::startSignIn()
+void DropboxConnectDialog::startSignIn(bool paste)
 {
-    m_flow = std::make_unique<auth::OAuthPkce>(
-        auth::OAuthPkce::Options{auth::DropboxEndpoints::fromEnvironment(), m_appKey, auth::kDefaultRedirectPort});
+    auth::OAuthPkce::Options options{auth::DropboxEndpoints::fromEnvironment(), m_appKey, g_redirectPort};
+    options.redirect = paste ? auth::OAuthPkce::Redirect::Paste : preferredRedirect();
+    options.forceReauthentication = m_mode == Mode::SwitchAccount;
+    m_flow = std::make_unique<auth::OAuthPkce>(options);
     if (Status s = m_flow->start(); !s) {
         m_status->setText(s.errorString());
         return;
     }
     connect(m_flow.get(), &auth::OAuthPkce::finished, this, &DropboxConnectDialog::signInFinished);
+    g_waiting = this;
+    const bool pasting = m_flow->mode() == auth::OAuthPkce::Redirect::Paste;
     const QUrl url = m_flow->authorizeUrl();
     const bool opened = urlOpener()(url);
-    m_connectText->setText(
-        (opened ? tr("Approve Muze in the browser window that just opened. ")
-                : tr("Open this page in a browser and approve Muze: "))
-        + QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toString(QUrl::FullyEncoded).toHtmlEscaped(),
-                                                      tr("open the Dropbox page again")));
-    m_connectButton->setText(tr("Waiting for Dropbox…"));
-    m_connectButton->setEnabled(false);
-    m_status->clear();
+    const QString again = QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toString(QUrl::FullyEncoded).toHtmlEscaped(),
+                                                                       tr("open the Dropbox page again"));
+    QString text = opened ? tr("Approve Muze in the browser window that just opened. ")
+                          : tr("Open this page in a browser and approve Muze: ");
+    if (pasting)
+        text = (opened ? tr("Approve Muze in the browser window that just opened; Dropbox then shows an access "
+                            "code. Copy it into the field below. ")
+                       : tr("Open this page in a browser and approve Muze, then copy the access code Dropbox "
+                            "shows into the field below: "));
+    m_connectText->setText(text + again);
+    m_connectButton->setText(pasting ? tr("Start Over") : tr("Waiting for Dropbox…"));
+    m_connectButton->setEnabled(pasting);
+    m_codeRow->setVisible(pasting);
+    m_useCode->setVisible(!pasting);
+    m_code->clear();
+    m_finish->setEnabled(true);
+    if (pasting)
+        m_code->setFocus();
+    m_status->setText(m_flow->fallbackReason().isEmpty()
+                          ? QString()
+                          : tr("Muze could not wait for the browser on this computer (%1), so Dropbox will show "
+                               "a code instead.")
+                                .arg(m_flow->fallbackReason()));
+}
+
+void DropboxConnectDialog::submitCode()
+{
+    if (!m_flow || m_flow->mode() != auth::OAuthPkce::Redirect::Paste || m_flow->isFinished() || m_flow->isExchanging())
+        return;
+    if (m_code->text().trimmed().isEmpty()) {
+        m_status->setText(tr("Paste the access code Dropbox showed after you approved Muze."));
+        return;
+    }
+    m_finish->setEnabled(false);
+    m_status->setText(tr("Finishing the sign-in…"));
+    m_flow->submitCode(m_code->text());
 }
 
 void DropboxConnectDialog::signInFinished()
 {
     auto tokens = m_flow->result();
     m_connectButton->setEnabled(true);
-    m_connectButton->setText(tr("Connect to Dropbox…"));
+    m_connectButton->setText(m_mode == Mode::PickFolder ? tr("Connect to Dropbox…") : tr("Sign In to Dropbox…"));
+    m_codeRow->hide();
+    m_useCode->hide();
     if (!tokens) {
         m_status->setText(tokens.errorString());
         return;
     }
     if (Status s = auth::KeychainTokenStore(m_appKey).save(*tokens); !s) {
         m_status->setText(tr("Signed in, but the keychain refused the sign-in: %1").arg(s.errorString()));
+        return;
+    }
+    if (m_mode != Mode::PickFolder) {
+        m_connected = true;
+        Q_EMIT connected();
+        QDialog::accept();
         return;
     }
     showFolders();
@@ -265,6 +369,11 @@ QString DropboxConnectDialog::selectedFolder() const
 
 void DropboxConnectDialog::accept()
 {
+    if (m_mode != Mode::PickFolder) { // done when signed in; there is no folder to choose
+        if (m_connected)
+            QDialog::accept();
+        return;
+    }
     const QString folder = selectedFolder();
     if (!m_connected || !folder.startsWith(QLatin1Char('/')) || folder.size() < 2 || folder.contains(QStringLiteral("//"))) {
         m_status->setText(tr("Choose a folder inside your Dropbox, e.g. /Apps/Muze/Band."));

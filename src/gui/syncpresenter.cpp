@@ -3,6 +3,7 @@
 #include <muze/crypto/vaultkeys.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncsettings.h>
+#include <muze/sync/syncstatus.h>
 #include <muze/util/clock.h>
 #include <muze/vault/vaultmanager.h>
 
@@ -24,7 +25,7 @@ bool hasRemote(const vault::VaultRecord& r)
 SyncPresenter::SyncPresenter(vault::VaultManager& vaults, QWidget* dialogParent)
     : QObject(dialogParent), m_vaults(vaults), m_dialogParent(dialogParent), m_controller(new sync::SyncController(this))
 {
-    connect(m_controller, &sync::SyncController::vaultStateChanged, this, &SyncPresenter::onState);
+    connect(m_controller, &sync::SyncController::statusChanged, this, &SyncPresenter::onStatus);
     connect(m_controller, &sync::SyncController::progress, this, &SyncPresenter::progress);
     connect(m_controller, &sync::SyncController::syncFinished, this,
             [this](const QString& vaultId, bool, const QString&) { Q_EMIT vaultContentChanged(vaultId); });
@@ -63,26 +64,33 @@ void SyncPresenter::reloadSettings(const QString& vaultId)
         m_controller->setSettings(vaultId, *settings);
 }
 
-void SyncPresenter::onState(const QString& vaultId, const QString& state, const QString& text)
+void SyncPresenter::onStatus(const sync::VaultStatus& st)
 {
+    using sync::VaultState;
+    const QString& vaultId = st.vaultId;
+    const QString& text = st.message;
     vault::SyncStatus status = vault::SyncStatus::Synced;
     QDateTime lastSynced;
-    if (state == QLatin1String("syncing"))
-        status = vault::SyncStatus::Syncing;
-    else if (state == QLatin1String("offline"))
-        status = vault::SyncStatus::Offline;
-    else if (state == QLatin1String("error") || state == QLatin1String("locked") || state == QLatin1String("attention"))
-        status = vault::SyncStatus::Error;
-    else
-        lastSynced = clock().now(); // synced, or pending files that sync next round
+    switch (st.state) {
+    case VaultState::Syncing: status = vault::SyncStatus::Syncing; break;
+    case VaultState::Offline: status = vault::SyncStatus::Offline; break;
+    case VaultState::Error:
+    case VaultState::Locked:
+    case VaultState::SignedOut:
+    case VaultState::Attention: status = vault::SyncStatus::Error; break;
+    case VaultState::Synced:
+    case VaultState::Pending: lastSynced = clock().now(); break; // pending files sync next round
+    case VaultState::Idle:
+    case VaultState::Paused: break;
+    }
     if (const auto r = m_vaults.byId(vaultId); r && (r->syncStatus != status || lastSynced.isValid()))
         (void)m_vaults.setSyncState(vaultId, status, lastSynced);
-    if (!text.isEmpty() && state != QLatin1String("synced") && state != QLatin1String("syncing"))
+    if (!text.isEmpty() && st.state != VaultState::Synced && st.state != VaultState::Syncing)
         Q_EMIT message(text);
 
-    if (state == QLatin1String("locked"))
+    if (st.state == VaultState::Locked)
         askToUnlock(vaultId);
-    if (state == QLatin1String("attention") && m_dialogParent && !m_asking) {
+    if (st.state == VaultState::Attention && m_dialogParent && !m_asking) {
         m_asking = true;
         const auto answer = QMessageBox::warning(
             m_dialogParent, tr("Many files would be deleted"),

@@ -13,6 +13,7 @@ class VaultManager;
 }
 namespace muze::sync {
 class SyncController;
+struct VaultStatus;
 }
 
 namespace muze::gui {
@@ -35,7 +36,7 @@ Q_SIGNALS:
 
 private:
     void reconcileWorkers();
-    void onState(const QString& vaultId, const QString& state, const QString& message);
+    void onStatus(const sync::VaultStatus& status);
     void askToUnlock(const QString& vaultId);
 
     vault::VaultManager& m_vaults;

@@ -6,7 +6,11 @@ standard library is enough): opens the authorize URL, saves a screenshot of the 
 clicks the Allow (or Cancel) button like a person would, and waits until the browser has been
 redirected to the app's loopback address. Prints the final URL and page text as JSON.
 
-    approve_in_browser.py URL --screenshot OUT.png [--server-cert CRT] [--deny]
+    approve_in_browser.py URL --screenshot OUT.png [--server-cert CRT] [--deny] [--read-code]
+
+--read-code is for the sign-in without a redirect: after Allow, Dropbox shows an access code
+for the user to copy; the script waits for that page, saves OUT-code.png and prints the code
+("code" in the JSON) as a person would read it off the page.
 
 --server-cert pins the emulator's TLS key (Chromium's --ignore-certificate-errors-spki-list),
 so the page loads over HTTPS without installing the test CA system-wide.
@@ -84,6 +88,7 @@ def main():
     p.add_argument("--screenshot", required=True)
     p.add_argument("--server-cert")
     p.add_argument("--deny", action="store_true")
+    p.add_argument("--read-code", action="store_true")
     p.add_argument("--timeout", type=float, default=60)
     args = p.parse_args()
 
@@ -122,6 +127,14 @@ def main():
         with open(args.screenshot, "wb") as f:
             f.write(png)
         wd.s("POST", "/element/%s/click" % button, {})
+        if args.read_code and not args.deny:
+            code_el = wd.find("#code", timeout=args.timeout)
+            code = wd.s("GET", "/element/%s/text" % code_el)
+            with open(os.path.splitext(args.screenshot)[0] + "-code.png", "wb") as f:
+                f.write(base64.b64decode(wd.s("GET", "/screenshot")))
+            text = wd.s("POST", "/execute/sync", {"script": "return document.body.innerText", "args": []})
+            print(json.dumps({"url": wd.s("GET", "/url"), "text": text, "code": code}))
+            return 0
         # Wait for the redirect to the app's loopback listener and its answer page.
         deadline = time.monotonic() + args.timeout
         while True:

@@ -32,7 +32,11 @@ Emulator::Emulator(EmulatorOptions options) : m_options(options), m_appKey(QStri
                         QStringLiteral("--tls-dir"), tlsDir(),
                         QStringLiteral("--app-key"), m_appKey,
                         QStringLiteral("--longpoll-min"), QString::number(options.longpollMin),
+                        QStringLiteral("--longpoll-jitter"), QString::number(options.longpollJitter),
                         QStringLiteral("--log"), m_data.filePath(QStringLiteral("emulator.log"))};
+    // Muze's loopback sign-in address, "registered" for the app as in the App Console.
+    args << QStringLiteral("--redirect-uri")
+         << QStringLiteral("http://127.0.0.1:%1%2").arg(auth::kDefaultRedirectPort).arg(auth::kRedirectPath);
     if (options.tokenTtl > 0)
         args << QStringLiteral("--token-ttl") << QString::number(options.tokenTtl);
     if (options.autoApprove)
@@ -109,6 +113,11 @@ Json Emulator::admin(const QByteArray& method, const QString& name, const Json& 
                                  + (reply ? QString::fromUtf8(reply->body) : reply.errorString()).toStdString());
     auto json = parseJson(reply->body.isEmpty() ? QByteArray("null") : reply->body, name);
     return json ? *json : Json();
+}
+
+void Emulator::allowRedirectUri(const QString& uri)
+{
+    admin("POST", QStringLiteral("redirect_uris"), Json{{"uris", Json::array({toStd(uri)})}});
 }
 
 Json Emulator::signIn()

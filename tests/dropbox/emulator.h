@@ -18,6 +18,7 @@ namespace muze::test {
 struct EmulatorOptions {
     int tokenTtl = 0;     // seconds; 0 = the emulator's default (4 h)
     int longpollMin = 1;  // smallest longpoll timeout it accepts
+    double longpollJitter = 1; // a quiet longpoll answers up to this long after its timeout (Dropbox: 90 s)
     bool autoApprove = false;
 };
 
@@ -44,6 +45,8 @@ public:
     void clearFaults() { admin("DELETE", QStringLiteral("faults")); }
     void expireTokens() { admin("POST", QStringLiteral("expire_tokens"), Json::object()); }
     void resetCursors() { admin("POST", QStringLiteral("reset_cursors"), Json::object()); }
+    /// Registers one more redirect URI for the app (exact match, port included).
+    void allowRedirectUri(const QString& uri);
 
     /// Signs this device in without a browser: mints offline tokens and stores them in the
     /// keychain under this emulator's app key. Returns the token response.

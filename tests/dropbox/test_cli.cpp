@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QUrlQuery>
 
 using namespace muze;
 using muze::test::Emulator;
@@ -27,8 +28,9 @@ struct Connect {
     QProcess cli;
     QString url;
 
-    // Starts `muze-cli dropbox connect --no-browser` and reads the authorize URL it prints.
-    Connect(const Emulator& emu, const QString& configDir)
+    // Starts `muze-cli dropbox connect --no-browser` and reads the authorize URL it prints;
+    // the redirect URI on a free port is registered for the app, as in the App Console.
+    Connect(Emulator& emu, const QString& configDir)
     {
         cli.setProcessEnvironment(envWith(emu.env()));
         cli.start(test::builtBinary(QStringLiteral("muze-cli")),
@@ -45,6 +47,7 @@ struct Connect {
                     url = QString::fromUtf8(line.trimmed());
             }
         }
+        emu.allowRedirectUri(QUrlQuery(QUrl(url)).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
     }
 };
 

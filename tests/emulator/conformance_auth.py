@@ -104,6 +104,45 @@ class OAuthFlow(Base):
         self.assertTrue(flow.finish(back).access_token)
 
 
+class RedirectUris(Base):
+    """Only redirect URIs registered for the app (exact match, port included) are accepted."""
+
+    def _authorize(self, redirect):
+        flow = dropbox.DropboxOAuth2Flow(APP_KEY, redirect, {}, "csrf", use_pkce=True,
+                                         token_access_type="offline", ca_certs=EMU.ca_cert)
+        return flow, browse(flow.start())
+
+    def test_unregistered_redirect_is_refused_without_redirecting(self):
+        for uri in ("http://127.0.0.1:10/muze-callback",      # another port
+                    "http://localhost:9/muze-callback",        # another host name
+                    "http://127.0.0.1:9/muze-callback/",       # another path
+                    "https://127.0.0.1:9/muze-callback"):      # another scheme
+            _, (status, headers, text) = self._authorize(uri)
+            self.assertEqual(status, 400, uri)
+            self.assertNotIn("Location", headers)
+            self.assertIn("redirect_uri", text)
+        flow, (status, _, text) = self._authorize("http://127.0.0.1:9/muze-callback")
+        self.assertEqual(status, 200, text)
+        self.assertIn('id="allow"', text)
+
+    def test_the_allow_list_can_grow_and_token_exchange_checks_it(self):
+        uri = "http://127.0.0.1:53999/late"
+        self.assertEqual(self._authorize(uri)[1][0], 400)
+        self.assertIn(uri, EMU.allow_redirect_uris([uri]))
+        flow = dropbox.DropboxOAuth2Flow(APP_KEY, uri, {}, "csrf", use_pkce=True,
+                                         token_access_type="offline", ca_certs=EMU.ca_cert)
+        status, headers, _ = approve(flow.start())
+        self.assertEqual(status, 302)
+        back = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(headers["Location"]).query))
+        # Unregistered again before the exchange (removed in the App Console): refused.
+        EMU.allow_redirect_uris([u for u in EMU.state()["config"]["redirect_uris"] if u != uri],
+                                replace=True)
+        resp = _token_post({"grant_type": "authorization_code", "code": back["code"],
+                            "client_id": APP_KEY, "code_verifier": flow.code_verifier,
+                            "redirect_uri": uri})
+        self.assertEqual((resp.status_code, resp.json()["error"]), (400, "invalid_grant"))
+
+
 class Tokens(Base):
     def test_refresh_token_grant_through_sdk(self):
         dbx = dropbox.Dropbox(oauth2_refresh_token=self.oauth.refresh_token, app_key=APP_KEY,

@@ -29,7 +29,11 @@ APP_KEY = "muze-test-app"
 _LOG_DIR = tempfile.mkdtemp(prefix="dbx-emu-log-")
 LOG = os.path.join(_LOG_DIR, "emulator.log")
 
-EMU = Emulator(tls=True, app_key=APP_KEY, longpoll_min=1, log_path=LOG).start()
+# The redirect URIs the OAuth tests use, "registered" as in the App Console.
+REDIRECT_URIS = ["http://127.0.0.1:9/muze-callback", "http://localhost:9/cb"]
+# Longpoll jitter scaled down from Dropbox's 90 s to 1 s.
+EMU = Emulator(tls=True, app_key=APP_KEY, longpoll_min=1, longpoll_jitter=1, log_path=LOG,
+               redirect_uris=REDIRECT_URIS).start()
 atexit.register(EMU.cleanup)
 atexit.register(shutil.rmtree, _LOG_DIR, True)
 os.environ.update(EMU.sdk_env())

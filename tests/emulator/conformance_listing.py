@@ -125,6 +125,31 @@ class Longpoll(Base):
         self.assertEqual(res, {"changes": False})
         self.assertGreaterEqual(time.monotonic() - t0, 0.9)
 
+    def test_quiet_answers_come_with_jitter(self):
+        """Like Dropbox, a quiet longpoll answers a random while after its timeout."""
+        self.dbx.files_create_folder_v2(self.p("quiet"))
+        cur = self.dbx.files_list_folder_get_latest_cursor(self.p("quiet")).cursor
+        EMU.configure(longpoll_jitter=2)
+        times = []
+
+        def poll():
+            t0 = time.monotonic()
+            resp = raw("files/list_folder/longpoll", {"cursor": cur, "timeout": 1})
+            times.append((resp.json(), time.monotonic() - t0))
+        try:
+            polls = [threading.Thread(target=poll) for _ in range(4)]
+            for t in polls:
+                t.start()
+            for t in polls:
+                t.join()
+        finally:
+            EMU.configure(longpoll_jitter=1)
+        self.assertEqual([answer for answer, _ in times], [{"changes": False}] * 4)
+        waits = sorted(elapsed for _, elapsed in times)
+        self.assertGreaterEqual(waits[0], 0.95)       # never before the timeout
+        self.assertLess(waits[-1], 1 + 2 + 2)         # at most timeout + jitter (+ slack)
+        self.assertGreater(waits[-1] - waits[0], 0.01)  # not all at the same moment
+
     def test_timeout_validation_and_backoff(self):
         cur = self.dbx.files_list_folder_get_latest_cursor("").cursor
         for bad in (0, 481):

@@ -35,6 +35,12 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER = os.path.normpath(os.path.join(HERE, "..", "..", "tools", "dropbox-emulator", "server.py"))
 
+# The redirect URIs "registered in the App Console" of every emulator this fixture starts
+# (exact match, port included): Muze's loopback sign-in address (kDefaultRedirectPort and
+# kRedirectPath in include/muze/auth/dropboxconfig.h). Add more per emulator with
+# redirect_uris=[...] / --redirect-uri, or at run time with allow_redirect_uris().
+REDIRECT_URIS = ["http://127.0.0.1:53134/muze/oauth/callback"]
+
 
 def make_tls(directory):
     """A throwaway CA and a server certificate for localhost/127.0.0.1/::1 (uses openssl).
@@ -70,8 +76,8 @@ class Emulator:
     """One emulator process. Arguments map to server.py options; extra_args are appended."""
 
     def __init__(self, data_dir=None, tls=True, tls_dir=None, port=0, app_key=None,
-                 app_secret=None, auto_approve=False, token_ttl=None, longpoll_min=None,
-                 faults=None, extra_args=(), log_path=None):
+                 app_secret=None, auto_approve=False, token_ttl=None, longpoll_min=None, longpoll_jitter=None,
+                 faults=None, extra_args=(), log_path=None, redirect_uris=()):
         self._own = []
         if data_dir is None:
             data_dir = tempfile.mkdtemp(prefix="dbx-emu-data-")
@@ -84,8 +90,9 @@ class Emulator:
         self.tls_dir = tls_dir
         self.port = port
         self.options = {"app_key": app_key, "app_secret": app_secret, "token_ttl": token_ttl,
-                        "longpoll_min": longpoll_min}
+                        "longpoll_min": longpoll_min, "longpoll_jitter": longpoll_jitter}
         self.auto_approve = auto_approve
+        self.redirect_uris = REDIRECT_URIS + [u for u in redirect_uris if u not in REDIRECT_URIS]
         self.faults = faults
         self.extra_args = list(extra_args)
         self.log_path = log_path
@@ -109,6 +116,8 @@ class Emulator:
                 cmd += ["--" + key.replace("_", "-"), str(value)]
         if self.auto_approve:
             cmd.append("--auto-approve")
+        for uri in self.redirect_uris:
+            cmd += ["--redirect-uri", uri]
         if self.faults:
             cmd += ["--fault", json.dumps(self.faults)]
         cmd += self.extra_args
@@ -218,6 +227,10 @@ class Emulator:
     def state(self):
         return self.admin("GET", "state")
 
+    def allow_redirect_uris(self, uris, replace=False):
+        """Registers more redirect URIs (like adding them in the App Console)."""
+        return self.admin("POST", "redirect_uris", {"uris": list(uris), "replace": replace})["redirect_uris"]
+
     def issue_token(self, offline=True, client_id=None):
         return self.admin("POST", "token", {"offline": offline, "client_id": client_id})
 
@@ -233,8 +246,11 @@ def _cli(argv):
     s.add_argument("--port-file", help="also write the port here")
     s.add_argument("--app-key")
     s.add_argument("--auto-approve", action="store_true")
+    s.add_argument("--redirect-uri", action="append", default=[],
+                   help="register this redirect URI as well as REDIRECT_URIS; repeatable")
     s.add_argument("--token-ttl", type=int)
     s.add_argument("--longpoll-min", type=int)
+    s.add_argument("--longpoll-jitter", type=float, help="largest extra delay of a quiet longpoll (s)")
     s.add_argument("--log", help="append the emulator's stderr here")
     f = sub.add_parser("fault", help="add fault rules to a running emulator")
     f.add_argument("--base-url", required=True)
@@ -251,7 +267,7 @@ def _cli(argv):
         return 0
     emu = Emulator(data_dir=args.data, tls=not args.no_tls, tls_dir=args.tls_dir, port=args.port,
                    app_key=args.app_key, auto_approve=args.auto_approve, token_ttl=args.token_ttl,
-                   longpoll_min=args.longpoll_min, log_path=args.log)
+                   longpoll_min=args.longpoll_min, longpoll_jitter=args.longpoll_jitter, log_path=args.log, redirect_uris=args.redirect_uri)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))

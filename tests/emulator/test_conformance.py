@@ -17,13 +17,17 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from conformance_base import LOG  # noqa: E402  (starts the emulator)
-from conformance_auth import OAuthFlow, Tokens  # noqa: E402,F401
+from conformance_auth import OAuthFlow, RedirectUris, Tokens  # noqa: E402,F401
+from conformance_batch import Batches  # noqa: E402,F401
+from conformance_case import Casing  # noqa: E402,F401
+from conformance_history import History  # noqa: E402,F401
 from conformance_files import Organise, Reads, UploadSessions, Writes  # noqa: E402,F401
+from conformance_limits import WriteLimits  # noqa: E402,F401
 from conformance_listing import Listing, Longpoll  # noqa: E402,F401
 from conformance_faults import Concurrency, ContentHash, Faults, Persistence, Wire  # noqa: E402,F401
 
-__all__ = ["OAuthFlow", "Tokens", "Organise", "Reads", "UploadSessions", "Writes", "Listing",
-           "Longpoll", "Concurrency", "ContentHash", "Faults", "Persistence", "Wire"]
+__all__ = ["Batches", "Casing", "History", "OAuthFlow", "RedirectUris", "Tokens", "Organise", "Reads", "UploadSessions", "Writes", "Listing",
+           "Longpoll", "Concurrency", "ContentHash", "Faults", "Persistence", "Wire", "WriteLimits"]
 
 
 def main():

@@ -26,7 +26,7 @@ TEST_CASE("a vault round-trips collections, projects and mixes through their fil
     auto m = store.addMix(*p, QStringLiteral("Take 1"));
     REQUIRE(m.ok());
 
-    // The layout of GUIDE §2: ids name the files, titles live inside.
+    // The layout of DESIGN.md §2: ids name the files, titles live inside.
     CHECK(QFile::exists(dir.filePath(QStringLiteral("collections/%1/collection.json").arg(*c))));
     CHECK(QFile::exists(dir.filePath(QStringLiteral("collections/%1/projects/%2/mixes/%3.json").arg(*c, *p, *m))));
 

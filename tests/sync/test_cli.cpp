@@ -127,7 +127,7 @@ TEST_CASE("cli: conflicts lists a field edited on both devices and resolve flips
     CHECK(a.cli({QStringLiteral("conflicts")}).out.contains(id.toUtf8()));
 
     CHECK(a.cli({QStringLiteral("conflicts"), QStringLiteral("resolve"), id}).exitCode == 2);
-    CHECK(a.cli({QStringLiteral("conflicts"), QStringLiteral("resolve"), id, QStringLiteral("--keep"), QStringLiteral("mine")}).exitCode == 2);
+    CHECK(a.cli({QStringLiteral("conflicts"), QStringLiteral("resolve"), id, QStringLiteral("--keep"), QStringLiteral("ours")}).exitCode == 2);
     CHECK(a.cli({QStringLiteral("conflicts"), QStringLiteral("resolve"), QStringLiteral("nope"), QStringLiteral("--keep"),
                  QStringLiteral("local")}).exitCode == 1);
     r = a.cli({QStringLiteral("conflicts"), QStringLiteral("resolve"), id, QStringLiteral("--keep"), QStringLiteral("remote")});

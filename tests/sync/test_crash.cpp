@@ -1,4 +1,4 @@
-// Crash safety (GUIDE §3 rule 6): a real `muze-cli sync` child is killed with SIGKILL at every
+// Crash safety (DESIGN.md §3 rule 6): a real `muze-cli sync` child is killed with SIGKILL at every
 // step of propagation (the MUZE_SYNC_TEST_PAUSE_AT fault seam holds it there); after restart
 // and resync both devices converge and every version any device wrote is still present.
 #include "catch.h"
@@ -181,9 +181,32 @@ TEST_CASE("crash: kill -9 at every propagation step, then resync converges and e
         CHECK(m["name"] == "Song (A)");
         CHECK(m["tempo"] == 96);
         CHECK(m["tracks"].size() == 2);
-        // No torn or temp file ever reached a final path.
-        for (const QString& f : fa.keys())
-            CHECK_FALSE(f.contains(QLatin1String(".tmp")));
+        // No torn or temp file ever reached a final path: every file is one a device wrote, a
+        // conflicted copy of one, or synced metadata. The temp names the code makes are
+        // QSaveFile's "<name>.XXXXXX" beside the target (model and registry writes),
+        // .muze-state/tmp/* (downloads) and the remote's .muze-tmp/up-*.tmp (uploads).
+        const QStringList written{kMix, kTake, QStringLiteral("audio/a-new.wav"), QStringLiteral("audio/b-new.wav"),
+                                  QStringLiteral("b.json"), QStringLiteral("vault.json")};
+        static const QRegularExpression copyOrMeta(
+            QStringLiteral("^(collections/c1/projects/p1/audio/t1 \\(conflicted copy [^)/]+\\)\\.wav|\\.muze/[^/]+/[^/]+\\.json|\\.muze/[^/]+\\.json)$"));
+        for (const QString& f : fa.keys()) {
+            INFO(f.toStdString());
+            CHECK((written.contains(f) || copyOrMeta.match(f).hasMatch()));
+        }
+        for (const CliDevice* d : {&a, &b}) {
+            const QDir downloads(d->vault + QStringLiteral("/.muze-state/tmp"));
+            CHECK(downloads.entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+        }
+        // A killed upload may leave its temp in the remote's temp folder (removed after a day),
+        // never anywhere a device lists.
+        QDirIterator remoteFiles(remote, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (remoteFiles.hasNext()) {
+            const QString rel = remoteFiles.next().mid(remote.size() + 1);
+            if (rel.startsWith(QLatin1String(".muze-tmp/")) || rel.startsWith(QLatin1String(".muze-remote")))
+                continue;
+            INFO("remote: " << rel.toStdString());
+            CHECK(fa.contains(rel));
+        }
     }
     CHECK(killed >= 20);
     WARN("killed muze-cli sync with SIGKILL at " << killed << " of " << steps << " propagation steps");

@@ -134,3 +134,35 @@ TEST_CASE("merge: tags merge as sets, deletes vs changes of fields, no base")
     CHECK(nb.conflicts.size() == 1);
     CHECK(nb.merged["created_at"] == "2024-01-01T00:00:00.000Z");
 }
+
+TEST_CASE("merge: the only track removed on one side and edited on the other — the edit wins")
+{
+    const Json base = parse(R"({"id":"m1","modified_at":"2024-01-01T00:00:00.000Z",
+        "tracks":[{"id":"t1","name":"Take","gain_db":0,"modified_at":"2024-01-01T00:00:00.000Z"}]})");
+    Json edited = base;
+    edited["tracks"][0]["gain_db"] = -7;
+    edited["tracks"][0]["name"] = "Edited";
+    edited["tracks"][0]["modified_at"] = "2024-01-02T00:00:00.000Z";
+    edited["modified_at"] = "2024-01-02T00:00:00.000Z";
+    Json emptied = base;
+    emptied["tracks"] = Json::array();
+    emptied["modified_at"] = "2024-01-03T00:00:00.000Z"; // later: a whole-list merge would drop the edit
+
+    for (const bool editedIsLocal : {true, false}) {
+        const MergeResult r = editedIsLocal ? mergeJson(&base, edited, emptied) : mergeJson(&base, emptied, edited);
+        REQUIRE(r.merged["tracks"].size() == 1);
+        CHECK(r.merged["tracks"][0]["name"] == "Edited");
+        CHECK(r.merged["tracks"][0]["gain_db"] == -7);
+        CHECK(r.conflicts.empty());
+    }
+    // An unchanged track removed on the other side stays removed, even when it was the last one.
+    const MergeResult removed = mergeJson(&base, base, emptied);
+    CHECK(removed.merged["tracks"].empty());
+    // Tracks added on one side to a list that was empty everywhere are kept.
+    Json none = base;
+    none["tracks"] = Json::array();
+    Json added = none;
+    added["tracks"].push_back(Json{{"id", "t2"}, {"name", "New"}});
+    CHECK(mergeJson(&none, none, added).merged["tracks"].size() == 1);
+    CHECK(mergeJson(nullptr, added, none).merged["tracks"].size() == 1);
+}

@@ -1,4 +1,4 @@
-// GUIDE §3's table, row by row, against the pure reconciler.
+// DESIGN.md §3's table, row by row, against the pure reconciler.
 #include "catch.h"
 #include "testsupport.h"
 

@@ -19,6 +19,8 @@ from emu_wire import AuthFailure, BadRequest, api_msg
 CODE_TTL = 600
 SCOPE = ("account_info.read files.content.read files.content.write "
          "files.metadata.read files.metadata.write")
+UNREGISTERED = ('Invalid redirect_uri: "%s". It must exactly match one of the redirect URIs '
+                "you've pre-configured for your app (including the path and port).")
 DENY_TEXT = "The user chose not to give your app access to their Dropbox account."
 
 
@@ -120,6 +122,8 @@ class Auth:
         redirect = params.get("redirect_uri")
         if redirect is not None and not urllib.parse.urlsplit(redirect).scheme:
             return "Invalid redirect_uri: it must be an absolute URI."
+        if redirect is not None and redirect not in self.config.redirect_uris:
+            return UNREGISTERED % redirect
         if len(params.get("state", "")) > 500:
             return "state is longer than 500 bytes."
         return None
@@ -209,6 +213,8 @@ class Auth:
             raise OAuthError("invalid_grant", "code was issued to a different client_id")
         if (row["redirect_uri"] or None) != (form.get("redirect_uri") or None):
             raise OAuthError("invalid_grant", "redirect_uri mismatch")
+        if row["redirect_uri"] and row["redirect_uri"] not in self.config.redirect_uris:
+            raise OAuthError("invalid_grant", "redirect_uri is not registered for this app")
         verifier = form.get("code_verifier")
         if row["challenge"]:
             if not verifier:

@@ -6,6 +6,7 @@ result, or raises emu_wire.ApiFailure / BadRequest exactly as Dropbox would.
 
 import base64
 import json
+import random
 import time
 
 from emu_store import metadata
@@ -269,7 +270,10 @@ class Files:
             raise BadRequest(api_msg(route, "request body: timeout: %d is not within [%d, %d]"
                                      % (arg["timeout"], lo, hi)))
         st = self.store
-        deadline = time.monotonic() + arg["timeout"]
+        # Like Dropbox, a quiet longpoll answers up to `longpoll_jitter` (90 s) after its
+        # timeout, so herds of clients spread out; a change is still answered at once.
+        jitter = random.uniform(0, max(0.0, self.config.longpoll_jitter))
+        deadline = time.monotonic() + arg["timeout"] + jitter
         with st.changed:
             cur = self._check_cursor(route, arg["cursor"], tag("reset"))
             while True:
@@ -416,9 +420,10 @@ class Files:
         return moved
 
     def _rename_case(self, src, dst):
-        top = None
-        for row in [src] + self.store.descendants(src["path_lower"]):
-            moved = self._relocated(row, src, dst)
-            self.store.put(moved)
-            top = top or moved
-        return metadata(top)
+        """A case-only rename, as Dropbox does it: only the entry's own name changes (same
+        id, same rev), nothing is journalled (the change feed never reports case-only
+        renames), and entries below keep the path_display they had: Dropbox promises the
+        casing of the last path component only."""
+        renamed = dict(src, path_display=dst.display)
+        self.store.put(renamed, journal=False)
+        return metadata(renamed)

@@ -24,6 +24,8 @@ def _hash_file(path):
 
 
 def _append(dst, src):
+    if not os.path.getsize(src):
+        return
     with open(dst, "ab") as out, open(src, "rb") as inp:
         shutil.copyfileobj(inp, out, 1 << 20)
         out.flush()
@@ -83,6 +85,18 @@ class Sessions:
             part = self.store.session_path(row["id"])
             if size:
                 _append(part, tmp)
+        return self._commit(row, part, arg)
+
+    def finish_closed(self, arg):
+        """One entry of finish_batch: the session must be closed and complete."""
+        lookup = lambda e: nest("lookup_failed", e)
+        with self.store.tx():
+            row = self._session(arg["cursor"], lookup)
+            if not row["closed"]:
+                raise ApiFailure(lookup(tag("not_closed")))
+        return self._commit(row, self.store.session_path(row["id"]), arg)
+
+    def _commit(self, row, part, arg):
         # The session row stays until the commit succeeds, so a failed finish
         # (say a conflict) can be retried; its payload is rolled back first.
         try:
@@ -101,9 +115,23 @@ class Sessions:
             os.unlink(part)
         return meta
 
+    def new_empty(self, count):
+        """`count` sessions with no data yet (upload_session/start_batch)."""
+        ids = []
+        with self.store.tx():
+            for _ in range(count):
+                sid = "pid_upload_session:" + random_id(24)
+                open(self.store.session_path(sid), "wb").close()
+                self.store.db.execute("INSERT INTO sessions(id, offset, closed, created) VALUES(?,?,?,?)",
+                                      (sid, 0, 0, time.time()))
+                ids.append(sid)
+        return ids
+
     def _rollback(self, part, offset):
         """Back to `offset` bytes, as a private copy: the part may be hard-linked to a blob."""
         with self.store.lock:
+            if os.path.getsize(part) == offset:
+                return
             tmp = self.store.tmp_path()
             with open(part, "rb") as inp, open(tmp, "wb") as out:
                 remaining = offset

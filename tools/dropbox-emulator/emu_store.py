@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS tokens(
 CREATE TABLE IF NOT EXISTS codes(
   code TEXT PRIMARY KEY, client_id TEXT, redirect_uri TEXT, challenge TEXT, method TEXT,
   access_type TEXT, expires_at REAL NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS jobs(id TEXT PRIMARY KEY, result TEXT, checks INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sessions(
   id TEXT PRIMARY KEY, offset INTEGER NOT NULL, closed INTEGER NOT NULL, created REAL NOT NULL);
 """
@@ -204,8 +205,10 @@ class Store:
         return meta
 
     def tombstone(self, row, journal=True):
+        # A tombstone remembers when (server_deleted) and which file id (list_revisions).
         dead = {"path_lower": row["path_lower"], "parent_lower": row["parent_lower"],
-                "path_display": row["path_display"], "tag": "deleted"}
+                "path_display": row["path_display"], "tag": "deleted",
+                "id": row.get("id") if row["tag"] == "file" else None, "server_modified": self.now()}
         return self.put(dead, journal)
 
     def revision(self, rev):

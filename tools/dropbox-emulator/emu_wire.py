@@ -12,6 +12,8 @@ import json
 import re
 import unicodedata
 
+from emu_case import dbx_lower
+
 BLOCK_SIZE = 4 * 1024 * 1024
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -165,7 +167,8 @@ class Path:
 
 
 def lower(text):
-    return unicodedata.normalize("NFC", text).lower()
+    """Dropbox's path_lower (emu_case: Unicode 4.1 simple mapping, not str.lower)."""
+    return dbx_lower(text)
 
 
 def parse_path(raw, allow_root=False):
@@ -187,6 +190,26 @@ def parse_path(raw, allow_root=False):
         if p in ("", ".", ".."):
             raise ValueError("malformed")
     return Path(text)
+
+
+def parse_range(header, size):
+    """(start, end) inclusive, "unsatisfiable", or None to send the whole file."""
+    if not header:
+        return None
+    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    if not m or m.group(1) == m.group(2) == "":
+        return None
+    first, last = m.groups()
+    if first == "":
+        n = int(last)
+        if n == 0 or size == 0:
+            return "unsatisfiable"
+        return (max(0, size - n), size - 1)
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        return "unsatisfiable"
+    return (start, end)
 
 
 def is_disallowed(name):
@@ -275,6 +298,13 @@ def _check(route, loc, field, val):
         return _check_union(route, loc, field.opts["members"], val)
     if kind == "struct":
         return validate(route, field.opts["schema"], val, loc)
+    if kind == "list":
+        if not isinstance(val, list):
+            raise BadRequest(_msg(route, "%s: expected list, got %s" % (loc, _type(val))))
+        most = field.opts.get("max_items")
+        if most is not None and len(val) > most:
+            raise BadRequest(_msg(route, "%s: list has more than %d items" % (loc, most)))
+        return [_check(route, "%s[%d]" % (loc, i), field.opts["item"], v) for i, v in enumerate(val)]
     raise AssertionError(kind)
 
 
@@ -343,6 +373,11 @@ LIST_FOLDER = {
     "include_property_groups": F("any"),
     "include_non_downloadable_files": F("bool", True),
 }
+FINISH = {
+    "cursor": F("struct", REQUIRED, schema=CURSOR),
+    "commit": F("struct", REQUIRED, schema=COMMIT),
+    "content_hash": HASH}
+FINISH_BATCH = {"entries": F("list", REQUIRED, max_items=1000, item=F("struct", schema=FINISH))}
 SCHEMAS = {
     "files/list_folder": LIST_FOLDER,
     "files/list_folder/get_latest_cursor": LIST_FOLDER,
@@ -358,10 +393,20 @@ SCHEMAS = {
         "cursor": F("struct", REQUIRED, schema=CURSOR),
         "close": F("bool", False),
         "content_hash": HASH},
-    "files/upload_session/finish": {
-        "cursor": F("struct", REQUIRED, schema=CURSOR),
-        "commit": F("struct", REQUIRED, schema=COMMIT),
-        "content_hash": HASH},
+    "files/upload_session/finish": FINISH,
+    "files/upload_session/start_batch": {
+        "session_type": F("union", members={"sequential": None, "concurrent": None}),
+        "num_sessions": F("int", REQUIRED, min=1, max=1000)},
+    "files/upload_session/finish_batch": FINISH_BATCH,
+    "files/upload_session/finish_batch_v2": FINISH_BATCH,
+    "files/upload_session/finish_batch/check": {"async_job_id": F("str", REQUIRED, min_len=1)},
+    "files/list_revisions": {
+        "path": F("str", REQUIRED, pattern=r"/(.|[\r\n])*|id:.*|(ns:[0-9]+(/.*)?)"),
+        "mode": F("union", ("path", None), members={"path": None, "id": None}),
+        "limit": F("int", 10, min=1, max=100)},
+    "files/restore": {
+        "path": F("str", REQUIRED, pattern=r"(/(.|[\r\n])*)|(ns:[0-9]+(/.*)?)"),
+        "rev": F("str", REQUIRED, pattern=REV, min_len=9)},
     "files/download": {
         "path": F("str", REQUIRED, pattern=r"(/(.|[\r\n])*|id:.*)|(rev:[0-9a-f]{9,})|(ns:[0-9]+(/.*)?)"),
         "rev": F("str", pattern=REV, min_len=9)},

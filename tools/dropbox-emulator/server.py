@@ -7,30 +7,30 @@ hosts (routed by path), the OAuth pages and an admin API for fault injection.
 Standard library only. See README.md for the routes, options and fault rules.
 """
 
-import argparse
 import base64
 import json
 import os
-import re
 import secrets
 import signal
 import socket
-import socketserver
 import ssl
 import sys
 import threading
 import time
 import traceback
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from emu_app import Config, Emulator  # noqa: E402
+import emu_admin  # noqa: E402
+from emu_app import Config, Emulator, parse_args  # noqa: E402
 from emu_auth import OAuthError  # noqa: E402
 from emu_faults import FaultError  # noqa: E402
+from emu_http import Server, _suppress  # noqa: E402
+from emu_limits import WRITE_ROUTES  # noqa: E402
 from emu_wire import (SCHEMAS, ApiFailure, AuthFailure, BadRequest, ContentHasher,  # noqa: E402
-                      api_msg, header_json, json_bytes, tag, validate)
+                      api_msg, header_json, json_bytes, parse_range, tag, validate)
 
 MiB = 1024 * 1024
 JSON = "application/json"
@@ -55,6 +55,7 @@ class Call:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
     server_version = "DropboxEmulator/1.0"
     timeout = 600
 
@@ -135,10 +136,21 @@ class Handler(BaseHTTPRequestHandler):
         if spec is None:
             self._drain()
             return self._send(404, ("Unknown API function: %r\n" % route).encode(), TEXT)
-        style, auth_kind, fn = spec
-        if method not in (("POST", "GET") if style == "download" else ("POST",)):
+        if method not in (("POST", "GET") if spec[0] == "download" else ("POST",)):
             self._drain()
             return self._send(405, b"Method not allowed\n", TEXT, {"Allow": "POST"})
+        if route not in WRITE_ROUTES:
+            return self._api_call(method, path, query, route, spec)
+        if not self.emu.writes.enter():  # the namespace is busy with other writes
+            self._drain()
+            return self._send_429("too_many_write_operations", self.emu.config.write_retry_after)
+        try:
+            self._api_call(method, path, query, route, spec)
+        finally:
+            self.emu.writes.leave()
+
+    def _api_call(self, method, path, query, route, spec):
+        style, auth_kind, fn = spec
         faults = self.emu.faults
         delay = faults.take("delay", path)
         if delay:
@@ -173,10 +185,7 @@ class Handler(BaseHTTPRequestHandler):
         faults = self.emu.faults
         rule = faults.take("rate_limit", path)
         if rule:
-            after = int(rule["retry_after"])
-            body = {"error_summary": rule["reason"] + "/..",
-                    "error": {"reason": {".tag": rule["reason"]}, "retry_after": after}}
-            self._send(429, json_bytes(body), JSON, {"Retry-After": str(after)})
+            self._send_429(rule["reason"], int(rule["retry_after"]))
             raise _Handled()
         rule = faults.take("server_error", path)
         if rule:
@@ -184,6 +193,10 @@ class Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": "1"} if status == 503 else {}
             self._send(status, b"Internal Server Error (emulated fault)\n", TEXT, extra)
             raise _Handled()
+
+    def _send_429(self, reason, after):
+        body = {"error_summary": reason + "/..", "error": {"reason": {".tag": reason}, "retry_after": after}}
+        self._send(429, json_bytes(body), JSON, {"Retry-After": str(after)})
 
     def _route_arg(self, route, style, body, query):
         ctype = (self.headers.get("Content-Type") or "").strip()
@@ -334,7 +347,7 @@ class Handler(BaseHTTPRequestHandler):
         if self._method == "GET" and self.headers.get("If-None-Match") == etag:
             return self._send(304, b"", None, headers)
         start, end, status = 0, size - 1, 200
-        rng = _parse_range(self.headers.get("Range"), size)
+        rng = parse_range(self.headers.get("Range"), size)
         if rng == "unsatisfiable":
             headers = {"Content-Range": "bytes */%d" % size}
             return self._send(416, b"Requested range not satisfiable\n", TEXT, headers)
@@ -395,37 +408,10 @@ class Handler(BaseHTTPRequestHandler):
         host = self.client_address[0]
         if not (host.startswith("127.") or host in ("::1", "::ffff:127.0.0.1")):
             return self._send(403, b"admin API is loopback-only\n", TEXT)
-        emu = self.emu
         try:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
-            name = path[len("/__admin/"):].rstrip("/")
-            if name == "health":
-                out = {"ok": True}
-            elif name == "state" and method == "GET":
-                out = emu.state()
-            elif name == "faults" and method == "GET":
-                out = {"faults": emu.faults.snapshot()}
-            elif name == "faults" and method == "DELETE" or name == "faults/clear":
-                emu.faults.clear()
-                out = {"faults": []}
-            elif name == "faults" and method == "POST":
-                replace = isinstance(data, dict) and "rules" in data and bool(data.get("replace"))
-                rules = data["rules"] if isinstance(data, dict) and "rules" in data else data
-                out = {"faults": emu.faults.add(rules, replace)}
-            elif name in ("expire_tokens", "reset_cursors") and method == "POST":
-                emu.faults.add({"kind": name})
-                out = {"ok": True}
-            elif name == "config" and method == "POST":
-                emu.config.update(data or {})
-                out = {"config": emu.config.public()}
-            elif name == "token" and method == "POST":
-                data = data or {}
-                out, refresh = emu.auth.issue(data.get("client_id") or emu.config.app_key or "emulator",
-                                              bool(data.get("offline", True)), True)
-                if refresh:
-                    out["refresh_token"] = refresh
-                out.update(emu.auth.account_fields())
-            else:
+            status, out = emu_admin.handle(self.emu, method, path[len("/__admin/"):].rstrip("/"), data)
+            if out is None:
                 return self._send(404, b"unknown admin endpoint\n", TEXT)
         except (ValueError, FaultError) as e:
             return self._send(400, ("%s\n" % e).encode(), TEXT)
@@ -438,99 +424,10 @@ def _ctype_ok(ctype, accepted):
     return ctype.split(";")[0].strip().lower() in accepted
 
 
-def _parse_range(header, size):
-    """(start, end) inclusive, "unsatisfiable", or None to send the whole file."""
-    if not header:
-        return None
-    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
-    if not m or m.group(1) == m.group(2) == "":
-        return None
-    first, last = m.groups()
-    if first == "":
-        n = int(last)
-        if n == 0 or size == 0:
-            return "unsatisfiable"
-        return (max(0, size - n), size - 1)
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or start > end:
-        return "unsatisfiable"
-    return (start, end)
-
-
-class _suppress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        return kind is not None and issubclass(kind, Exception)
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-    def __init__(self, address, emu, ssl_context=None):
-        self.emu = emu
-        self.ssl_context = ssl_context
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, Handler)
-
-    def server_bind(self):
-        # HTTPServer.server_bind() would resolve a FQDN, which can stall without DNS.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def finish_request(self, request, client_address):
-        # The TLS handshake runs here, on the connection's own thread.
-        if self.ssl_context is None:
-            return super().finish_request(request, client_address)
-        try:
-            request.settimeout(30)
-            tls = self.ssl_context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return
-        try:
-            self.RequestHandlerClass(tls, client_address, self)
-        finally:
-            with _suppress():
-                tls.close()
-
-
 def _watch_parent(parent, stop):
     while os.getppid() == parent:
         time.sleep(0.5)
     stop()
-
-
-def parse_args(argv):
-    p = argparse.ArgumentParser(description="Dropbox API v2 emulator (see README.md)")
-    p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--data", required=True, help="directory holding the account's state")
-    p.add_argument("--tls-cert")
-    p.add_argument("--tls-key")
-    p.add_argument("--port-file", help="write the chosen port to this file once listening")
-    p.add_argument("--app-key", help="only this client_id may authorize (default: any)")
-    p.add_argument("--app-secret", help="client_secret for non-PKCE flows (default: any non-empty)")
-    p.add_argument("--auto-approve", action="store_true", help="authorize redirects at once")
-    p.add_argument("--token-ttl", type=int, default=14400, help="access token lifetime (s)")
-    p.add_argument("--longpoll-min", type=int, default=30, help="smallest longpoll timeout accepted")
-    p.add_argument("--quota", type=int, default=2 * 1024 ** 3, help="space allocation in bytes")
-    p.add_argument("--max-body", type=int, default=150 * MiB, help="largest request body (bytes)")
-    p.add_argument("--fault", action="append", default=[],
-                   help="fault rule(s) as JSON, or @file.json; repeatable")
-    p.add_argument("--account-name")
-    p.add_argument("--account-email")
-    p.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    p.add_argument("--exit-with-parent", action="store_true",
-                   help="shut down when the parent process goes away (for test harnesses)")
-    args = p.parse_args(argv)
-    if bool(args.tls_cert) != bool(args.tls_key):
-        p.error("--tls-cert and --tls-key go together")
-    return args
 
 
 def main(argv=None):
@@ -544,7 +441,7 @@ def main(argv=None):
     if args.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.tls_cert, args.tls_key)
-    server = Server((args.host, args.port), emu, ctx)
+    server = Server((args.host, args.port), emu, Handler, ctx)
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"

@@ -8,9 +8,15 @@
 namespace muze::auth {
 
 /// The loopback port of the OAuth redirect listener. It is fixed because Dropbox only accepts
-/// redirect URIs registered with the app: http://127.0.0.1:53134/muze/oauth/callback.
+/// redirect URIs registered with the app, port included: http://127.0.0.1:53134/muze/oauth/callback
+/// (README "Dropbox app"). When the port is taken, sign-in falls back to pasting a code.
 constexpr quint16 kDefaultRedirectPort = 53134;
 inline const QString kRedirectPath = QStringLiteral("/muze/oauth/callback");
+/// The app's own URL scheme (Info.plist CFBundleURLTypes, the Linux .desktop file's
+/// x-scheme-handler): the redirect URI of Apple builds, where a loopback listener cannot work
+/// because the app is suspended while the browser is in front.
+inline const QString kAppScheme = QStringLiteral("com.krondor.muze");
+inline const QString kAppSchemeRedirect = QStringLiteral("com.krondor.muze://oauth");
 
 struct DropboxEndpoints {
     QUrl api = QUrl(QStringLiteral("https://api.dropboxapi.com"));

@@ -1,5 +1,5 @@
 #pragma once
-// Where things live inside a vault folder (GUIDE §2). IDs, never titles, name files.
+// Where things live inside a vault folder (DESIGN.md §2). IDs, never titles, name files.
 //
 //   vault.json
 //   collections/<cid>/collection.json

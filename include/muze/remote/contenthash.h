@@ -1,5 +1,5 @@
 #pragma once
-// The one content hash of the project: Dropbox's content_hash (GUIDE §5). SHA-256 of each
+// The one content hash of the project: Dropbox's content_hash (DESIGN.md §5). SHA-256 of each
 // 4 MiB block, then SHA-256 of the concatenated block digests, as lowercase hex. The sync
 // journal, the folder remote and the Dropbox remote all use it, so a local file, a folder
 // remote file and a Dropbox entry with equal bytes have equal hashes.

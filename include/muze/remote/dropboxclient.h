@@ -1,5 +1,5 @@
 #pragma once
-// The Dropbox API v2 on the wire (GUIDE §5): RPC calls on the api host with a JSON body,
+// The Dropbox API v2 on the wire (DESIGN.md §5): RPC calls on the api host with a JSON body,
 // upload/download calls on the content host with their argument in Dropbox-API-Arg and the
 // download's metadata in Dropbox-API-Result, longpoll on the notify host without auth.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// A vault's remote in a Dropbox folder (GUIDE §5), over DropboxClient.
+// A vault's remote in a Dropbox folder (DESIGN.md §5), over DropboxClient.
 //
 // - listChanges: list_folder(recursive) then list_folder/continue; a cursor Dropbox resets
 //   yields a complete relisting. The first listing (empty cursor) creates a missing folder. Entries outside the vault folder or with malformed paths are

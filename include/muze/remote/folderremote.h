@@ -1,5 +1,5 @@
 #pragma once
-// A folder as the remote (GUIDE §5): a backup drive, a NAS share, a folder another tool syncs,
+// A folder as the remote (DESIGN.md §5): a backup drive, a NAS share, a folder another tool syncs,
 // or (with kind "icloud") a stand-in for iCloud's ubiquity container.
 //
 // Layout: files sit at their vault-relative paths under the root. Beside them the remote keeps

@@ -1,5 +1,5 @@
 #pragma once
-// The remote side of a vault (GUIDE §5): a folder, Dropbox, or iCloud's container.
+// The remote side of a vault (DESIGN.md §5): a folder, Dropbox, or iCloud's container.
 //
 // Threading: a RemoteStore is created, used and destroyed on the sync worker's thread. Calls
 // block that thread until done (network implementations spin a local event loop), so the

@@ -1,11 +1,12 @@
 #pragma once
-// Conflicts the sync engine recorded, for the user to review and flip (GUIDE §3): one JSON
+// Conflicts the sync engine recorded, for the user to review and flip (DESIGN.md §3): one JSON
 // file per conflict in the vault's synced metadata, `.muze/conflicts/<id>.json`, so every
 // device lists the same conflicts and resolving one anywhere resolves it everywhere (the
 // record's deletion syncs like any delete).
 //
 //   kind "field": a JSON field both devices changed. `local`/`remote` hold the two values as
-//                 seen by the device that merged; `kept` says which one is at the path.
+//                 seen by the device that merged, `base` the value both started from (when
+//                 known); `kept` says which one is at the path.
 //   kind "file":  two versions of a file (a WAV take). `kept` is at the path, the other at
 //                 `copy` ("<name> (conflicted copy <device> <date>).wav").
 //
@@ -17,6 +18,7 @@
 
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace muze::sync {
@@ -38,6 +40,7 @@ struct ConflictRecord {
     QString copy;  // file conflicts: vault-relative path of the conflicted copy
     ConflictSide local;
     ConflictSide remote;
+    std::optional<Json> base; // field conflicts: the common ancestor's value, when there was one
     QString kept;  // "local" | "remote": the version at the path
     QString detectedBy; // device name
     QString createdAt;

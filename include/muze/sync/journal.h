@@ -1,7 +1,7 @@
 #pragma once
 // The sync journal of one vault: SQLite at <vault>/.muze-state/journal.sqlite (local-only).
 //
-//   files    one row per path as of its last successful sync (GUIDE §3): the local file's
+//   files    one row per path as of its last successful sync (DESIGN.md §3): the local file's
 //            size/mtime/inode/plaintext hash, the remote rev and hash (ciphertext when
 //            encrypted), key id, state, last error, retry-after. Written only after that
 //            path's transfer finished and was verified.
@@ -10,6 +10,8 @@
 //   pending  the queue: what the last pass still had to do, with errors and retry times.
 //            It survives restarts (offline) and feeds per-file status without a network.
 //   wanted   audio the user asked for (download on demand).
+//   activity the last kActivityKeep transfers and errors (time, file, direction, size, result)
+//            for the user to read (journalactivity.cpp).
 //   meta     cursor, schema version.
 //
 // Durability: WAL with synchronous=NORMAL. A commit survives a crash of the process at any
@@ -72,8 +74,19 @@ struct PendingRow {
     qint64 retryAfter = 0;
 };
 
+struct ActivityRow {
+    qint64 timeMs = 0;  // epoch milliseconds
+    QString path;
+    QString direction;  // "up" | "down" | "delete-remote" | "delete-local" | "merge" | "conflict"
+    qint64 size = 0;    // bytes moved (0 for deletes)
+    bool ok = true;
+    QString result;     // "" when ok, else the error
+};
+
 class Journal {
 public:
+    static constexpr int kActivityKeep = 200;
+
     static Result<std::unique_ptr<Journal>> open(const QString& vaultRoot);
     ~Journal();
     Journal(const Journal&) = delete;
@@ -105,6 +118,11 @@ public:
     Result<QStringList> wanted() const;
     Status addWanted(const QString& path);
     Status removeWanted(const QString& path);
+
+    /// Appends to the activity log in one transaction and keeps its newest kActivityKeep rows.
+    Status addActivity(const std::vector<ActivityRow>& rows);
+    /// Newest first.
+    Result<std::vector<ActivityRow>> activity(int limit = kActivityKeep) const;
 
     QString meta(const QString& key) const;
     Status setMeta(const QString& key, const QString& value);

@@ -1,5 +1,5 @@
 #pragma once
-// Three-way merge of two versions of a JSON model file against their common base (GUIDE §3).
+// Three-way merge of two versions of a JSON model file against their common base (DESIGN.md §3).
 //
 // - A field changed on one side only takes that side; changed to the same value on both: no
 //   conflict. A field deleted on one side and changed on the other keeps the change.
@@ -18,6 +18,7 @@
 
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace muze::sync {
@@ -26,6 +27,7 @@ struct FieldConflict {
     QString field;        // "/tracks/id:t1/gain_db"
     Json localValue;      // null when the side deleted the field
     Json remoteValue;
+    std::optional<Json> baseValue; // the common ancestor's value (none: no base, or absent there)
     bool localWon = false;
     QString localModifiedAt;
     QString remoteModifiedAt;

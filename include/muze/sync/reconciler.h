@@ -1,6 +1,6 @@
 #pragma once
 // The reconciler: a pure function from (local scan, remote mirror, journal) to actions,
-// GUIDE §3's table made code. No I/O, no clock; tested row by row.
+// DESIGN.md §3's table made code. No I/O, no clock; tested row by row.
 //
 //   local vs journal × remote vs journal  → action
 //   unchanged  unchanged  → none (record, when only the stat moved)

@@ -1,5 +1,5 @@
 #pragma once
-// Local scan (GUIDE §3 rule 7): walks the vault folder, takes size + mtime + inode from
+// Local scan (DESIGN.md §3 rule 7): walks the vault folder, takes size + mtime + inode from
 // lstat, reuses the journal's hash when all three match, and hashes only what moved — small
 // files several at a time, big files block-parallel — on every core.
 // Files changed in the last `settleMs` or held by a live recording marker (syncpaths.h) are

@@ -1,7 +1,7 @@
 #pragma once
 // The sync engine of one vault: list the remote's changes, scan the local folder, reconcile
 // against the journal (reconciler.h) and propagate the actions, pass after pass until a pass
-// finds nothing to do (GUIDE §3). Used directly by muze-cli and, on its own thread, by
+// finds nothing to do (DESIGN.md §3). Used directly by muze-cli and, on its own thread, by
 // SyncWorker.
 //
 //   SyncEngine engine(config, std::move(remote), makePlainCodec());
@@ -19,20 +19,20 @@
 #include <muze/remote/remotestore.h>
 #include <muze/sync/codec.h>
 #include <muze/sync/syncsettings.h>
+#include <muze/sync/syncstatus.h> // FileState
 #include <muze/util/json.h>
 #include <muze/util/result.h>
 
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
 
 namespace muze::sync {
 
-enum class FileState { Synced, Syncing, Pending, Conflict, Error, CloudOnly };
-QString fileStateName(FileState s); // "synced" | "syncing" | "pending" | "conflict" | "error" | "cloud-only"
 
 struct FileStatus {
     QString path;
@@ -63,6 +63,7 @@ struct SyncReport {
     QStringList notes;    // renames for case clashes, adopted identity, local names that cannot sync
     bool converged = false;
     bool massDeleteRefused = false;
+    bool locked = false;  // encrypted and no keys here: only the key ring moved
     QString message;      // why the run stopped early (mass delete, locked vault)
 
     Json toJson() const;
@@ -79,6 +80,9 @@ struct SyncOptions {
     /// rewrites under the active key once the passes are done (0: none, -1: all of them).
     /// The worker spends a budget per run (gradual); `muze-cli keys reencrypt` asks for all.
     qint64 rekeyBudget = 0;
+    /// The caller's cancel token for this run (SyncWorker: one per run). Set before run()
+    /// starts, the run does nothing and returns "cancelled"; cancel() stops it meanwhile.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Callbacks on the engine's thread.

@@ -4,7 +4,7 @@
 // Recording marker: while a take is being recorded into `<dir>/<track-id>.wav`, the recorder
 // keeps an empty (or JSON {"pid": N}) file `<dir>/<track-id>.wav.recording` beside it, created
 // before the first byte of the WAV and removed after the WAV is finalised. Sync skips the WAV
-// while the marker exists (GUIDE §3 rule 4) and never syncs markers. A marker naming a pid that
+// while the marker exists (DESIGN.md §3 rule 4) and never syncs markers. A marker naming a pid that
 // is no longer alive on this machine is stale (the recorder crashed): the WAV syncs again.
 
 #include <QString>
@@ -20,6 +20,8 @@ inline QString recordingMarkerFor(const QString& wavPath) { return wavPath + kRe
 bool isJsonPath(const QString& relPath);
 /// Audio takes: conflicted copies on conflict; downloaded on demand when the vault says so.
 bool isAudioPath(const QString& relPath);
+/// A take: collections/<cid>/projects/<pid>/audio/<track-id>.wav (the file a mix's track plays).
+bool isTakePath(const QString& relPath);
 /// Never synced: local-only state (.muze-state/), recording markers, OS litter (.DS_Store,
 /// Thumbs.db, desktop.ini), editor/backup temp files (*~, .#*, *.swp), our own temp files.
 bool isIgnoredPath(const QString& relPath);

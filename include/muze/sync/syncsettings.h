@@ -8,6 +8,7 @@
 //                     | "on_demand" (takes stay cloud-only until asked for)
 //   bandwidth_kbps    upload/download limit in KiB/s, 0 = unlimited (default)
 //   trash_days        how long locally deleted files stay in .muze-state/trash (default 7)
+//   paused            true: the user paused sync of this vault on this device (default false)
 
 #include <muze/util/json.h>
 #include <muze/util/result.h>
@@ -23,6 +24,7 @@ struct SyncSettings {
     AudioDownload audioDownload = AudioDownload::All;
     qint64 bandwidthKiBps = 0;
     int trashDays = 7;
+    bool paused = false;
 
     Json toJson() const;
     static SyncSettings fromJson(const Json& json); // unknown or bad values fall back to defaults

@@ -1,5 +1,5 @@
 #pragma once
-// SyncWorker: one vault's sync loop on its own thread (GUIDE §1). Built by SyncController;
+// SyncWorker: one vault's sync loop on its own thread (DESIGN.md §1). Built by SyncController;
 // use the controller unless you manage threads yourself.
 //
 // Everything it uses is created in its thread by start(): the remote (and so any
@@ -11,19 +11,28 @@
 // (debounced 2 s, at most 20 s late while events keep coming), remote news (longpoll), syncNow().
 // Offline: the queue stays in the journal and the worker retries with backoff (15 s ... 5 min).
 //
-// Vault states (vaultStateChanged): "syncing", "synced", "pending" (skipped files: recording,
-// settling), "offline", "error", "locked" (encrypted, no keys here), "attention" (a pass was
-// refused by the mass-delete rail: call syncNow(force=true) once the user agrees).
-// File states (fileStateChanged): synced, syncing, pending, conflict, error, cloud-only.
+// Requests that arrive while a run is going (the Dropbox client runs a nested event loop, so
+// slots are delivered mid-run) are queued, never dropped: syncNow (and its force, the user's
+// mass-delete consent), requestDownload and applySettings during a run make exactly one
+// follow-up run with the union of what was asked.
+//
+// Cancelling: each run has its own cancel token. interrupt() (the worker is going away) is
+// sticky: it stops the running sync and any sync not started yet never starts, so an
+// interrupt that arrives before run() is not lost. Pausing cancels only the current run.
+//
+// State: statusChanged(VaultStatus) (syncstatus.h); file states: fileStatesChanged batches
+// (at most ~20 a second while a run goes; `snapshot` batches after a run list every file).
 
 #include <muze/sync/syncengine.h>
 #include <muze/sync/syncsettings.h>
+#include <muze/sync/syncstatus.h>
 #include <muze/vault/vaultrecord.h>
 
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 
 class QTimer;
@@ -32,6 +41,7 @@ class QFileSystemWatcher;
 namespace muze::sync {
 
 class LongPoller;
+class FileStateBatcher;
 
 class SyncWorker : public QObject {
     Q_OBJECT
@@ -39,9 +49,12 @@ public:
     SyncWorker(vault::VaultRecord vault, QString deviceName, QObject* parent = nullptr);
     ~SyncWorker() override;
 
-    /// Thread-safe: makes a running sync or wait return soon (used before quitting the thread
-    /// and by "sync now").
+    /// Thread-safe and sticky: the worker is going away (vault removed, quitting). A running
+    /// sync returns soon (a transfer in flight is abandoned, its journal row not written);
+    /// no later run starts.
     void interrupt();
+    /// Thread-safe: cancels the run going now, if any (pausing).
+    void cancelCurrentRun();
     QString vaultId() const { return m_vault.id; }
 
 public Q_SLOTS:
@@ -51,27 +64,45 @@ public Q_SLOTS:
     void applySettings(const muze::sync::SyncSettings& settings);
     /// Writes the current settings to the vault's local state.
     void saveSettings();
+    /// Pauses or resumes this vault; remembered in its sync settings (`paused`).
+    void setPaused(bool paused);
+    /// All vaults paused (the controller remembers it); this vault syncs only when neither is.
+    void setAllPaused(bool paused);
     void stop();
 
 Q_SIGNALS:
-    void vaultStateChanged(const QString& vaultId, const QString& state, const QString& message);
+    void statusChanged(const muze::sync::VaultStatus& status);
     void progress(const QString& vaultId, qint64 bytesDone, qint64 bytesTotal, int filesDone, int filesTotal);
-    void fileStateChanged(const QString& vaultId, const QString& path, const QString& state);
+    /// `snapshot`: the states of every file the vault knows (after a run, from status());
+    /// otherwise the files that changed since the last batch.
+    void fileStatesChanged(const QString& vaultId, const muze::sync::FileSyncStates& states, bool snapshot);
     void syncFinished(const QString& vaultId, bool converged, const QString& summary);
 
 private:
-    class Observer;
+    struct Queued {
+        bool run = false;
+        bool force = false;
+        QStringList downloads;
+        bool settings = false;
+        SyncSettings newSettings;
+    };
+    void request(bool force);
     void runSync(bool force);
+    void finishRun(const Result<SyncReport>& report);
+    void emitSnapshot(VaultStatus& status);
     void onLocalEvent();
     void rewatch();
-    void setState(const QString& state, const QString& message);
+    void setState(VaultState state, const QString& message);
+    bool paused() const { return m_settings.paused || m_allPaused; }
 
     vault::VaultRecord m_vault;
     QString m_deviceName;
     SyncSettings m_settings;
     std::unique_ptr<SyncEngine> m_engine;
-    std::unique_ptr<Observer> m_observer;
-    QMutex m_engineMutex; // guards m_engine for interrupt() from other threads
+    std::unique_ptr<FileStateBatcher> m_observer;
+    QMutex m_engineMutex; // guards m_engine and m_runToken for interrupt() from other threads
+    std::shared_ptr<std::atomic<bool>> m_runToken; // the running sync's cancel token
+    std::atomic<bool> m_stopping{false};
     QTimer* m_interval = nullptr;
     QTimer* m_debounce = nullptr;
     QTimer* m_retry = nullptr;
@@ -82,7 +113,10 @@ private:
     QString m_keysProblem; // why the keys cannot be used (a tampered or rolled-back key ring), for the state
     bool m_syncing = false;
     bool m_eventsDuringSync = false;
-    QString m_state;
+    bool m_allPaused = false;
+    bool m_kickPosted = false;
+    Queued m_queued;
+    VaultStatus m_status;
 };
 
 } // namespace muze::sync

@@ -41,6 +41,14 @@ void respond(QTcpSocket* socket, int status, const QByteArray& body)
     socket->disconnectFromHost();
 }
 
+// Form-style query: '+' is a space (Dropbox's error_description uses it).
+QString queryItem(const QUrlQuery& query, const char* name)
+{
+    QString raw = query.queryItemValue(QString::fromLatin1(name), QUrl::FullyEncoded);
+    raw.replace(QLatin1Char('+'), QLatin1String("%20"));
+    return QUrl::fromPercentEncoding(raw.toLatin1());
+}
+
 } // namespace
 
 OAuthPkce::OAuthPkce(Options options, QObject* parent) : QObject(parent), m_options(std::move(options)) {}
@@ -56,16 +64,32 @@ Status OAuthPkce::start()
     m_state = newOAuthState();
     m_result.reset();
     m_codeReceived = false;
+    m_fallbackReason.clear();
+    m_mode = m_options.redirect;
     delete m_server;
-    m_server = new QTcpServer(this);
-    if (!m_server->listen(QHostAddress::LocalHost, m_options.port))
-        return makeError(QStringLiteral("cannot listen on 127.0.0.1:%1 for the sign-in redirect: %2")
-                             .arg(m_options.port)
-                             .arg(m_server->errorString()),
-                         QStringLiteral("io"));
-    connect(m_server, &QTcpServer::newConnection, this, &OAuthPkce::onConnection);
+    m_server = nullptr;
     if (!m_nam)
         m_nam = new QNetworkAccessManager(this);
+    m_started = true;
+    if (m_mode != Redirect::Loopback)
+        return {};
+    m_server = new QTcpServer(this);
+    if (!m_server->listen(QHostAddress::LocalHost, m_options.port)) {
+        const QString why = QStringLiteral("cannot listen on 127.0.0.1:%1 for the sign-in redirect: %2")
+                                .arg(m_options.port)
+                                .arg(m_server->errorString());
+        delete m_server;
+        m_server = nullptr;
+        if (!m_options.pasteWhenPortBusy)
+            return makeError(why, QStringLiteral("io"));
+        // Dropbox accepts only the registered redirect URI, so another port would be refused:
+        // sign in without a redirect instead (Dropbox shows a code to paste).
+        m_mode = Redirect::Paste;
+        m_fallbackReason = why;
+        qCInfo(lcAuth) << why << "- signing in with a pasted code instead";
+        return {};
+    }
+    connect(m_server, &QTcpServer::newConnection, this, &OAuthPkce::onConnection);
     return {};
 }
 
@@ -73,6 +97,10 @@ quint16 OAuthPkce::port() const { return m_server ? m_server->serverPort() : m_o
 
 QUrl OAuthPkce::redirectUri() const
 {
+    if (m_mode == Redirect::Paste)
+        return {};
+    if (m_mode == Redirect::AppScheme)
+        return QUrl(kAppSchemeRedirect);
     QUrl url;
     url.setScheme(QStringLiteral("http"));
     url.setHost(QStringLiteral("127.0.0.1"));
@@ -93,10 +121,69 @@ QUrl OAuthPkce::authorizeUrl() const
     add("code_challenge", codeChallengeS256(m_verifier));
     add("code_challenge_method", QStringLiteral("S256"));
     add("token_access_type", QStringLiteral("offline"));
-    add("redirect_uri", redirectUri().toString());
-    add("state", m_state);
+    if (m_mode != Redirect::Paste) { // without a redirect Dropbox shows the code; no state travels
+        add("redirect_uri", redirectUri().toString());
+        add("state", m_state);
+    }
+    if (m_options.forceReauthentication)
+        add("force_reauthentication", QStringLiteral("true"));
     url.setQuery(q.query(QUrl::FullyEncoded), QUrl::StrictMode);
     return url;
+}
+
+void OAuthPkce::submitCode(const QString& code)
+{
+    if (m_mode != Redirect::Paste || m_codeReceived || isFinished())
+        return;
+    const QString trimmed = code.trimmed();
+    if (trimmed.isEmpty()) {
+        finish(makeError(QStringLiteral("no code was pasted: sign-in abandoned"), QStringLiteral("auth")));
+        return;
+    }
+    m_codeReceived = true;
+    Q_EMIT redirectReceived();
+    exchangeCode(trimmed);
+}
+
+bool OAuthPkce::handleRedirect(const QUrl& url)
+{
+    const QUrl expected(kAppSchemeRedirect);
+    if (m_mode != Redirect::AppScheme || !m_started || m_codeReceived || isFinished()
+        || url.scheme().compare(expected.scheme(), Qt::CaseInsensitive) != 0
+        || url.host().compare(expected.host(), Qt::CaseInsensitive) != 0 || (!url.path().isEmpty() && url.path() != QLatin1String("/")))
+        return false;
+    const QUrlQuery query(url);
+    QString why;
+    const QString code = takeRedirect([&query](const char* name) { return queryItem(query, name); }, &why);
+    if (code.isEmpty()) {
+        if (!isFinished())
+            finish(makeError(why, QStringLiteral("auth")));
+        return true;
+    }
+    exchangeCode(code);
+    return true;
+}
+
+QString OAuthPkce::takeRedirect(const std::function<QString(const char*)>& item, QString* why)
+{
+    if (item("state") != m_state) {
+        *why = QStringLiteral("The sign-in answer did not match this request (state mismatch).");
+        finish(makeError(QStringLiteral("the redirect's state did not match: sign-in abandoned"), QStringLiteral("auth")));
+        return {};
+    }
+    if (const QString error = item("error"); !error.isEmpty()) {
+        *why = item("error_description").isEmpty() ? error : item("error_description");
+        finish(makeError(QStringLiteral("Dropbox sign-in was not approved: %1").arg(*why), QStringLiteral("auth")));
+        return {};
+    }
+    const QString code = item("code");
+    if (code.isEmpty()) {
+        *why = QStringLiteral("No authorization code.");
+        return {};
+    }
+    m_codeReceived = true;
+    Q_EMIT redirectReceived();
+    return code;
 }
 
 void OAuthPkce::onConnection()
@@ -127,32 +214,16 @@ void OAuthPkce::onSocketData(QTcpSocket* socket)
         return;
     }
     const QUrlQuery query(target);
-    auto item = [&query](const char* name) {
-        // Form-style query: '+' is a space (Dropbox's error_description uses it).
-        QString raw = query.queryItemValue(QString::fromLatin1(name), QUrl::FullyEncoded);
-        raw.replace(QLatin1Char('+'), QLatin1String("%20"));
-        return QUrl::fromPercentEncoding(raw.toLatin1());
-    };
-    if (item("state") != m_state) {
-        respond(socket, 400, page(QStringLiteral("Sign-in failed"), QStringLiteral("The sign-in answer did not match "
-                                                                                    "this request (state mismatch).")));
-        finish(makeError(QStringLiteral("the redirect's state did not match: sign-in abandoned"), QStringLiteral("auth")));
-        return;
-    }
-    if (const QString error = item("error"); !error.isEmpty()) {
-        const QString why = item("error_description").isEmpty() ? error : item("error_description");
-        respond(socket, 200, page(QStringLiteral("Muze was not connected"), why));
-        finish(makeError(QStringLiteral("Dropbox sign-in was not approved: %1").arg(why), QStringLiteral("auth")));
-        return;
-    }
-    const QString code = item("code");
+    QString why;
+    const QString code = takeRedirect([&query](const char* name) { return queryItem(query, name); }, &why);
     if (code.isEmpty()) {
-        respond(socket, 400, page(QStringLiteral("Sign-in failed"), QStringLiteral("No authorization code.")));
+        if (isFinished() && m_result->error().message.contains(QLatin1String("not approved")))
+            respond(socket, 200, page(QStringLiteral("Muze was not connected"), why));
+        else
+            respond(socket, 400, page(QStringLiteral("Sign-in failed"), why));
         return;
     }
-    m_codeReceived = true;
     socket->setProperty("waiting", true);
-    Q_EMIT redirectReceived();
     connect(this, &OAuthPkce::finished, socket, [this, socket] {
         if (m_result && m_result->ok())
             respond(socket, 200, page(QStringLiteral("Muze is connected to Dropbox"),
@@ -169,11 +240,13 @@ void OAuthPkce::exchangeCode(const QString& code)
     QNetworkRequest req(m_options.endpoints.token());
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
     applyExtraCaCertificates(req);
-    const QByteArray body = formEncode({{QStringLiteral("code"), code},
-                                        {QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
-                                        {QStringLiteral("code_verifier"), m_verifier},
-                                        {QStringLiteral("client_id"), m_options.appKey},
-                                        {QStringLiteral("redirect_uri"), redirectUri().toString()}});
+    QList<QPair<QString, QString>> fields = {{QStringLiteral("code"), code},
+                                             {QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                             {QStringLiteral("code_verifier"), m_verifier},
+                                             {QStringLiteral("client_id"), m_options.appKey}};
+    if (m_mode != Redirect::Paste) // must equal the one the authorize request named
+        fields.append({QStringLiteral("redirect_uri"), redirectUri().toString()});
+    const QByteArray body = formEncode(fields);
     QNetworkReply* reply = m_nam->post(req, body);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
@@ -223,7 +296,7 @@ Result<Tokens> OAuthPkce::result() const
 
 Result<Tokens> OAuthPkce::waitForTokens(int timeoutMs)
 {
-    if (!m_server)
+    if (!m_started)
         if (Status s = start(); !s)
             return s.error();
     if (!m_result) {

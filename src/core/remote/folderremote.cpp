@@ -400,7 +400,9 @@ Result<RemoteEntry> FolderRemote::upload(const QString& path, QIODevice& source,
 
     const QString finalPath = actualPath(path);
     const QString parent = QFileInfo(finalPath).absolutePath();
-    if (!m_knownDirs.contains(parent)) {
+    // Another device may have removed the folder since we saw it (its last file deleted): one
+    // lstat tells, and a symlink put in its place is not a folder either.
+    if (!m_knownDirs.contains(parent) || !fs::lstatPath(parent).isDir) {
         // Never write through a symlinked folder: it could lead outside the remote.
         for (QString dir = parent; dir.size() > m_root.size(); dir = QFileInfo(dir).absolutePath()) {
             const fs::FileStat st = fs::lstatPath(dir);

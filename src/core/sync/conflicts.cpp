@@ -53,6 +53,8 @@ Json ConflictRecord::toJson() const
         j["copy"] = toStd(copy);
     j["local"] = sideJson(local, isField);
     j["remote"] = sideJson(remote, isField);
+    if (isField && base)
+        j["base"] = Json{{"value", *base}};
     j["kept"] = toStd(kept);
     j["detected_by"] = toStd(detectedBy);
     j["created_at"] = toStd(createdAt);
@@ -69,6 +71,8 @@ Result<ConflictRecord> ConflictRecord::fromJson(const Json& json)
     r.copy = jsonString(json, "copy");
     r.local = sideFrom(json.contains("local") ? json["local"] : Json());
     r.remote = sideFrom(json.contains("remote") ? json["remote"] : Json());
+    if (json.contains("base") && json["base"].is_object() && json["base"].contains("value"))
+        r.base = json["base"]["value"];
     r.kept = jsonString(json, "kept");
     r.detectedBy = jsonString(json, "detected_by");
     r.createdAt = jsonString(json, "created_at");

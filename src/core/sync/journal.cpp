@@ -112,6 +112,8 @@ Status Journal::init()
         "CREATE TABLE IF NOT EXISTS pending(path TEXT PRIMARY KEY, action TEXT, attempts INTEGER,"
         " last_error TEXT, retry_after INTEGER, queued_at TEXT)",
         "CREATE TABLE IF NOT EXISTS wanted(path TEXT PRIMARY KEY)",
+        "CREATE TABLE IF NOT EXISTS activity(seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL,"
+        " path TEXT NOT NULL, direction TEXT NOT NULL, size INTEGER, ok INTEGER NOT NULL, result TEXT)",
     };
     for (const char* sql : schema) {
         if (Status s = exec(QString::fromLatin1(sql)); !s)

@@ -11,9 +11,11 @@ namespace muze::sync {
 
 namespace {
 
+// An array of objects with string ids — empty included: a list whose last element was removed
+// is still a list of ids, merged element by element (a delete against a change: the change wins).
 bool isIdArray(const Json& a)
 {
-    if (!a.is_array() || a.empty())
+    if (!a.is_array())
         return false;
     return std::all_of(a.begin(), a.end(), [](const Json& e) { return e.is_object() && e.contains("id") && e["id"].is_string(); });
 }
@@ -66,16 +68,20 @@ struct Merger {
             return local.get<double>() >= remote.get<double>() ? local : remote;
         if (local.is_object() && remote.is_object())
             return object(base && base->is_object() ? base : nullptr, local, remote, path, lt, rt);
-        if (isIdArray(local) && isIdArray(remote) && (!base || base->is_array()))
+        if (isIdArray(local) && isIdArray(remote) && (!base || isIdArray(*base))
+            && !(local.empty() && remote.empty() && (!base || base->empty())))
             return idArray(base, local, remote, path, lt, rt);
         if (isStringArray(local) && isStringArray(remote) && (!base || isStringArray(*base)))
             return stringSet(base, local, remote);
-        return conflict(local, remote, path, lt, rt);
+        return conflict(base, local, remote, path, lt, rt);
     }
 
-    Json conflict(const Json& local, const Json& remote, const QString& path, const QString& lt, const QString& rt)
+    Json conflict(const Json* base, const Json& local, const Json& remote, const QString& path, const QString& lt,
+                  const QString& rt)
     {
         FieldConflict c;
+        if (base)
+            c.baseValue = *base;
         c.field = path;
         c.localValue = local;
         c.remoteValue = remote;

@@ -142,6 +142,9 @@ private:
     QSet<QString> m_dirtyDirs;
 };
 
+/// The activity log line of a finished step (none for steps that move nothing, retries, cancels).
+std::optional<ActivityRow> activityOf(const Action& a, const StepResult& res, qint64 size);
+
 JournalRow rowFor(const QString& path, const remote::fs::FileStat& st, const QString& plainHash, const QString& rev,
                   const QString& remoteHash, qint64 remoteSize, quint32 keyId);
 

@@ -1,6 +1,6 @@
 #pragma once
 // Re-encryption after a key rotation (private to muze_sync; the engine calls it at the end of
-// a run). GUIDE §4: "key rotation adds a key id and re-encrypts gradually".
+// a run). DESIGN.md §4: "key rotation adds a key id and re-encrypts gradually".
 
 #include "propagator.h"
 

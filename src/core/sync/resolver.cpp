@@ -82,6 +82,7 @@ StepResult Propagator::merge(const Action& a, const LocalFile& local, const Remo
         rec.field = c.field;
         rec.local = {c.localValue, {}, c.localModifiedAt, m_ctx.deviceName};
         rec.remote = {c.remoteValue, {}, c.remoteModifiedAt, {}};
+        rec.base = c.baseValue;
         rec.kept = c.localWon ? QStringLiteral("local") : QStringLiteral("remote");
         rec.detectedBy = m_ctx.deviceName;
         rec.createdAt = nowIso();
@@ -145,7 +146,7 @@ StepResult Propagator::adoptRemote(const Action& a, const LocalFile& local, cons
 
 StepResult Propagator::conflictCopy(const Action& a, const LocalFile& local, const RemoteRow& remote, Fetched& f)
 {
-    // GUIDE §3: the newer write keeps the path; the other becomes a conflicted copy beside it.
+    // DESIGN.md §3: the newer write keeps the path; the other becomes a conflicted copy beside it.
     // The write times come from different clocks: they only pick a winner, never decide
     // whether something changed. An unknown remote time loses; a tie goes to the larger hash
     // so every device would choose alike.

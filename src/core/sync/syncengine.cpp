@@ -4,6 +4,7 @@
 #include "caseclash.h"
 #include "faultseam.h"
 #include "propagator.h"
+#include "takeguard.h"
 #include "rekey.h"
 
 #include <muze/model/layout.h>
@@ -119,6 +120,9 @@ bool sameFile(const fs::FileStat& a, const fs::FileStat& b)
 
 int priority(const Action& a)
 {
+    // A take's delete waits for the pass's mix merges, which decide whether it still has a user.
+    if ((a.kind == ActionKind::DeleteRemote || a.kind == ActionKind::DeleteLocal) && isTakePath(a.path))
+        return 6;
     switch (a.kind) {
     case ActionKind::DeleteRemote: return 0;
     case ActionKind::DeleteLocal: return 1;
@@ -202,6 +206,8 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     Journal& journal = *m_d->journal;
     m_d->cancelled.store(false);
     m_remote->resetCancel();
+    if (options.cancel && options.cancel->load()) // asked before these resets: not lost
+        return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
     QDir(stateDir + QStringLiteral("/tmp")).removeRecursively(); // leftovers of a crash; we hold the lock
     purgeTrash(root, m_config.settings.trashDays);
 
@@ -328,6 +334,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
                     a.why = QStringLiteral("vault is locked");
                 }
             }
+            report.locked = true;
             report.message = QStringLiteral("This vault is encrypted and locked on this device: unlock it with its password "
                                             "(muze-cli keys unlock) to sync its files");
         }
@@ -412,10 +419,14 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             else if (a->kind == ActionKind::Download || a->kind == ActionKind::Resolve)
                 ctx.bytesTotal += mirror->value(a->path).size;
         }
+        TakeGuard takeGuard(root);
+        takeGuard.watch(work);
         QElapsedTimer sinceFlush;
         sinceFlush.start();
+        std::vector<ActivityRow> activity;
         auto flush = [&]() -> Status {
             sinceFlush.restart();
+            (void)journal.addActivity(std::exchange(activity, {})); // for the user; never fails a run
             return propagator.flushCommits();
         };
         for (const Action* a : work) {
@@ -428,9 +439,17 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             const auto j = rows->constFind(a->path);
             if (m_observer)
                 m_observer->fileStateChanged(a->path, FileState::Syncing);
-            const StepResult res = propagator.execute(*a, l == scan->files.cend() ? nullptr : &*l,
+            if (takeGuard.applies(*a) && propagator.queuedCommits() > 0) {
+                if (Status s = flush(); !s) // the merged mixes go in place before they are read
+                    return s.error();
+            }
+            const Action guarded = takeGuard.guard(*a);
+            const StepResult res = propagator.execute(guarded, l == scan->files.cend() ? nullptr : &*l,
                                                       r == mirror->cend() ? nullptr : &*r, j == rows->cend() ? nullptr : &*j);
             ++ctx.filesDone;
+            const qint64 size = guarded.kind == ActionKind::Upload ? scan->files.value(a->path).size : mirror->value(a->path).size;
+            if (std::optional<ActivityRow> line = activityOf(guarded, res, size))
+                activity.push_back(*line);
             if (res.outcome == Outcome::Failed || res.outcome == Outcome::Stop) {
                 const qint64 retryAfter = m_remote->retryAfterSeconds() > 0
                                               ? clock().now().toSecsSinceEpoch() + m_remote->retryAfterSeconds()

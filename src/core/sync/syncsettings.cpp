@@ -20,7 +20,8 @@ Json SyncSettings::toJson() const
                 {"data_types", dataTypes == DataTypes::All ? "all" : "json"},
                 {"audio_download", audioDownload == AudioDownload::All ? "all" : "on_demand"},
                 {"bandwidth_kbps", bandwidthKiBps},
-                {"trash_days", trashDays}};
+                {"trash_days", trashDays},
+                {"paused", paused}};
 }
 
 SyncSettings SyncSettings::fromJson(const Json& json)
@@ -34,6 +35,7 @@ SyncSettings SyncSettings::fromJson(const Json& json)
                                                                                         : AudioDownload::All;
     s.bandwidthKiBps = std::max<qint64>(0, qint64(jsonNumber(json, "bandwidth_kbps", 0)));
     s.trashDays = std::clamp(int(jsonNumber(json, "trash_days", 7)), 0, 365);
+    s.paused = json.is_object() && json.contains("paused") && json["paused"].is_boolean() && json["paused"].get<bool>();
     return s;
 }
 

@@ -1,8 +1,12 @@
 #include <muze/sync/syncworker.h>
 
+#include "filestatebatcher.h"
+#include "longpoller.h"
+
 #include <muze/model/layout.h>
 #include <muze/remote/remotefactory.h>
 #include <muze/sync/codec.h>
+#include <muze/sync/conflicts.h>
 #include <muze/sync/syncpaths.h>
 #include <muze/util/logging.h>
 
@@ -13,130 +17,49 @@
 #include <QThread>
 #include <QTimer>
 
-#include <atomic>
-
 namespace muze::sync {
 
 namespace {
-// Gradual re-encryption after a key rotation (GUIDE §4): each run moves up to this much to
+// Gradual re-encryption after a key rotation (DESIGN.md §4): each run moves up to this much to
 // the active key, then the worker comes back after a pause, so new edits never wait long
 // behind a library of takes being rewritten.
 constexpr qint64 kRekeyBytesPerRun = 256LL * 1024 * 1024;
 constexpr int kRekeyPauseMs = 5000;
+// File states reach the GUI in batches at most this often (~20 a second).
+constexpr int kFileBatchMs = 50;
+// A snapshot is sent in slices this big so no single queued signal is huge.
+constexpr qsizetype kSnapshotSlice = 2000;
 } // namespace
-
-// Waits for remote news on its own thread with its own remote, and pokes the worker.
-class LongPoller : public QThread {
-public:
-    LongPoller(vault::VaultRecord vault, SyncWorker* worker) : m_vault(std::move(vault)), m_worker(worker) {}
-    ~LongPoller() override { stopAndWait(); }
-
-    void setCursor(const QString& cursor)
-    {
-        QMutexLocker lock(&m_mutex);
-        m_cursor = cursor;
-    }
-    void stopAndWait()
-    {
-        m_stop.store(true);
-        {
-            QMutexLocker lock(&m_mutex);
-            if (m_remote)
-                m_remote->cancel();
-        }
-        wait();
-    }
-
-protected:
-    void run() override
-    {
-        Result<std::unique_ptr<remote::RemoteStore>> made = remote::createRemote(m_vault);
-        if (!made)
-            return;
-        {
-            QMutexLocker lock(&m_mutex);
-            m_remote = std::move(*made);
-        }
-        while (!m_stop.load()) {
-            QString cursor;
-            {
-                QMutexLocker lock(&m_mutex);
-                cursor = m_cursor;
-            }
-            if (cursor.isEmpty()) {
-                napInterruptibly(1);
-                continue;
-            }
-            Result<bool> news = m_remote->waitForChanges(cursor, 90);
-            if (m_stop.load())
-                break;
-            if (news && *news) {
-                {
-                    QMutexLocker lock(&m_mutex);
-                    m_cursor.clear(); // the worker hands over a fresh cursor after it synced
-                }
-                QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->syncNow(false); }, Qt::QueuedConnection);
-            } else if (!news) {
-                napInterruptibly(news.error().code == QLatin1String("rate_limited") ? 60 : 30);
-            }
-        }
-        QMutexLocker lock(&m_mutex);
-        m_remote.reset();
-    }
-
-private:
-    void napInterruptibly(int seconds)
-    {
-        for (int i = 0; i < seconds * 10 && !m_stop.load(); ++i)
-            msleep(100);
-    }
-
-    vault::VaultRecord m_vault;
-    SyncWorker* m_worker;
-    std::atomic<bool> m_stop{false};
-    QMutex m_mutex;
-    QString m_cursor;
-    std::unique_ptr<remote::RemoteStore> m_remote;
-};
-
-class SyncWorker::Observer : public SyncObserver {
-public:
-    explicit Observer(SyncWorker* w) : m_w(w) { m_clock.start(); }
-    void fileStateChanged(const QString& path, FileState state) override
-    {
-        Q_EMIT m_w->fileStateChanged(m_w->m_vault.id, path, fileStateName(state));
-    }
-    void progress(qint64 bytesDone, qint64 bytesTotal, int filesDone, int filesTotal) override
-    {
-        if (filesDone < filesTotal && m_clock.elapsed() < 100)
-            return;
-        m_clock.restart();
-        Q_EMIT m_w->progress(m_w->m_vault.id, bytesDone, bytesTotal, filesDone, filesTotal);
-    }
-
-private:
-    SyncWorker* m_w;
-    QElapsedTimer m_clock;
-};
 
 SyncWorker::SyncWorker(vault::VaultRecord vault, QString deviceName, QObject* parent)
     : QObject(parent), m_vault(std::move(vault)), m_deviceName(std::move(deviceName))
 {
+    m_status.vaultId = m_vault.id;
 }
 
 SyncWorker::~SyncWorker() { stop(); }
 
 void SyncWorker::interrupt()
 {
+    m_stopping.store(true);
+    cancelCurrentRun();
+}
+
+void SyncWorker::cancelCurrentRun()
+{
     QMutexLocker lock(&m_engineMutex);
+    if (m_runToken)
+        m_runToken->store(true);
     if (m_engine)
         m_engine->cancel();
 }
 
-void SyncWorker::setState(const QString& state, const QString& message)
+void SyncWorker::setState(VaultState state, const QString& message)
 {
-    m_state = state;
-    Q_EMIT vaultStateChanged(m_vault.id, state, message);
+    m_status.state = state;
+    m_status.message = message;
+    m_status.paused = paused();
+    Q_EMIT statusChanged(m_status);
 }
 
 void SyncWorker::start()
@@ -145,7 +68,7 @@ void SyncWorker::start()
         m_settings = *s;
     Result<std::unique_ptr<remote::RemoteStore>> made = remote::createRemote(m_vault);
     if (!made) {
-        setState(QStringLiteral("error"), made.errorString());
+        setState(VaultState::Error, made.errorString());
         return;
     }
     const bool longpoll = (*made)->kind() == QLatin1String("dropbox");
@@ -160,12 +83,23 @@ void SyncWorker::start()
         QMutexLocker lock(&m_engineMutex);
         m_engine = std::make_unique<SyncEngine>(config, std::move(*made), codec ? std::move(*codec) : nullptr);
         m_engine->setCodecProvider([vault = m_vault] { return makeCodecForVault(vault); });
+        if (m_stopping.load())
+            m_engine->cancel();
     }
-    m_observer = std::make_unique<Observer>(this);
+    const QString id = m_vault.id;
+    m_observer = std::make_unique<FileStateBatcher>(
+        m_vault.path, [this, id](const FileSyncStates& batch) { Q_EMIT fileStatesChanged(id, batch, false); },
+        [this, id](qint64 done, qint64 total, int filesDone, int filesTotal) {
+            Q_EMIT progress(id, done, total, filesDone, filesTotal);
+        },
+        kFileBatchMs);
     m_engine->setObserver(m_observer.get());
 
     m_interval = new QTimer(this);
-    connect(m_interval, &QTimer::timeout, this, [this] { runSync(false); });
+    connect(m_interval, &QTimer::timeout, this, [this] {
+        if (!m_syncing) // a run is going anyway
+            runSync(false);
+    });
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);
     connect(m_debounce, &QTimer::timeout, this, [this] { runSync(false); });
@@ -185,6 +119,7 @@ void SyncWorker::start()
 
 void SyncWorker::stop()
 {
+    m_stopping.store(true);
     if (m_poller) {
         m_poller->stopAndWait();
         delete m_poller;
@@ -202,6 +137,13 @@ void SyncWorker::stop()
 
 void SyncWorker::applySettings(const SyncSettings& settings)
 {
+    if (m_syncing) { // the engine's settings do not change under a run: the follow-up takes them
+        m_queued.settings = true;
+        m_queued.newSettings = settings;
+        request(false);
+        return;
+    }
+    const bool wasPaused = paused();
     m_settings = settings;
     if (m_engine)
         m_engine->setSettings(settings);
@@ -211,30 +153,75 @@ void SyncWorker::applySettings(const SyncSettings& settings)
         else
             m_interval->stop();
     }
+    if (m_engine && wasPaused != paused()) {
+        if (paused())
+            setState(VaultState::Paused, QString());
+        else
+            runSync(false);
+    }
 }
 
 void SyncWorker::saveSettings()
 {
     if (Status s = m_settings.save(m_vault.path); !s)
-        setState(QStringLiteral("error"), s.errorString());
+        setState(VaultState::Error, s.errorString());
+}
+
+void SyncWorker::setPaused(bool on)
+{
+    if (on)
+        cancelCurrentRun();
+    SyncSettings s = m_syncing && m_queued.settings ? m_queued.newSettings : m_settings;
+    s.paused = on;
+    if (Status saved = s.save(m_vault.path); !saved)
+        qCWarning(lcSync) << "cannot remember the pause of" << m_vault.name << saved.errorString();
+    applySettings(s);
+}
+
+void SyncWorker::setAllPaused(bool on)
+{
+    if (m_allPaused == on)
+        return;
+    const bool wasPaused = paused();
+    m_allPaused = on;
+    if (on)
+        cancelCurrentRun();
+    if (!m_engine || wasPaused == paused())
+        return;
+    if (paused())
+        setState(VaultState::Paused, QString());
+    else
+        runSync(false);
 }
 
 void SyncWorker::syncNow(bool force)
 {
     if (m_retry)
         m_retry->stop();
-    runSync(force);
+    request(force);
 }
 
 void SyncWorker::requestDownload(const QString& path)
 {
-    if (!m_engine)
+    if (!m_queued.downloads.contains(path))
+        m_queued.downloads << path; // the next run adds it to the on-demand list and fetches it
+    request(false);
+}
+
+void SyncWorker::request(bool force)
+{
+    // Requests coalesce: those that arrive during a run (a nested event loop) or while their
+    // queued calls wait behind one (a run that blocked this thread) make one follow-up run.
+    m_queued.run = true;
+    m_queued.force = m_queued.force || force;
+    if (m_syncing || m_kickPosted)
         return;
-    if (Status s = m_engine->requestDownload(path); !s) {
-        Q_EMIT fileStateChanged(m_vault.id, path, QStringLiteral("error"));
-        return;
-    }
-    runSync(false);
+    m_kickPosted = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_kickPosted = false;
+        if (m_queued.run)
+            runSync(false);
+    }, Qt::QueuedConnection);
 }
 
 void SyncWorker::onLocalEvent()
@@ -272,8 +259,21 @@ void SyncWorker::rewatch()
 
 void SyncWorker::runSync(bool force)
 {
-    if (!m_engine || m_syncing)
+    if (!m_engine || m_stopping.load())
         return;
+    if (m_syncing) { // a timer delivered by a nested event loop during the run
+        request(force);
+        return;
+    }
+    if (paused()) {
+        if (m_status.state != VaultState::Paused)
+            setState(VaultState::Paused, QString());
+        return;
+    }
+    force = force || m_queued.force;
+    SyncOptions options;
+    options.download = m_queued.downloads;
+    m_queued = Queued{};
     m_syncing = true;
     m_eventsDuringSync = false;
     if (m_debounce)
@@ -296,26 +296,62 @@ void SyncWorker::runSync(bool force)
             m_keysProblem = codec.error().message;
         }
     }
-    setState(QStringLiteral("syncing"), QString());
-    SyncOptions options;
+    setState(VaultState::Syncing, QString());
+    auto token = std::make_shared<std::atomic<bool>>(false);
+    {
+        QMutexLocker lock(&m_engineMutex);
+        m_runToken = token;
+        if (m_stopping.load())
+            token->store(true);
+    }
     options.force = force;
     options.waitForSettling = false; // the worker comes back by itself (debounce)
     options.rekeyBudget = kRekeyBytesPerRun; // after a key rotation, a slice per run
-    Result<SyncReport> report = m_engine->run(options);
+    options.cancel = token.get();
+    const Result<SyncReport> report = m_engine->run(options);
+    {
+        QMutexLocker lock(&m_engineMutex);
+        m_runToken.reset();
+    }
+    m_observer->flush();
     m_syncing = false;
+    if (m_stopping.load())
+        return; // going away: no rescans, no follow-up
+    if (m_queued.settings) {
+        const SyncSettings next = m_queued.newSettings;
+        m_queued.settings = false;
+        applySettings(next);
+    }
     rewatch();
+    finishRun(report);
+    if (m_queued.run && !paused())
+        request(false); // exactly one follow-up with the union of what was asked meanwhile
+}
 
+void SyncWorker::finishRun(const Result<SyncReport>& report)
+{
+    VaultStatus& st = m_status;
+    st.offline = false;
+    st.signedOut = false;
+    st.massDeleteRefused = false;
     if (!report) {
         const QString code = report.error().code;
-        if (code == QLatin1String("offline")) {
+        st.offline = code == QLatin1String("offline");
+        st.signedOut = code == QLatin1String("auth");
+        emitSnapshot(st);
+        if (st.offline) {
             m_backoffSeconds = m_backoffSeconds ? std::min(m_backoffSeconds * 2, 300) : 15;
             m_retry->start(m_backoffSeconds * 1000);
-            setState(QStringLiteral("offline"), report.errorString());
+            setState(VaultState::Offline, report.errorString());
         } else if (code == QLatin1String("busy")) {
             m_retry->start(10000);
-            setState(QStringLiteral("pending"), report.errorString());
-        } else if (code != QLatin1String("cancelled")) {
-            setState(QStringLiteral("error"), report.errorString());
+            setState(VaultState::Pending, report.errorString());
+        } else if (st.signedOut) {
+            setState(VaultState::SignedOut, report.errorString());
+        } else if (code == QLatin1String("cancelled")) {
+            setState(paused() ? VaultState::Paused : VaultState::Pending, QString());
+        } else {
+            setState(VaultState::Error, report.errorString());
         }
         Q_EMIT syncFinished(m_vault.id, false, report.errorString());
         return;
@@ -323,22 +359,53 @@ void SyncWorker::runSync(bool force)
     m_backoffSeconds = 0;
     if (m_poller)
         m_poller->setCursor(m_engine->cursor());
+    st.locked = report->locked || !m_keysProblem.isEmpty();
+    st.massDeleteRefused = report->massDeleteRefused;
+    emitSnapshot(st);
     if (report->massDeleteRefused)
-        setState(QStringLiteral("attention"), report->message);
-    else if (report->message.contains(QLatin1String("locked")))
-        setState(QStringLiteral("locked"), m_keysProblem.isEmpty() ? report->message : m_keysProblem);
+        setState(VaultState::Attention, report->message);
+    else if (report->locked)
+        setState(VaultState::Locked, m_keysProblem.isEmpty() ? report->message : m_keysProblem);
     else if (!report->errors.isEmpty())
-        setState(QStringLiteral("error"), report->errors.first());
+        setState(VaultState::Error, report->errors.first());
     else if (!report->converged)
-        setState(QStringLiteral("pending"), report->skipped.isEmpty() ? report->summary() : report->skipped.first());
+        setState(VaultState::Pending, report->skipped.isEmpty() ? report->summary() : report->skipped.first());
     else
-        setState(QStringLiteral("synced"), report->summary());
+        setState(VaultState::Synced, report->summary());
     Q_EMIT syncFinished(m_vault.id, report->converged, report->summary());
+    if (m_queued.run)
+        return; // the follow-up run looks again anyway
     // Skipped files (recording, settling) and our own edits seen meanwhile: look again soon.
     if (m_eventsDuringSync || (!report->converged && !report->skipped.isEmpty()))
         m_debounce->start(3000);
     else if (report->reencryptLeft > 0 && report->errors.isEmpty())
         m_debounce->start(kRekeyPauseMs); // the next slice of re-encryption
+}
+
+void SyncWorker::emitSnapshot(VaultStatus& st)
+{
+    st.conflicts = int(ConflictStore(m_vault.path).list().size());
+    Result<std::vector<FileStatus>> all = m_engine->status(); // local: scan, journal, last listing
+    if (!all)
+        return;
+    int waiting = 0;
+    FileSyncStates slice;
+    bool first = true;
+    auto send = [&] {
+        Q_EMIT fileStatesChanged(m_vault.id, slice, first);
+        first = false;
+        slice.clear();
+    };
+    for (const FileStatus& f : *all) {
+        if (f.state == FileState::Pending || f.state == FileState::Error)
+            ++waiting;
+        slice.append(FileSyncState{f.path, f.state, f.detail, -1, -1});
+        if (slice.size() >= kSnapshotSlice)
+            send();
+    }
+    if (!slice.isEmpty() || first)
+        send();
+    st.pendingChanges = waiting;
 }
 
 } // namespace muze::sync
