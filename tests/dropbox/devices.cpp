@@ -97,4 +97,25 @@ ProcessResult sdk(const Emulator& emu, const QString& token, const QString& scri
     return run(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script}, {}, 60000, env);
 }
 
+Json sdkFiles(const Emulator& emu, const QString& token)
+{
+    auto listed = sdk(emu, token, QStringLiteral(R"PY(
+import json, os, dropbox
+dbx = dropbox.Dropbox(oauth2_access_token=os.environ["TOKEN"])
+res = dbx.files_list_folder("/apps/muze/band", recursive=True)
+out = {}
+while True:
+    for e in res.entries:
+        if isinstance(e, dropbox.files.FileMetadata):
+            out[e.path_display[len("/apps/muze/band/"):]] = [e.id, e.content_hash]
+    if not res.has_more:
+        break
+    res = dbx.files_list_folder_continue(res.cursor)
+print(json.dumps(out))
+)PY"));
+    INFO(listed.err.toStdString());
+    REQUIRE(listed.exitCode == 0);
+    return Json::parse(listed.out.toStdString());
+}
+
 } // namespace muze::test::dropbox

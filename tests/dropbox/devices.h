@@ -43,4 +43,8 @@ QMap<QString, QByteArray> syncedFiles(const Device& d);
 /// Runs a Python script with the official SDK against the emulator; TOKEN holds `token`.
 ProcessResult sdk(const Emulator& emu, const QString& token, const QString& script);
 
+/// Every file in /Apps/Muze/Band as the SDK lists it: the path in the vault as Dropbox
+/// spells it → [id, content_hash].
+Json sdkFiles(const Emulator& emu, const QString& token);
+
 } // namespace muze::test::dropbox

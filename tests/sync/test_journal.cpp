@@ -31,13 +31,13 @@ TEST_CASE("journal: rows, mirror, queue and cursor survive reopening")
         remote::ChangeSet all;
         all.complete = true;
         all.cursor = QStringLiteral("c1");
-        all.entries.push_back({QStringLiteral("a"), false, false, 1, QStringLiteral("r"), QStringLiteral("h"), {}, {}});
-        all.entries.push_back({QStringLiteral("b"), false, false, 2, QStringLiteral("r"), QStringLiteral("h"), {}, {}});
+        all.entries.push_back({QStringLiteral("a"), false, false, 1, QStringLiteral("r"), QStringLiteral("h"), {}, {}, {}, {}});
+        all.entries.push_back({QStringLiteral("b"), false, false, 2, QStringLiteral("r"), QStringLiteral("h"), {}, {}, {}, {}});
         REQUIRE((*j)->applyRemoteChanges(all).ok());
         remote::ChangeSet delta;
         delta.cursor = QStringLiteral("c2");
-        delta.entries.push_back({QStringLiteral("a"), false, true, 0, {}, {}, {}, {}});
-        delta.entries.push_back({QStringLiteral("c"), false, false, 3, QStringLiteral("r3"), QStringLiteral("h3"), {}, {}});
+        delta.entries.push_back({QStringLiteral("a"), false, true, 0, {}, {}, {}, {}, {}, {}});
+        delta.entries.push_back({QStringLiteral("c"), false, false, 3, QStringLiteral("r3"), QStringLiteral("h3"), {}, {}, {}, {}});
         REQUIRE((*j)->applyRemoteChanges(delta).ok());
 
         REQUIRE((*j)->setPending({{QStringLiteral("x"), QStringLiteral("upload"), 0, {}, 0}}).ok());

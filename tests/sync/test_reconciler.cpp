@@ -40,7 +40,7 @@ LocalFile localFile(const QString& path, const QString& hash, bool statMatches =
 
 RemoteRow remoteRow(const QString& path, const QString& rev, const QString& hash)
 {
-    return RemoteRow{path, rev, hash, 10, 0};
+    return RemoteRow{path, rev, hash, 10, 0, {}, {}};
 }
 
 Action decide(const QString& path, const LocalFile* l, const RemoteRow* r, const JournalRow* j, ReconcileOptions o = {})

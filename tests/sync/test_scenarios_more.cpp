@@ -40,7 +40,7 @@ public:
                                        QStringLiteral("x/Cafe\u0301.txt"), QString(300, QLatin1Char('n')),
                                        QStringLiteral("nul\u0000byte"), QStringLiteral("back\\slash"),
                                        QStringLiteral("x/take.wav.recording")}) {
-                set->entries.push_back({bad, false, false, 4, QStringLiteral("r"), QStringLiteral("h"), {}, {}});
+                set->entries.push_back({bad, false, false, 4, QStringLiteral("r"), QStringLiteral("h"), {}, {}, {}, {}});
             }
         }
         return set;

@@ -32,6 +32,7 @@ struct DropboxRemoteOptions {
     qint64 chunkSize = 8 * 1024 * 1024;         // bytes per session request (≤ 150 MiB)
     int resumeAttempts = 8;                     // resumes of one transfer after dropped connections
     int longpollMinSeconds = 30;                // Dropbox accepts longpoll timeouts of 30..480 s
+    int longpollJitterSeconds = 90;             // Dropbox may answer a longpoll this long after its timeout
     DropboxClientOptions client;
 
     /// Defaults, with MUZE_DROPBOX_SESSION_THRESHOLD / MUZE_DROPBOX_CHUNK_SIZE (bytes),

@@ -34,6 +34,10 @@ struct RemoteEntry {
     QDateTime clientModified; // the writing device's own time for this version (Dropbox
                               // client_modified); invalid when unknown. Only used to pick
                               // which of two conflicting WAV takes keeps the path.
+    QString pathLower;     // the remote's own lower-case key of `path` (Dropbox path_lower,
+                           // vault-relative); empty when the remote has none
+    QString id;            // the remote's id of the file (Dropbox "id:..."), kept across
+                           // renames and moves; empty when the remote has none
 };
 
 struct ChangeSet {

@@ -62,6 +62,8 @@ struct RemoteRow {
     QString hash;
     qint64 size = 0;
     qint64 clientModifiedMs = 0; // 0 = unknown
+    QString pathLower; // the remote's key (Dropbox path_lower); the mirror holds one row per key
+    QString id;        // the remote's file id; empty when unknown
 };
 
 struct PendingRow {
@@ -98,8 +100,11 @@ public:
     Status removeRow(const QString& path);
 
     Result<QHash<QString, RemoteRow>> remoteRows() const;
-    /// Applies a listing to the mirror and stores its cursor, atomically.
+    /// Applies a listing to the mirror and stores its cursor, atomically. A deleted entry
+    /// removes its whole subtree (Dropbox reports a deleted or moved folder alone), compared
+    /// by the remote's path_lower; an entry's folders keep the casing the mirror knows.
     Status applyRemoteChanges(const remote::ChangeSet& changes);
+    /// One row per remote key: a row with a pathLower replaces any other spelling of it.
     Status putRemote(const RemoteRow& row);
     Status removeRemote(const QString& path);
     QString cursor() const;
@@ -129,6 +134,8 @@ private:
     Journal() = default;
     Status init();
     Status exec(const QString& sql);
+    Status addMirrorKeys();                                                  // journalmirror.cpp
+    Status removeRemoteTree(const QString& path, const QString& pathLower); // journalmirror.cpp
 
     QString m_file;
     QString m_connection;

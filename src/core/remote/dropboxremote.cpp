@@ -73,6 +73,10 @@ Result<RemoteEntry> DropboxRemote::entryFromMetadata(const Json& md) const
     e.contentHash = jsonString(md, "content_hash");
     e.modified = parseIsoTimestamp(jsonString(md, "server_modified"));
     e.clientModified = parseIsoTimestamp(jsonString(md, "client_modified"));
+    // The mirror's key is Dropbox's own path_lower (never a local lower-casing: İ, ẞ, Σ differ).
+    if (auto lower = m_paths.toRelative(jsonString(md, "path_lower"), QString()); lower)
+        e.pathLower = *lower;
+    e.id = jsonString(md, "id");
     return e;
 }
 
@@ -217,10 +221,13 @@ Result<bool> DropboxRemote::waitForChanges(const QString& cursor, int timeoutSec
     const qint64 left = msLeft();
     if (left <= 0)
         return false;
-    // A shorter wait than Dropbox accepts is cut here, at the caller's deadline.
+    // Dropbox answers a quiet longpoll up to 90 s (random jitter) after its timeout, and may
+    // hold any answer that long: the request is given up only after timeout + jitter, or a
+    // change reported late would be taken for "no news".
     const int serverTimeout = int(std::clamp<qint64>(left / 1000, m_options.longpollMinSeconds, 480));
+    const int waitMs = (serverTimeout + std::max(m_options.longpollJitterSeconds, 0)) * 1000 + 2000;
     auto r = m_client.notify(QStringLiteral("files/list_folder/longpoll"),
-                             Json{{"cursor", toStd(cursor)}, {"timeout", serverTimeout}}, int(left) + 2000);
+                             Json{{"cursor", toStd(cursor)}, {"timeout", serverTimeout}}, waitMs);
     if (!r) {
         if (r.error().code == QLatin1String("timeout"))
             return false;

@@ -63,6 +63,25 @@ Result<QByteArray> readExactly(QIODevice& source, qint64 n, const QString& serve
     return data;
 }
 
+// `server`'s last component under `known`'s folders (when both have the same depth).
+QString withFoldersOf(const QString& known, const QString& server)
+{
+    const qsizetype k = known.lastIndexOf(QLatin1Char('/'));
+    const qsizetype s = server.lastIndexOf(QLatin1Char('/'));
+    if (known.count(QLatin1Char('/')) != server.count(QLatin1Char('/')))
+        return server;
+    return known.left(k + 1) + server.mid(s + 1);
+}
+
+// Whether Dropbox's path_lower names `path`: Dropbox lower-cases by its own rule, so the two
+// are compared case-folded, never by lower-casing ours (İ, ẞ and final Σ differ).
+bool samePath(const QString& pathLower, const QString& path)
+{
+    return pathLower.normalized(QString::NormalizationForm_C)
+               .compare(path.normalized(QString::NormalizationForm_C), Qt::CaseInsensitive)
+        == 0;
+}
+
 } // namespace
 
 Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offset, qint64 length,
@@ -75,7 +94,6 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
         return makeError(QStringLiteral("cannot download \"%1\"").arg(path), QStringLiteral("io"));
     if (length == 0)
         return {};
-    const QString expectedLower = dropboxLower(*server);
     const bool wholeFile = offset == 0 && length < 0;
 
     QString rev;          // pinned by the first answer: a resume must read the same version
@@ -102,7 +120,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
         Error sinkError;
         auto checkHead = [&](const Json& md, int status, const QByteArray& contentRange) -> bool {
             headChecked = true;
-            if (dropboxLower(jsonString(md, "path_lower")) != expectedLower) {
+            if (!samePath(jsonString(md, "path_lower"), *server)) {
                 sinkError = makeError(QStringLiteral("Dropbox answered with another file (%1) for %2")
                                           .arg(jsonString(md, "path_lower"), *server),
                                       QStringLiteral("hostile_path"));
@@ -206,9 +224,11 @@ Result<RemoteEntry> DropboxRemote::upload(const QString& path, QIODevice& source
     if (spec.mode == WriteMode::Update && spec.rev.isEmpty())
         return makeError(QStringLiteral("update of %1 without a rev").arg(path), QStringLiteral("io"));
     const Json commit = commitArg(*server, writeMode(spec), spec.clientModified);
-    if (size <= m_options.sessionThreshold)
-        return uploadSmall(*server, source, size, commit, progress);
-    return uploadSession(*server, source, size, commit, progress);
+    auto entry = size <= m_options.sessionThreshold ? uploadSmall(*server, source, size, commit, progress)
+                                                    : uploadSession(*server, source, size, commit, progress);
+    if (entry) // Dropbox vouches for the last component's casing only: the folders are as this device spells them
+        entry->path = withFoldersOf(path, entry->path);
+    return entry;
 }
 
 Result<RemoteEntry> DropboxRemote::checkUploaded(const QString& serverPath, const Result<Json>& answer,
@@ -232,7 +252,7 @@ Result<RemoteEntry> DropboxRemote::checkUploaded(const QString& serverPath, cons
     auto entry = entryFromMetadata(*answer);
     if (!entry)
         return entry;
-    if (dropboxLower(jsonString(*answer, "path_lower")) != dropboxLower(serverPath))
+    if (!samePath(jsonString(*answer, "path_lower"), serverPath))
         return makeError(QStringLiteral("Dropbox stored %1 at %2").arg(serverPath, jsonString(*answer, "path_lower")),
                          QStringLiteral("corrupt"));
     if (entry->contentHash != expectedHash)

@@ -99,6 +99,15 @@ Result<bool> resolveCaseClashes(const QString& root, ScanResult& scan, const QHa
         for (const QString& loser : paths) {
             if (loser == keeper || rows.contains(loser) || failedThisRun.contains(loser))
                 continue;
+            const QString id = mirror.value(loser).id;
+            if (!id.isEmpty() && id == mirror.value(keeper).id) {
+                // Two spellings of one remote file (a stale row): removing the "loser" would
+                // delete the keeper itself, perhaps the only copy. Forget the stale spelling.
+                if (Status s = journal.removeRemote(loser); !s)
+                    return s.error();
+                remoteClashHandled = true;
+                continue;
+            }
             // Fetch it under a clash name; once safe here, take it off the remote. The
             // new local file goes up under its new name next pass.
             const QString newPath = uniqueClashName(loser, usedKeys);

@@ -1,5 +1,7 @@
 #include <muze/sync/journal.h>
 
+#include "mirrorcasing.h"
+
 #include <muze/model/layout.h>
 #include <muze/remote/remotestore.h>
 #include <muze/util/clock.h>
@@ -106,7 +108,7 @@ Status Journal::init()
         " remote_rev TEXT, remote_hash TEXT, remote_size INTEGER, key_id INTEGER,"
         " state TEXT NOT NULL, last_error TEXT, retry_after INTEGER, synced_at TEXT)",
         "CREATE TABLE IF NOT EXISTS remote(path TEXT PRIMARY KEY, rev TEXT, hash TEXT, size INTEGER,"
-        " client_mtime_ms INTEGER)",
+        " client_mtime_ms INTEGER, path_lower TEXT, file_id TEXT)",
         "CREATE TABLE IF NOT EXISTS pending(path TEXT PRIMARY KEY, action TEXT, attempts INTEGER,"
         " last_error TEXT, retry_after INTEGER, queued_at TEXT)",
         "CREATE TABLE IF NOT EXISTS wanted(path TEXT PRIMARY KEY)",
@@ -117,6 +119,8 @@ Status Journal::init()
         if (Status s = exec(QString::fromLatin1(sql)); !s)
             return s;
     }
+    if (Status s = addMirrorKeys(); !s)
+        return s;
     const QString version = meta(QStringLiteral("schema"));
     if (version.isEmpty())
         return setMeta(QStringLiteral("schema"), QString::number(kSchemaVersion));
@@ -189,12 +193,12 @@ Result<QHash<QString, RemoteRow>> Journal::remoteRows() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT path, rev, hash, size, client_mtime_ms FROM remote")))
+    if (!q.exec(QStringLiteral("SELECT path, rev, hash, size, client_mtime_ms, path_lower, file_id FROM remote")))
         return dbError(QStringLiteral("reading the remote mirror"), q.lastError());
     QHash<QString, RemoteRow> out;
     while (q.next()) {
         RemoteRow r{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(),
-                    q.value(4).toLongLong()};
+                    q.value(4).toLongLong(), q.value(5).toString(), q.value(6).toString()};
         out.insert(r.path, std::move(r));
     }
     return out;
@@ -203,12 +207,28 @@ Result<QHash<QString, RemoteRow>> Journal::remoteRows() const
 Status Journal::putRemote(const RemoteRow& r)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO remote(path, rev, hash, size, client_mtime_ms) VALUES(?,?,?,?,?)"));
+    QString lower = r.pathLower;
+    if (lower.isEmpty()) { // keep the key the remote gave this path before
+        q.prepare(QStringLiteral("SELECT path_lower FROM remote WHERE path = ?"));
+        q.addBindValue(r.path);
+        if (q.exec() && q.next())
+            lower = q.value(0).toString();
+    } else { // another spelling of the same remote file is this one now
+        q.prepare(QStringLiteral("DELETE FROM remote WHERE path_lower = ? AND path <> ?"));
+        q.addBindValue(lower);
+        q.addBindValue(r.path);
+        if (!q.exec())
+            return dbError(QStringLiteral("writing the mirror of %1").arg(r.path), q.lastError());
+    }
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO remote(path, rev, hash, size, client_mtime_ms, path_lower, file_id)"
+                             " VALUES(?,?,?,?,?,?,?)"));
     q.addBindValue(r.path);
     q.addBindValue(r.rev);
     q.addBindValue(r.hash);
     q.addBindValue(r.size);
     q.addBindValue(r.clientModifiedMs);
+    q.addBindValue(lower.isEmpty() ? QVariant() : QVariant(lower));
+    q.addBindValue(r.id.isEmpty() ? QVariant() : QVariant(r.id));
     if (!q.exec())
         return dbError(QStringLiteral("writing the mirror of %1").arg(r.path), q.lastError());
     return {};
@@ -226,6 +246,10 @@ Status Journal::removeRemote(const QString& path)
 
 Status Journal::applyRemoteChanges(const remote::ChangeSet& changes)
 {
+    Result<QHash<QString, RemoteRow>> before = remoteRows();
+    if (!before)
+        return before.error();
+    MirrorCasing casing(*before);
     return transaction([&]() -> Status {
         if (changes.complete) {
             if (Status s = exec(QStringLiteral("DELETE FROM remote")); !s)
@@ -235,12 +259,13 @@ Status Journal::applyRemoteChanges(const remote::ChangeSet& changes)
             if (e.isFolder)
                 continue;
             if (e.deleted) {
-                if (Status s = removeRemote(e.path); !s)
+                if (Status s = removeRemoteTree(e.path, e.pathLower); !s)
                     return s;
                 continue;
             }
             const qint64 client = e.clientModified.isValid() ? e.clientModified.toMSecsSinceEpoch() : 0;
-            if (Status s = putRemote(RemoteRow{e.path, e.rev, e.contentHash, e.size, client}); !s)
+            const QString path = casing.spell(e.path, e.pathLower);
+            if (Status s = putRemote(RemoteRow{path, e.rev, e.contentHash, e.size, client, e.pathLower, e.id}); !s)
                 return s;
         }
         return setMeta(QStringLiteral("cursor"), changes.cursor);

@@ -172,7 +172,7 @@ Status Propagator::flushCommits()
             if (q.entry) {
                 const remote::RemoteEntry& e = *q.entry;
                 const qint64 client = e.clientModified.isValid() ? e.clientModified.toMSecsSinceEpoch() : 0;
-                if (Status r = m_ctx.journal->putRemote(RemoteRow{e.path, e.rev, e.contentHash, e.size, client}); !r)
+                if (Status r = m_ctx.journal->putRemote(RemoteRow{e.path, e.rev, e.contentHash, e.size, client, e.pathLower, e.id}); !r)
                     return r;
             }
             if (Status r = m_ctx.journal->putRow(q.row); !r)

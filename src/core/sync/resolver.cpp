@@ -101,7 +101,7 @@ StepResult Propagator::merge(const Action& a, const LocalFile& local, const Remo
             return fail(s.error());
         step("merge:written", a.path);
     }
-    remote::RemoteEntry entry{a.path, false, false, remote.size, remote.rev, remote.hash, {}, {}};
+    remote::RemoteEntry entry{a.path, false, false, remote.size, remote.rev, remote.hash, {}, {}, remote.pathLower, remote.id};
     quint32 keyId = f.keyId;
     if (outHash != f.plainHash) {
         QByteArray copy = out;
