@@ -62,5 +62,7 @@ int runHash(Context& ctx, QStringList args);      // cmd_sync.cpp
 int runReencrypt(Context& ctx, const vault::VaultRecord& v);
 int runDropbox(Context& ctx, QStringList args);   // cmd_dropbox.cpp
 int runAudio(Context& ctx, const QString& command, QStringList args); // cmd_audio.cpp (record/mixdown/devices-audio)
+int runHistory(Context& ctx, QStringList args);   // cmd_history.cpp (history list/show/restore/retention)
+int runDeleted(Context& ctx, QStringList args);   // cmd_deleted.cpp (recently deleted, restore)
 
 } // namespace muze::cli

@@ -30,6 +30,9 @@ Sync:
   sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep mine|theirs|both
   | conflicts resolve --all mine|theirs
   hash FILE
+History:
+  history ITEM | history show ITEM VERSION | history restore ITEM VERSION [--as-copy]
+  history retention [30d|6m|1y|forever] | deleted | deleted restore ID
 Dropbox:
   dropbox connect [--no-browser] [--port N] | dropbox account | dropbox disconnect
 Audio:
@@ -114,6 +117,13 @@ int main(int argc, char** argv)
         return command == QLatin1String("hash") ? runHash(ctx, args) : runSync(ctx, command, args);
 #else
         return notBuilt(ctx, QStringLiteral("Sync"));
+#endif
+    }
+    if (command == QLatin1String("history") || command == QLatin1String("deleted")) {
+#ifdef MUZE_CLI_HISTORY
+        return command == QLatin1String("history") ? runHistory(ctx, args) : runDeleted(ctx, args);
+#else
+        return notBuilt(ctx, QStringLiteral("History"));
 #endif
     }
     if (command == QLatin1String("dropbox")) {

@@ -188,7 +188,10 @@ std::vector<FieldChange> diffVersions(const Json& before, const Json& after)
         simple("name", QStringLiteral("renamed \"%1\" to \"%2\"").arg(text(n0), text(n1)));
     if (field(before, "tempo") != field(after, "tempo"))
         simple("tempo",
-            QStringLiteral("tempo %1%2%3").arg(number(field(before, "tempo")), kArrow, number(field(after, "tempo"))));
+            field(before, "tempo").is_null()
+                ? QStringLiteral("tempo set to %1").arg(number(field(after, "tempo")))
+                : QStringLiteral("tempo %1%2%3")
+                      .arg(number(field(before, "tempo")), kArrow, number(field(after, "tempo"))));
     if (field(before, "key") != field(after, "key"))
         simple("key", QStringLiteral("key %1%2%3").arg(text(field(before, "key")), kArrow, text(field(after, "key"))));
     if (field(before, "time_signature") != field(after, "time_signature"))
