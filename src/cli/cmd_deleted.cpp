@@ -1,7 +1,9 @@
 // deleted | deleted restore ID: collections, projects, mixes and takes deleted on any device,
 // from the remote's history (include/muze/remote/remotehistory.h), restored with their takes
 // as new files that the next sync uploads.
-#include "history.h"
+#include "cli.h"
+
+#include <muze/sync/itemhistory.h>
 
 #include <muze/model/layout.h>
 #include <muze/util/clock.h>
@@ -15,6 +17,10 @@
 namespace muze::cli {
 
 namespace {
+
+using sync::HistoryAccess;
+using sync::shortTime;
+using sync::takePaths;
 
 struct DeletedItem {
     QString kind; // collection, project, mix, take
@@ -206,7 +212,10 @@ int runDeleted(Context& ctx, QStringList argv)
     const bool restore = !rest.isEmpty() && rest.front() == QLatin1String("restore");
     if ((restore && rest.size() != 2) || (!restore && !rest.isEmpty()))
         return ctx.usage(QStringLiteral("deleted | deleted restore ID"));
-    auto access = HistoryAccess::open(ctx);
+    Result<vault::VaultRecord> v = ctx.targetVault();
+    if (!v)
+        return ctx.fail(v.error());
+    auto access = HistoryAccess::open(*v);
     if (!access)
         return ctx.fail(access.error());
     auto items = deletedItems(*access);

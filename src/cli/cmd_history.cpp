@@ -2,7 +2,9 @@
 // | history retention [30d|6m|1y|forever]
 // Versions come from the remote's history (include/muze/remote/remotehistory.h), decrypted
 // with the vault's keys; each is summarised against the one before (model/changesummary.h).
-#include "history.h"
+#include "cli.h"
+
+#include <muze/sync/itemhistory.h>
 
 #include <muze/model/changesummary.h>
 #include <muze/model/vaultstore.h>
@@ -18,13 +20,10 @@ namespace muze::cli {
 
 namespace {
 
-struct Version {
-    remote::RemoteVersion meta;
-    int number = 0; // 1 = oldest
-    Json doc; // null when unreadable
-    QString problem;
-    std::vector<model::FieldChange> changes;
-};
+using sync::HistoryAccess;
+using sync::shortTime;
+using sync::takePaths;
+using Version = sync::ItemVersion;
 
 Json changesJson(const std::vector<model::FieldChange>& changes)
 {
@@ -53,30 +52,6 @@ Json versionJson(const Version& v)
     return j;
 }
 
-Result<std::vector<Version>> loadVersions(const HistoryAccess& access, const QString& path)
-{
-    auto metas = access.history->listVersions(path);
-    if (!metas)
-        return metas.error();
-    std::vector<Version> out;
-    Json previous;
-    for (const remote::RemoteVersion& m : *metas) {
-        Version v;
-        v.meta = m;
-        v.number = int(out.size()) + 1;
-        Result<Json> doc = access.fetchJson(path, m.rev);
-        if (doc) {
-            v.doc = *doc;
-            v.changes = model::diffVersions(previous, v.doc);
-            previous = v.doc;
-        } else {
-            v.problem = doc.errorString();
-        }
-        out.push_back(std::move(v));
-    }
-    return out;
-}
-
 const Version* pick(const std::vector<Version>& versions, const QString& which)
 {
     bool isNumber = false;
@@ -91,7 +66,7 @@ const Version* pick(const std::vector<Version>& versions, const QString& which)
 // One version (by number or rev), readable.
 Result<Version> loadOne(const HistoryAccess& access, const model::ItemRef& item, const QString& which)
 {
-    auto versions = loadVersions(access, item.file);
+    auto versions = access.versions(item.file);
     if (!versions)
         return versions.error();
     const Version* v = pick(*versions, which);
@@ -106,7 +81,7 @@ Result<Version> loadOne(const HistoryAccess& access, const model::ItemRef& item,
 
 int list(Context& ctx, const HistoryAccess& access, const model::ItemRef& item)
 {
-    auto versions = loadVersions(access, item.file);
+    auto versions = access.versions(item.file);
     if (!versions)
         return ctx.fail(versions.error());
     if (ctx.json) {
@@ -310,7 +285,7 @@ int runHistory(Context& ctx, QStringList argv)
     auto item = model::VaultStore(v->path).resolve(isShow || isRestore ? rest[1] : rest[0]);
     if (!item)
         return ctx.fail(item.error());
-    auto access = HistoryAccess::open(ctx);
+    auto access = HistoryAccess::open(*v);
     if (!access)
         return ctx.fail(access.error());
     if (isShow)

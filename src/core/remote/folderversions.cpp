@@ -21,6 +21,11 @@ const QString kStampFormat = QStringLiteral("yyyyMMdd'T'HHmmsszzz'Z'");
 
 Result<QString> keep(const QString& root, const QString& rel, const QString& abs, bool deleted)
 {
+    if (rel.startsWith(QLatin1String(".muze/"))) { // vault metadata: no versions (FORMAT.md §7.2)
+        if (deleted && ::unlink(QFile::encodeName(abs).constData()) != 0)
+            return makeError(QString::fromLocal8Bit(std::strerror(errno)), QStringLiteral("io"));
+        return QString();
+    }
     const QString dir = root + QLatin1Char('/') + kVersionsDir + QLatin1Char('/') + rel;
     for (QString d = dir; d.size() > root.size(); d = QFileInfo(d).absolutePath()) {
         const fs::FileStat st = fs::lstatPath(d);

@@ -21,7 +21,8 @@ inline const QString kVersionsDir = QStringLiteral(".muze-versions");
 
 /// Keeps `abs` (the live file of vault-relative `rel` under `root`) as a version: a hard link
 /// (a copy where the file system has none) when it is about to be replaced, a rename when it
-/// is deleted. Returns the folder written (for the caller's batched fsync).
+/// is deleted. Returns the folder written (for the caller's batched fsync). Files under `.muze/`
+/// (key ring, devices, search index) are replaced or unlinked without a version ("" returned).
 Result<QString> keep(const QString& root, const QString& rel, const QString& abs, bool deleted);
 
 struct Name {

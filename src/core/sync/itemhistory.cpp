@@ -1,4 +1,4 @@
-#include "history.h"
+#include <muze/sync/itemhistory.h>
 
 #include <muze/model/layout.h>
 #include <muze/remote/remotefactory.h>
@@ -10,15 +10,12 @@
 #include <QFile>
 #include <QFileInfo>
 
-namespace muze::cli {
+namespace muze::sync {
 
-Result<HistoryAccess> HistoryAccess::open(Context& ctx)
+Result<HistoryAccess> HistoryAccess::open(const vault::VaultRecord& vault)
 {
     HistoryAccess a;
-    Result<vault::VaultRecord> v = ctx.targetVault();
-    if (!v)
-        return v.error();
-    a.vault = *v;
+    a.vault = vault;
     Result<std::unique_ptr<remote::RemoteStore>> store = remote::createRemote(a.vault);
     if (!store)
         return store.error();
@@ -122,6 +119,30 @@ Result<Json> HistoryAccess::fetchJson(const QString& path, const QString& rev) c
     return doc;
 }
 
+Result<std::vector<ItemVersion>> HistoryAccess::versions(const QString& path) const
+{
+    auto metas = history->listVersions(path);
+    if (!metas)
+        return metas.error();
+    std::vector<ItemVersion> out;
+    Json previous;
+    for (const remote::RemoteVersion& m : *metas) {
+        ItemVersion v;
+        v.meta = m;
+        v.number = int(out.size()) + 1;
+        Result<Json> doc = fetchJson(path, m.rev);
+        if (doc) {
+            v.doc = *doc;
+            v.changes = model::diffVersions(previous, v.doc);
+            previous = v.doc;
+        } else {
+            v.problem = doc.errorString();
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 QString shortTime(const QDateTime& t)
 {
     return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("—");
@@ -143,4 +164,4 @@ QStringList takePaths(const QString& mixFile, const Json& mix)
     return out;
 }
 
-} // namespace muze::cli
+} // namespace muze::sync
