@@ -67,5 +67,7 @@ int runReencrypt(Context& ctx, const vault::VaultRecord& v);
 int runDevices(Context& ctx, QStringList args); // cmd_devices.cpp (the vault's device list, unlink)
 int runDropbox(Context& ctx, QStringList args);   // cmd_dropbox.cpp
 int runAudio(Context& ctx, const QString& command, QStringList args); // cmd_audio.cpp (record/mixdown/devices-audio)
+int runHistory(Context& ctx, QStringList args);   // cmd_history.cpp (history list/show/restore/retention)
+int runDeleted(Context& ctx, QStringList args);   // cmd_deleted.cpp (recently deleted, restore)
 
 } // namespace muze::cli

@@ -33,6 +33,9 @@ Sync:
 Devices:
   devices | devices rename NAME
   devices unlink ID|NAME --password-file F --new-password-file NEW   (encrypted vaults)
+History:
+  history ITEM | history show ITEM VERSION | history restore ITEM VERSION [--as-copy]
+  history retention [30d|6m|1y|forever] | deleted | deleted restore ID
 Dropbox:
   dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect
 Audio:
@@ -124,6 +127,13 @@ int main(int argc, char** argv)
         return runDevices(ctx, args);
 #else
         return notBuilt(ctx, QStringLiteral("Sync"));
+#endif
+    }
+    if (command == QLatin1String("history") || command == QLatin1String("deleted")) {
+#ifdef MUZE_CLI_HISTORY
+        return command == QLatin1String("history") ? runHistory(ctx, args) : runDeleted(ctx, args);
+#else
+        return notBuilt(ctx, QStringLiteral("History"));
 #endif
     }
     if (command == QLatin1String("dropbox")) {

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "historypanel.h"
+
 #include "addvaultdialog.h"
 #include "icons.h"
 #include "mixview.h"
@@ -113,6 +115,7 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     QAction* settings = bar->addAction(tr("Vault settings"));
     settings->setObjectName(QStringLiteral("vaultSettings"));
     connect(settings, &QAction::triggered, this, [this] { openVaultSettings(m_vaults.currentId()); });
+    HistoryPanel::install(bar, m_vaults, m_tree); // issue 12
 
     m_vaultStatus = new QLabel(this);
     m_vaultStatus->setObjectName(QStringLiteral("vaultStatus"));

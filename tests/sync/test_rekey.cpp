@@ -73,8 +73,9 @@ QMap<QString, quint32> remoteKeyIds(const QString& remoteDir)
     while (it.hasNext()) {
         const QString file = it.next();
         const QString rel = QDir(remoteDir).relativeFilePath(file);
-        if (rel == kRing || rel.startsWith(QLatin1String(".muze-remote")) || rel.startsWith(QLatin1String(".muze-tmp")))
-            continue; // the key ring is plain; the folder remote's own marker and temp files
+        if (rel == kRing || rel.startsWith(QLatin1String(".muze-remote")) || rel.startsWith(QLatin1String(".muze-tmp"))
+            || rel.startsWith(QLatin1String(".muze-versions/")))
+            continue; // the key ring is plain; the folder remote's own marker, temp files and versions
         INFO(rel.toStdString());
         const QByteArray head = readAll(file).left(16);
         REQUIRE(head.startsWith("MUZE-ENC"));

@@ -16,6 +16,7 @@
 //
 // Threading: like every RemoteStore, used on one thread; cancel() from any thread.
 
+#include <muze/remote/remotehistory.h>
 #include <muze/remote/remotestore.h>
 
 #include <QElapsedTimer>
@@ -36,6 +37,10 @@ public:
     const QString& root() const { return m_root; }
     /// How often waitForChanges() looks at the folder (default 5 s).
     void setPollIntervalMs(int ms) { m_pollMs = ms; }
+    /// Replaced and deleted files go to the versions area (docs/FORMAT.md §7); listings prune
+    /// the ones older than this, at most hourly (folderhistory.cpp). Default: forever.
+    void setVersionRetention(Retention r) { m_retention = r; }
+    Retention versionRetention() const { return m_retention; }
 
     Result<ChangeSet> listChanges(const QString& cursor) override;
     Result<RemoteEntry> stat(const QString& path) override;
@@ -67,6 +72,7 @@ private:
     Result<RemoteEntry> entryFor(const QString& path, const QString& abs);
     void loadSnapshot();
     Status saveSnapshot();
+    void pruneVersionsIfDue();
 
     QString m_root;
     QString m_cacheDir;
@@ -79,6 +85,8 @@ private:
     QSet<QString> m_dirtyDirs;         // folders whose renames/unlinks are not fsynced yet
     QSet<QString> m_knownDirs;         // real folders (not symlinks) seen since the last delete
     mutable QElapsedTimer m_reachableChecked;
+    Retention m_retention = Retention::Forever;
+    QElapsedTimer m_pruned;
 };
 
 } // namespace muze::remote

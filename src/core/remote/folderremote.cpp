@@ -1,5 +1,7 @@
 #include <muze/remote/folderremote.h>
 
+#include "folderversions.h"
+
 #include <muze/remote/contenthash.h>
 #include <muze/remote/fsops.h>
 #include <muze/util/fileio.h>
@@ -15,8 +17,6 @@
 #include <QStorageInfo>
 #include <QThread>
 
-#include <cerrno>
-#include <cstring>
 #include <unistd.h>
 
 namespace muze::remote {
@@ -30,7 +30,8 @@ constexpr qint64 kChunk = 1024 * 1024;
 
 bool isInternal(const QString& rel)
 {
-    return rel == kMarker || rel == kTempDir || rel.startsWith(kTempDir + QLatin1Char('/'));
+    return rel == kMarker || rel == kTempDir || rel.startsWith(kTempDir + QLatin1Char('/'))
+           || rel == versions::kVersionsDir || rel.startsWith(versions::kVersionsDir + QLatin1Char('/'));
 }
 
 QString revOf(const FolderRemote::Known& k)
@@ -217,6 +218,7 @@ Result<ChangeSet> FolderRemote::listChanges(const QString& cursor)
     if (Status s = checkReachable(cursor.isEmpty()); !s)
         return s.error();
     loadSnapshot();
+    pruneVersionsIfDue();
     // Upload temp files of a device that died mid-upload: gone after a day.
     const QDir temps(m_root + QLatin1Char('/') + kTempDir);
     for (const QFileInfo& f : temps.entryInfoList({QStringLiteral("up-*.tmp")}, QDir::Files)) {
@@ -424,6 +426,12 @@ Result<RemoteEntry> FolderRemote::upload(const QString& path, QIODevice& source,
             return fail(makeError(QStringLiteral("%1 already exists on the remote").arg(path), QStringLiteral("conflict")));
         if (spec.mode == WriteMode::Update && (!current.exists || revOf(cur) != spec.rev))
             return fail(makeError(QStringLiteral("%1 changed on the remote").arg(path), QStringLiteral("conflict")));
+        if (current.exists) { // the replaced bytes stay in the versions area (FORMAT.md §7)
+            Result<QString> kept = versions::keep(m_root, path, finalPath, false);
+            if (!kept)
+                return fail(kept.error());
+            m_dirtyDirs.insert(*kept);
+        }
         if (Status s = fs::renameAtomic(temp, finalPath); !s)
             return fail(s.error());
     }
@@ -456,9 +464,10 @@ Status FolderRemote::remove(const QString& path, const QString& rev)
             return makeError(QStringLiteral("%1 is not on the remote").arg(path), QStringLiteral("not_found"));
         if (!rev.isEmpty() && revOf(Known{st.size, st.mtimeNs, st.inode, {}}) != rev)
             return makeError(QStringLiteral("%1 changed on the remote").arg(path), QStringLiteral("conflict"));
-        if (::unlink(QFile::encodeName(abs).constData()) != 0)
-            return makeError(QStringLiteral("Cannot delete %1: %2").arg(abs, QString::fromLocal8Bit(std::strerror(errno))),
-                             QStringLiteral("io"));
+        Result<QString> kept = versions::keep(m_root, path, abs, true); // FORMAT.md §7
+        if (!kept)
+            return makeError(QStringLiteral("Cannot delete %1: %2").arg(abs, kept.errorString()), QStringLiteral("io"));
+        m_dirtyDirs.insert(*kept);
     }
     m_hashCache.remove(path);
     m_knownDirs.clear();

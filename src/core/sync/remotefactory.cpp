@@ -3,6 +3,7 @@
 #include <muze/model/layout.h>
 #include <muze/remote/dropboxremote.h>
 #include <muze/remote/folderremote.h>
+#include <muze/remote/remotehistory.h>
 #include <muze/util/fileio.h>
 
 #include <QDir>
@@ -39,7 +40,11 @@ Result<std::unique_ptr<RemoteStore>> createRemote(const vault::VaultRecord& vaul
             return makeError(QStringLiteral("The vault \"%1\" has no remote to sync with (give it one with --remote DIR)")
                                  .arg(vault.name),
                              QStringLiteral("no_remote"));
-        return std::unique_ptr<RemoteStore>(std::make_unique<FolderRemote>(vault.remotePath, cacheDirFor(vault)));
+    {
+        auto folder = std::make_unique<FolderRemote>(vault.remotePath, cacheDirFor(vault));
+        folder->setVersionRetention(remote::vaultRetention(vault.path)); // FORMAT.md §7
+        return std::unique_ptr<RemoteStore>(std::move(folder));
+    }
     case vault::Provider::Dropbox:
         if (vault.dropboxFolderPath.trimmed().isEmpty())
             return makeError(QStringLiteral("vault \"%1\" has no Dropbox folder").arg(vault.name), QStringLiteral("config"));
@@ -48,8 +53,9 @@ Result<std::unique_ptr<RemoteStore>> createRemote(const vault::VaultRecord& vaul
         const QString folder = simulatedICloudFolder(vault);
         if (folder.isEmpty())
             return makeError(QStringLiteral("iCloud is unavailable on this platform"), QStringLiteral("unavailable"));
-        return std::unique_ptr<RemoteStore>(
-            std::make_unique<FolderRemote>(folder, cacheDirFor(vault), QStringLiteral("icloud")));
+        auto remote = std::make_unique<FolderRemote>(folder, cacheDirFor(vault), QStringLiteral("icloud"));
+        remote->setVersionRetention(remote::vaultRetention(vault.path));
+        return std::unique_ptr<RemoteStore>(std::move(remote));
     }
     }
     return makeError(QStringLiteral("Unknown provider"), QStringLiteral("unavailable"));
