@@ -5,6 +5,7 @@
 #include "mixview.h"
 #include "projecttree.h"
 #include "syncpresenter.h"
+#include "syncviews.h"
 #include "vaultsettingsdialog.h"
 #include "vaultsidebar.h"
 
@@ -137,6 +138,7 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     });
 
     m_sync = new SyncPresenter(m_vaults, this);
+    new SyncViews(this, m_vaults); // file states, cloud-only takes, offline banner
     connect(syncNow, &QAction::triggered, this, [this] { m_sync->syncNow(m_vaults.currentId()); });
     connect(m_sync, &SyncPresenter::message, this, &MainWindow::showError);
     connect(m_sync, &SyncPresenter::vaultContentChanged, this, [this](const QString& id) {

@@ -68,12 +68,12 @@ TEST_CASE("worker protocol: removing a vault during a big upload stops it and th
     {
         SyncController controller;
         QObject::connect(&controller, &SyncController::fileStatesChanged, &controller,
-                         [&](const QString&, const FileSyncStates& states, bool) {
-                             for (const FileSyncState& s : states) {
-                                 if (s.path == kTake && s.state == FileState::Syncing)
-                                     takeBytesDone = std::max(takeBytesDone, s.bytesDone);
-                             }
-                         });
+            [&](const QString&, const FileSyncStates& states, bool) {
+                for (const FileSyncState& s : states) {
+                    if (s.path == kTake && s.state == FileState::Syncing)
+                        takeBytesDone = std::max(takeBytesDone, s.bytesDone);
+                }
+            });
         controller.addVault(v, QStringLiteral("dev"));
         REQUIRE(waitUntil([&] { return takeBytesDone > 256 * 1024; }, 30000)); // the take is on its way
         QElapsedTimer t;
@@ -115,7 +115,10 @@ TEST_CASE("worker protocol: requests during a run make exactly one follow-up run
     test::TempDir dir;
     vault::VaultRecord v = folderVault(dir, QStringLiteral("queue"));
     writeOld(v.path + QLatin1Char('/') + kTake, noise(3 * 1024 * 1024));
-    setSettings(v.path, [](SyncSettings& s) { s.bandwidthKiBps = 512; s.audioDownload = AudioDownload::OnDemand; });
+    setSettings(v.path, [](SyncSettings& s) {
+        s.bandwidthKiBps = 512;
+        s.audioDownload = AudioDownload::OnDemand;
+    });
     // A take only the cloud has (another device recorded it): on demand, it stays there.
     const QString cloudTake = QStringLiteral("collections/c1/projects/p1/audio/t2.wav");
     writeOld(v.remotePath + QLatin1Char('/') + cloudTake, noise(64 * 1024));
@@ -132,12 +135,12 @@ TEST_CASE("worker protocol: requests during a run make exactly one follow-up run
             ++started;
     });
     QObject::connect(&controller, &SyncController::syncFinished, &controller,
-                     [&](const QString&, bool, const QString&) { ++finished; });
+        [&](const QString&, bool, const QString&) { ++finished; });
     QObject::connect(&controller, &SyncController::fileStatesChanged, &controller,
-                     [&](const QString&, const FileSyncStates& batch, bool) {
-                         for (const FileSyncState& s : batch)
-                             uploading |= s.path == kTake && s.state == FileState::Syncing && s.bytesDone > 0;
-                     });
+        [&](const QString&, const FileSyncStates& batch, bool) {
+            for (const FileSyncState& s : batch)
+                uploading |= s.path == kTake && s.state == FileState::Syncing && s.bytesDone > 0;
+        });
     controller.addVault(v, QStringLiteral("dev"));
     REQUIRE(waitUntil([&] { return uploading; }, 30000));
     REQUIRE(finished == 0);
@@ -173,9 +176,10 @@ TEST_CASE("worker protocol: pausing stops a run, is remembered across restarts, 
     {
         SyncController controller;
         controller.setConfigDir(dir.filePath(QStringLiteral("config")));
-        QObject::connect(&controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
+        QObject::connect(
+            &controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
         QObject::connect(&controller, &SyncController::pausedChanged, &controller,
-                         [&](const QString& id, bool p) { pauses << std::make_pair(id, p); });
+            [&](const QString& id, bool p) { pauses << std::make_pair(id, p); });
         controller.addVault(v, QStringLiteral("dev"));
         REQUIRE(waitUntil([&] { return last.state == VaultState::Synced; }, 20000));
         controller.setPaused(v.id, true);
@@ -189,7 +193,8 @@ TEST_CASE("worker protocol: pausing stops a run, is remembered across restarts, 
     {
         SyncController controller;
         controller.setConfigDir(dir.filePath(QStringLiteral("config")));
-        QObject::connect(&controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
+        QObject::connect(
+            &controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
         last = {};
         controller.addVault(v, QStringLiteral("dev"));
         CHECK(controller.isPaused(v.id));
@@ -206,7 +211,8 @@ TEST_CASE("worker protocol: pausing stops a run, is remembered across restarts, 
         SyncController controller;
         controller.setConfigDir(dir.filePath(QStringLiteral("config")));
         CHECK(controller.allPaused()); // remembered
-        QObject::connect(&controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
+        QObject::connect(
+            &controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
         controller.addVault(v, QStringLiteral("dev"));
         CHECK_FALSE(controller.isPaused(v.id));
         controller.setAllPaused(false);

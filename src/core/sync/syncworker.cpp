@@ -32,12 +32,17 @@ constexpr qsizetype kSnapshotSlice = 2000;
 } // namespace
 
 SyncWorker::SyncWorker(vault::VaultRecord vault, QString deviceName, QObject* parent)
-    : QObject(parent), m_vault(std::move(vault)), m_deviceName(std::move(deviceName))
+    : QObject(parent)
+    , m_vault(std::move(vault))
+    , m_deviceName(std::move(deviceName))
 {
     m_status.vaultId = m_vault.id;
 }
 
-SyncWorker::~SyncWorker() { stop(); }
+SyncWorker::~SyncWorker()
+{
+    stop();
+}
 
 void SyncWorker::interrupt()
 {
@@ -114,7 +119,8 @@ void SyncWorker::start()
         m_poller = new LongPoller(m_vault, this);
         m_poller->start();
     }
-    QMetaObject::invokeMethod(this, [this] { runSync(false); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { runSync(false); }, Qt::QueuedConnection);
 }
 
 void SyncWorker::stop()
@@ -217,11 +223,14 @@ void SyncWorker::request(bool force)
     if (m_syncing || m_kickPosted)
         return;
     m_kickPosted = true;
-    QMetaObject::invokeMethod(this, [this] {
-        m_kickPosted = false;
-        if (m_queued.run)
-            runSync(false);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_kickPosted = false;
+            if (m_queued.run)
+                runSync(false);
+        },
+        Qt::QueuedConnection);
 }
 
 void SyncWorker::onLocalEvent()
@@ -288,8 +297,9 @@ void SyncWorker::runSync(bool force)
         if (codec && (*codec)->encrypted()) {
             m_engine->setCodec(std::move(*codec));
             m_keysProblem.clear();
-        } else if (!codec && (codec.error().code == QLatin1String("tampered_keyring")
-                              || codec.error().code == QLatin1String("keyring_rollback"))) {
+        } else if (!codec
+            && (codec.error().code == QLatin1String("tampered_keyring")
+                || codec.error().code == QLatin1String("keyring_rollback"))) {
             // The ring can no longer be trusted: stop writing files until the user unlocks
             // with the password (which repairs it), and say why.
             m_engine->setCodec(nullptr);
