@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QLabel>
+#include <QStatusBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -41,11 +42,16 @@ SyncViews::SyncViews(MainWindow* window, vault::VaultManager& vaults)
     layout->addWidget(content, 1);
     window->setCentralWidget(host);
 
-    m_download = new QAction(tr("Download takes"), this);
-    m_download->setObjectName(QStringLiteral("downloadTakes"));
-    m_download->setToolTip(tr("Fetch the takes that are only in the cloud"));
-    window->projectTree()->tree()->addAction(m_download);
-    connect(m_download, &QAction::triggered, this, [this] { downloadItem(m_window->projectTree()->selectedId()); });
+    m_keep = new QAction(tr("Keep on this device"), this);
+    m_keep->setObjectName(QStringLiteral("keepOnDevice"));
+    m_keep->setToolTip(tr("Download its takes that are only in the cloud, and keep them here"));
+    window->projectTree()->tree()->addAction(m_keep);
+    connect(m_keep, &QAction::triggered, this, [this] { keepItem(m_window->projectTree()->selectedId()); });
+    m_freeUp = new QAction(tr("Free up space"), this);
+    m_freeUp->setObjectName(QStringLiteral("freeUpSpace"));
+    m_freeUp->setToolTip(tr("Remove this device's copies of its takes that are safely in the cloud"));
+    window->projectTree()->tree()->addAction(m_freeUp);
+    connect(m_freeUp, &QAction::triggered, this, [this] { freeUpItem(m_window->projectTree()->selectedId()); });
 
     sync::SyncController* controller = window->syncPresenter()->controller();
     connect(controller, &sync::SyncController::statusChanged, this, &SyncViews::onStatus);
@@ -55,29 +61,63 @@ SyncViews::SyncViews(MainWindow* window, vault::VaultManager& vaults)
     });
     connect(window->mixView(), &MixView::rowsRebuilt, this, &SyncViews::updateTracks);
     connect(window->projectTree(), &ProjectTree::mixSelected, this, [this](const QString& mixId) {
+        // Opening a mix fetches its missing takes; the tree re-selecting it after a reload is
+        // not opening it (freed takes stay in the cloud).
+        if (mixId == m_openMix)
+            return;
+        m_openMix = mixId;
         m_awaited.clear();
         if (!mixId.isEmpty())
             downloadOpenMix();
     });
     connect(&m_vaults, &vault::VaultManager::currentVaultChanged, this, &SyncViews::updateBanner);
+    connect(controller, &sync::SyncController::spaceFreed, this,
+        [this](const QString&, const QStringList& freed, const QStringList& kept, qint64 bytes, const QString& error) {
+            QString text = error.isEmpty() ? tr("Freed %1 MB: %n take(s) now in the cloud only.", "", int(freed.size()))
+                                                 .arg(double(bytes) / 1e6, 0, 'f', 1)
+                                           : error;
+            if (!kept.isEmpty())
+                text += QLatin1Char(' ') + tr("Kept %n take(s) that are not safely synced yet.", "", int(kept.size()));
+            m_window->statusBar()->showMessage(text, 10000);
+        });
 }
 
-void SyncViews::downloadItem(const QString& itemId)
+QStringList SyncViews::takesOf(const QString& itemId, std::optional<FileState> state) const
 {
     const QString vaultId = m_vaults.currentId();
     ProjectTree* tree = m_window->projectTree();
     const QStringList own = tree->pathsOf(itemId);
-    QStringList wanted;
-    if (own.size() > 1 || (own.size() == 1 && own.first().endsWith(QLatin1String(".json")))) { // a mix
-        for (const QString& p : own) {
-            if (m_states->state(vaultId, p).state == FileState::CloudOnly)
-                wanted << p;
-        }
-    } else if (!own.isEmpty()) { // a folder
-        wanted = m_states->pathsIn(vaultId, own.first(), FileState::CloudOnly);
+    QStringList takes;
+    if (!own.isEmpty() && own.first().endsWith(QLatin1String(".json"))) { // a mix: its tracks' files
+        takes = own.mid(1);
+    } else if (!own.isEmpty()) { // a folder: every take the states know under it
+        for (FileState s : {FileState::Synced, FileState::CloudOnly, FileState::Pending, FileState::Syncing,
+                 FileState::Error, FileState::Conflict})
+            takes += m_states->pathsIn(vaultId, own.first(), s);
+        takes = takes.filter(QStringLiteral(".wav"), Qt::CaseInsensitive);
     }
-    for (const QString& p : wanted)
-        m_window->syncPresenter()->controller()->requestDownload(vaultId, p);
+    if (!state)
+        return takes;
+    QStringList out;
+    for (const QString& p : takes) {
+        if (m_states->state(vaultId, p).state == *state)
+            out << p;
+    }
+    return out;
+}
+
+void SyncViews::keepItem(const QString& itemId)
+{
+    m_window->syncPresenter()->controller()->keepOnDevice(m_vaults.currentId(), takesOf(itemId, FileState::CloudOnly));
+}
+
+void SyncViews::freeUpItem(const QString& itemId)
+{
+    // Every take that is here; sync removes only those safely in the cloud and names the rest.
+    QStringList here = takesOf(itemId, std::nullopt);
+    here.removeIf(
+        [&](const QString& p) { return m_states->state(m_vaults.currentId(), p).state == FileState::CloudOnly; });
+    m_window->syncPresenter()->controller()->freeUpSpace(m_vaults.currentId(), here);
 }
 
 void SyncViews::downloadOpenMix()

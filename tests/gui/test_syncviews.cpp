@@ -21,7 +21,9 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QAction>
 #include <QLabel>
+#include <QStatusBar>
 #include <QTest>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
@@ -229,4 +231,73 @@ TEST_CASE("gui sync: the remote goes away mid-sync: offline banner, then synced 
         test::readAll(nas + QLatin1Char('/') + takePath) == test::readAll(b.record.path + QLatin1Char('/') + takePath));
     CHECK(b.vaults.byId(id)->syncStatus == vault::SyncStatus::Synced);
     saveScreenshot(window, QStringLiteral("sync-back-online.png"));
+}
+
+TEST_CASE("gui sync: free up space removes synced takes only, keep on this device brings them back")
+{
+    Band b;
+    makeBand(b);
+    MainWindow window(b.vaults, b.dir.filePath(QStringLiteral("Music")));
+    showWindow(window);
+    sync::SyncController* controller = window.syncPresenter()->controller();
+    FileStateModel* states = window.syncPresenter()->fileStates();
+    const QString id = b.record.id;
+    TRY_REQUIRE_FOR(controller->status(id).state == sync::VaultState::Synced, 30000);
+    window.projectTree()->select(b.mixId); // opening it fetches Drums
+    const QStringList takes = window.projectTree()->pathsOf(b.mixId).mid(1);
+    REQUIRE(takes.size() == 2);
+    TRY_REQUIRE_FOR(states->worstOf(id, takes) == sync::FileState::Synced, 60000);
+
+    // A take recorded while sync is paused is not in the cloud yet.
+    controller->setPaused(id, true);
+    TRY_REQUIRE_FOR(controller->status(id).state == sync::VaultState::Paused, 10000);
+    const QString vox = *model::VaultStore(b.record.path)
+                             .importTrack(b.mixId, writeWav(b.dir.filePath(QStringLiteral("vox.wav")), 2), QStringLiteral("Vox"));
+    window.projectTree()->reload();
+    window.projectTree()->select(b.mixId);
+    const QStringList all = window.projectTree()->pathsOf(b.mixId).mid(1);
+    REQUIRE(all.size() == 3);
+    const QString voxPath = all.filter(vox).value(0);
+
+    int freedSignals = 0;
+    QStringList freed, kept;
+    QObject::connect(controller, &sync::SyncController::spaceFreed, &window,
+                     [&](const QString&, const QStringList& f, const QStringList& k, qint64, const QString& error) {
+                         CHECK(error.isEmpty());
+                         ++freedSignals;
+                         freed = f;
+                         kept = k;
+                     });
+    SyncViews* views = window.findChild<SyncViews*>();
+    REQUIRE(views);
+    REQUIRE(window.projectTree()->tree()->actions().contains(views->freeUpAction()));
+    views->freeUpAction()->trigger();
+    TRY_REQUIRE_FOR(freedSignals == 1, 20000);
+    TRY_REQUIRE_FOR(window.statusBar()->currentMessage().contains(QStringLiteral("Kept")), 5000);
+    CHECK(freed.size() == 2); // Bass and Drums, both safely in the cloud
+    REQUIRE(kept.size() == 1);
+    CHECK(kept.first().startsWith(voxPath));
+    for (const QString& t : takes) {
+        CHECK_FALSE(QFile::exists(b.record.path + QLatin1Char('/') + t));
+        CHECK(QFile::exists(b.record.remotePath + QLatin1Char('/') + t)); // never deleted remotely
+    }
+    CHECK(QFile::exists(b.record.path + QLatin1Char('/') + voxPath)); // the unsynced take stays
+    saveScreenshot(window, QStringLiteral("sync-freed-space.png"));
+
+    // Resumed: Vox goes up; the freed takes stay in the cloud and are still there.
+    controller->setPaused(id, false);
+    TRY_REQUIRE_FOR(QFile::exists(b.record.remotePath + QLatin1Char('/') + voxPath), 30000);
+    TRY_REQUIRE_FOR(controller->status(id).state == sync::VaultState::Synced, 30000);
+    for (const QString& t : takes) {
+        CHECK_FALSE(QFile::exists(b.record.path + QLatin1Char('/') + t));
+        CHECK(QFile::exists(b.record.remotePath + QLatin1Char('/') + t));
+    }
+
+    // Keep on this device: both come back.
+    window.projectTree()->select(b.mixId);
+    views->keepAction()->trigger();
+    for (const QString& t : takes)
+        TRY_REQUIRE_FOR(QFile::exists(b.record.path + QLatin1Char('/') + t), 60000);
+    CHECK(test::readAll(b.record.path + QLatin1Char('/') + takes.first()) ==
+          test::readAll(b.record.remotePath + QLatin1Char('/') + takes.first()));
 }

@@ -5,6 +5,7 @@
 
 #include <muze/remote/fsops.h>
 #include <muze/remote/remotefactory.h>
+#include <muze/sync/freeup.h>
 #include <muze/sync/journal.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncengine.h>
@@ -219,4 +220,53 @@ TEST_CASE("worker protocol: pausing stops a run, is remembered across restarts, 
         REQUIRE(waitUntil([&] { return QFile::exists(v.remotePath + QStringLiteral("/b.json")); }, 20000));
         REQUIRE(waitUntil([&] { return last.state == VaultState::Synced; }, 20000));
     }
+}
+
+TEST_CASE("free up space: synced takes become cloud-only, changed and unsynced ones stay")
+{
+    test::TempDir dir;
+    vault::VaultRecord v = folderVault(dir, QStringLiteral("free"));
+    const QString a = QStringLiteral("collections/c1/projects/p1/audio/a.wav");
+    const QString b = QStringLiteral("collections/c1/projects/p1/audio/b.wav");
+    const QString c = QStringLiteral("collections/c1/projects/p1/audio/c.wav");
+    writeOld(v.path + QLatin1Char('/') + a, noise(1024 * 1024));
+    writeOld(v.path + QLatin1Char('/') + b, noise(512 * 1024));
+    setSettings(v.path, [](SyncSettings& s) { s.audioDownload = AudioDownload::OnDemand; });
+    Result<std::unique_ptr<remote::RemoteStore>> r = remote::createRemote(v);
+    REQUIRE(r.ok());
+    Result<SyncSettings> settings = SyncSettings::load(v.path);
+    SyncEngine engine({v.path, QStringLiteral("dev"), *settings, 0}, std::move(*r), makePlainCodec());
+    REQUIRE(engine.run().ok());
+    writeOld(v.path + QLatin1Char('/') + b, noise(600 * 1024)); // changed since it synced
+    writeOld(v.path + QLatin1Char('/') + c, noise(1024));       // never synced
+
+    Result<FreeUpResult> freed = freeUpSpace(v.path, {a, b, c});
+    REQUIRE(freed.ok());
+    CHECK(freed->freed == QStringList{a});
+    CHECK(freed->bytes == 1024 * 1024);
+    CHECK(freed->kept.size() == 2);
+    CHECK_FALSE(QFile::exists(v.path + QLatin1Char('/') + a));
+    CHECK(QFile::exists(v.path + QLatin1Char('/') + b));
+    CHECK(QFile::exists(v.path + QLatin1Char('/') + c));
+    Result<std::vector<FileStatus>> status = engine.status();
+    REQUIRE(status.ok());
+    const auto it = std::find_if(status->begin(), status->end(), [&](const FileStatus& s) { return s.path == a; });
+    REQUIRE(it != status->end());
+    CHECK(it->state == FileState::CloudOnly);
+
+    // The next sync sends b and c, leaves a in the cloud, deletes nothing.
+    Result<SyncReport> after = engine.run();
+    REQUIRE(after.ok());
+    CHECK(after->deletedRemote == 0);
+    CHECK(after->downloaded == 0);
+    CHECK(QFile::exists(v.remotePath + QLatin1Char('/') + a));
+    CHECK_FALSE(QFile::exists(v.path + QLatin1Char('/') + a));
+    CHECK(test::readAll(v.remotePath + QLatin1Char('/') + b) == test::readAll(v.path + QLatin1Char('/') + b));
+
+    // With every take downloaded to this device, freeing space is refused with the reason.
+    setSettings(v.path, [](SyncSettings&) {});
+    Result<FreeUpResult> refused = freeUpSpace(v.path, {b});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == QStringLiteral("not_on_demand"));
+    CHECK(QFile::exists(v.path + QLatin1Char('/') + b));
 }

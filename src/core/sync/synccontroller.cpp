@@ -83,6 +83,7 @@ void SyncController::addVault(const vault::VaultRecord& vault, const QString& de
     connect(worker, &SyncWorker::progress, this, &SyncController::progress);
     connect(worker, &SyncWorker::fileStatesChanged, this, &SyncController::onFileStates);
     connect(worker, &SyncWorker::syncFinished, this, &SyncController::syncFinished);
+    connect(worker, &SyncWorker::spaceFreed, this, &SyncController::spaceFreed);
     // The pause is in the vault's small local settings file: known before the worker reports.
     const Result<SyncSettings> settings = SyncSettings::load(vault.path);
     m_paused.insert(vault.id, settings && settings->paused);
@@ -156,6 +157,21 @@ void SyncController::setSettings(const QString& vaultId, const SyncSettings& set
             w->saveSettings();
         },
         Qt::QueuedConnection);
+}
+
+void SyncController::keepOnDevice(const QString& vaultId, const QStringList& paths)
+{
+    for (const QString& p : paths)
+        requestDownload(vaultId, p); // one run fetches them all (requests coalesce)
+}
+
+void SyncController::freeUpSpace(const QString& vaultId, const QStringList& paths)
+{
+    const auto it = m_workers.find(vaultId);
+    if (it == m_workers.end())
+        return;
+    SyncWorker* w = it->second.worker;
+    QMetaObject::invokeMethod(w, [w, paths] { w->freeUpSpace(paths); }, Qt::QueuedConnection);
 }
 
 void SyncController::setPaused(const QString& vaultId, bool paused)

@@ -7,6 +7,7 @@
 #include <muze/remote/remotefactory.h>
 #include <muze/sync/codec.h>
 #include <muze/sync/conflicts.h>
+#include <muze/sync/freeup.h>
 #include <muze/sync/syncpaths.h>
 #include <muze/util/logging.h>
 
@@ -200,6 +201,22 @@ void SyncWorker::setAllPaused(bool on)
         runSync(false);
 }
 
+void SyncWorker::freeUpSpace(const QStringList& paths)
+{
+    if (m_syncing) { // the vault is locked by the run: right after it
+        m_queued.freeUp << paths;
+        return;
+    }
+    const Result<FreeUpResult> r = m_engine ? m_engine->freeUpSpace(paths) : sync::freeUpSpace(m_vault.path, paths);
+    if (!r) {
+        Q_EMIT spaceFreed(m_vault.id, {}, {}, 0, r.errorString());
+        return;
+    }
+    if (m_engine)
+        emitSnapshot(m_status); // the freed takes are cloud-only now
+    Q_EMIT spaceFreed(m_vault.id, r->freed, r->kept, r->bytes, QString());
+}
+
 void SyncWorker::syncNow(bool force)
 {
     if (m_retry)
@@ -282,7 +299,9 @@ void SyncWorker::runSync(bool force)
     force = force || m_queued.force;
     SyncOptions options;
     options.download = m_queued.downloads;
+    const QStringList freeUp = m_queued.freeUp;
     m_queued = Queued{};
+    m_queued.freeUp = freeUp;
     m_syncing = true;
     m_eventsDuringSync = false;
     if (m_debounce)
@@ -334,6 +353,8 @@ void SyncWorker::runSync(bool force)
     }
     rewatch();
     finishRun(report);
+    if (!m_queued.freeUp.isEmpty())
+        freeUpSpace(std::exchange(m_queued.freeUp, {}));
     if (m_queued.run && !paused())
         request(false); // exactly one follow-up with the union of what was asked meanwhile
 }
