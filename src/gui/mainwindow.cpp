@@ -9,6 +9,7 @@
 #include "signedoutbanner.h"
 #include "syncpresenter.h"
 #include "syncui.h"
+#include "syncviews.h"
 #include "vaultsettingsdialog.h"
 #include "vaultsidebar.h"
 
@@ -148,6 +149,7 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
 
     m_sync = new SyncPresenter(m_vaults, this);
     m_syncUi = new SyncUi(m_vaults, m_sync->controller(), this, bar);
+    new SyncViews(this, m_vaults); // file states, cloud-only takes, offline banner
     connect(syncNow, &QAction::triggered, this, [this] { m_sync->syncNow(m_vaults.currentId()); });
     connect(m_sync, &SyncPresenter::message, this, &MainWindow::showError);
     centralLayout->insertWidget(0, new SignedOutBanner(m_vaults, m_sync, central));

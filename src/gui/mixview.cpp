@@ -49,6 +49,12 @@ public:
         length = new QLabel(this);
         names->addWidget(name);
         names->addWidget(length);
+        setObjectName(QStringLiteral("track-") + spec.id); // found by MixSyncBadges
+        setProperty("wavPath", spec.wavPath);
+        auto* syncState = new QLabel(this); // sync state of the take (MixSyncBadges)
+        syncState->setObjectName(QStringLiteral("trackSync"));
+        syncState->hide();
+        names->addWidget(syncState);
         names->addStretch();
         waveform = new WaveformWidget(this);
         gain = new QDoubleSpinBox(this);
@@ -373,6 +379,7 @@ void MixView::rebuildRows()
     const double span = lengthSeconds();
     for (TrackRow* r : m_rows)
         r->waveform->setTimeSpan(span);
+    Q_EMIT rowsRebuilt();
     checkWaveformsReady();
 }
 

@@ -57,6 +57,8 @@ Q_SIGNALS:
     void exportFinished(bool ok, const QString& message);
     /// A take was stopped and committed (trackId) or failed (error).
     void recordingFinished(const QString& trackId, const QString& error);
+    /// The track rows were made again (another mix, tracks added or removed).
+    void rowsRebuilt();
     /// Every track's waveform is drawn (or known to be unavailable).
     void waveformsReady();
 

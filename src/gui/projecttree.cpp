@@ -2,6 +2,7 @@
 
 #include "background.h"
 
+#include <muze/model/layout.h>
 #include <muze/model/vaultstore.h>
 #include <muze/search/vaultsearch.h>
 
@@ -25,6 +26,7 @@ using model::ItemKind;
 namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kKindRole = Qt::UserRole + 2;
+constexpr int kPathsRole = Qt::UserRole + 3; // what the item stands for in the vault (projecttreesync.cpp)
 
 ItemKind kindOf(const QTreeWidgetItem* item) { return ItemKind(item->data(0, kKindRole).toInt()); }
 QString idOf(const QTreeWidgetItem* item) { return item->data(0, kIdRole).toString(); }
@@ -139,10 +141,16 @@ void ProjectTree::reload()
             };
             for (const auto& c : tree->collections) {
                 auto* ci = add(nullptr, m_tree, ItemKind::Collection, c.id, c.name());
+                ci->setData(0, kPathsRole, QStringList{model::collectionDir(c.id)});
                 for (const auto& p : c.projects) {
                     auto* pi = add(ci, nullptr, ItemKind::Project, p.id, p.name());
+                    pi->setData(0, kPathsRole, QStringList{model::projectDir(c.id, p.id)});
                     for (const auto& m : p.mixes) {
                         auto* mi = add(pi, nullptr, ItemKind::Mix, m.id, m.name());
+                        QStringList files{m.file};
+                        for (const auto& t : m.tracks)
+                            files << t.audioFile;
+                        mi->setData(0, kPathsRole, files);
                         mi->setIcon(0, style()->standardIcon(QStyle::SP_MediaVolume));
                         mi->setToolTip(0, m.tracks.size() == 1 ? tr("1 track") : tr("%1 tracks").arg(m.tracks.size()));
                     }
@@ -162,6 +170,7 @@ void ProjectTree::reload()
         }
     }
     m_loading = false;
+    applySyncStates();
     select(keep);
     updateActions();
     if (!search::queryWords(m_search->text()).isEmpty())

@@ -17,6 +17,8 @@ class QTreeWidgetItem;
 
 namespace muze::gui {
 
+class FileStateModel;
+
 class ProjectTree : public QWidget {
     Q_OBJECT
 public:
@@ -36,6 +38,13 @@ public:
     QAction* renameAction() const { return m_rename; }
     QAction* deleteAction() const { return m_delete; }
 
+    /// Shows each item's sync state (projecttreesync.cpp): a mix the worst of its JSON and
+    /// takes, a project or collection the worst of what it holds.
+    void setFileStates(FileStateModel* states);
+    /// The vault-relative files an item stands for (a mix: its JSON and takes) or its folder.
+    QStringList pathsOf(const QString& id) const;
+    QString folderOf(const QString& id) const;
+
     /// Selects the item with this id (after a reload) if present.
     void select(const QString& id);
     QString selectedId() const;
@@ -45,6 +54,7 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
 
 private:
+    void applySyncStates();
     void create(model::ItemKind kind);
     void renameItem(QTreeWidgetItem* item);
     void deleteSelected();
@@ -68,6 +78,7 @@ private:
     QAction* m_rename = nullptr;
     QAction* m_delete = nullptr;
     bool m_loading = false;
+    FileStateModel* m_states = nullptr;
 };
 
 } // namespace muze::gui

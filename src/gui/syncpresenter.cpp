@@ -1,5 +1,7 @@
 #include "syncpresenter.h"
 
+#include "filestatemodel.h"
+
 #include <muze/crypto/vaultkeys.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncsettings.h>
@@ -27,6 +29,9 @@ SyncPresenter::SyncPresenter(vault::VaultManager& vaults, QWidget* dialogParent)
 {
     connect(m_controller, &sync::SyncController::statusChanged, this, &SyncPresenter::onStatus);
     connect(m_controller, &sync::SyncController::progress, this, &SyncPresenter::progress);
+    m_fileStates = new FileStateModel(this);
+    m_controller->setConfigDir(m_vaults.configDir()); // where "pause all" is remembered
+    connect(m_controller, &sync::SyncController::fileStatesChanged, m_fileStates, &FileStateModel::apply);
     connect(m_controller, &sync::SyncController::syncFinished, this,
             [this](const QString& vaultId, bool, const QString&) { Q_EMIT vaultContentChanged(vaultId); });
     connect(&m_vaults, &vault::VaultManager::vaultsChanged, this, &SyncPresenter::reconcileWorkers);
@@ -38,8 +43,10 @@ SyncPresenter::~SyncPresenter() = default;
 void SyncPresenter::reconcileWorkers()
 {
     for (const QString& id : m_controller->vaultIds()) {
-        if (!m_vaults.byId(id))
+        if (!m_vaults.byId(id)) {
             m_controller->removeVault(id);
+            m_fileStates->forget(id);
+        }
     }
     for (const vault::VaultRecord& r : m_vaults.vaults()) {
         if (hasRemote(r) && !m_controller->hasVault(r.id))

@@ -19,6 +19,8 @@ struct VaultStatus;
 
 namespace muze::gui {
 
+class FileStateModel;
+
 class SyncPresenter : public QObject {
     Q_OBJECT
 public:
@@ -26,6 +28,8 @@ public:
     ~SyncPresenter() override;
 
     sync::SyncController* controller() const { return m_controller; }
+    /// Every synced file's state, per vault (batched from the workers).
+    FileStateModel* fileStates() const { return m_fileStates; }
     void syncNow(const QString& vaultId);
     /// Re-reads the vault's settings from disk and applies them to its worker.
     void reloadSettings(const QString& vaultId);
@@ -50,6 +54,7 @@ private:
     vault::VaultManager& m_vaults;
     QPointer<QWidget> m_dialogParent;
     sync::SyncController* m_controller = nullptr;
+    FileStateModel* m_fileStates = nullptr;
     bool m_asking = false;
     QSet<QString> m_signedOut;
 };

@@ -5,6 +5,7 @@
 
 #include <muze/remote/fsops.h>
 #include <muze/sync/remotefactory.h>
+#include <muze/sync/freeup.h>
 #include <muze/sync/journal.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncengine.h>
@@ -68,12 +69,12 @@ TEST_CASE("worker protocol: removing a vault during a big upload stops it and th
     {
         SyncController controller;
         QObject::connect(&controller, &SyncController::fileStatesChanged, &controller,
-                         [&](const QString&, const FileSyncStates& states, bool) {
-                             for (const FileSyncState& s : states) {
-                                 if (s.path == kTake && s.state == FileState::Syncing)
-                                     takeBytesDone = std::max(takeBytesDone, s.bytesDone);
-                             }
-                         });
+            [&](const QString&, const FileSyncStates& states, bool) {
+                for (const FileSyncState& s : states) {
+                    if (s.path == kTake && s.state == FileState::Syncing)
+                        takeBytesDone = std::max(takeBytesDone, s.bytesDone);
+                }
+            });
         controller.addVault(v, QStringLiteral("dev"));
         REQUIRE(waitUntil([&] { return takeBytesDone > 256 * 1024; }, 30000)); // the take is on its way
         QElapsedTimer t;
@@ -115,7 +116,10 @@ TEST_CASE("worker protocol: requests during a run make exactly one follow-up run
     test::TempDir dir;
     vault::VaultRecord v = folderVault(dir, QStringLiteral("queue"));
     writeOld(v.path + QLatin1Char('/') + kTake, noise(3 * 1024 * 1024));
-    setSettings(v.path, [](SyncSettings& s) { s.bandwidthKiBps = 512; s.audioDownload = AudioDownload::OnDemand; });
+    setSettings(v.path, [](SyncSettings& s) {
+        s.bandwidthKiBps = 512;
+        s.audioDownload = AudioDownload::OnDemand;
+    });
     // A take only the cloud has (another device recorded it): on demand, it stays there.
     const QString cloudTake = QStringLiteral("collections/c1/projects/p1/audio/t2.wav");
     writeOld(v.remotePath + QLatin1Char('/') + cloudTake, noise(64 * 1024));
@@ -132,12 +136,12 @@ TEST_CASE("worker protocol: requests during a run make exactly one follow-up run
             ++started;
     });
     QObject::connect(&controller, &SyncController::syncFinished, &controller,
-                     [&](const QString&, bool, const QString&) { ++finished; });
+        [&](const QString&, bool, const QString&) { ++finished; });
     QObject::connect(&controller, &SyncController::fileStatesChanged, &controller,
-                     [&](const QString&, const FileSyncStates& batch, bool) {
-                         for (const FileSyncState& s : batch)
-                             uploading |= s.path == kTake && s.state == FileState::Syncing && s.bytesDone > 0;
-                     });
+        [&](const QString&, const FileSyncStates& batch, bool) {
+            for (const FileSyncState& s : batch)
+                uploading |= s.path == kTake && s.state == FileState::Syncing && s.bytesDone > 0;
+        });
     controller.addVault(v, QStringLiteral("dev"));
     REQUIRE(waitUntil([&] { return uploading; }, 30000));
     REQUIRE(finished == 0);
@@ -173,9 +177,10 @@ TEST_CASE("worker protocol: pausing stops a run, is remembered across restarts, 
     {
         SyncController controller;
         controller.setConfigDir(dir.filePath(QStringLiteral("config")));
-        QObject::connect(&controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
+        QObject::connect(
+            &controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
         QObject::connect(&controller, &SyncController::pausedChanged, &controller,
-                         [&](const QString& id, bool p) { pauses << std::make_pair(id, p); });
+            [&](const QString& id, bool p) { pauses << std::make_pair(id, p); });
         controller.addVault(v, QStringLiteral("dev"));
         REQUIRE(waitUntil([&] { return last.state == VaultState::Synced; }, 20000));
         controller.setPaused(v.id, true);
@@ -189,7 +194,8 @@ TEST_CASE("worker protocol: pausing stops a run, is remembered across restarts, 
     {
         SyncController controller;
         controller.setConfigDir(dir.filePath(QStringLiteral("config")));
-        QObject::connect(&controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
+        QObject::connect(
+            &controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
         last = {};
         controller.addVault(v, QStringLiteral("dev"));
         CHECK(controller.isPaused(v.id));
@@ -206,11 +212,61 @@ TEST_CASE("worker protocol: pausing stops a run, is remembered across restarts, 
         SyncController controller;
         controller.setConfigDir(dir.filePath(QStringLiteral("config")));
         CHECK(controller.allPaused()); // remembered
-        QObject::connect(&controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
+        QObject::connect(
+            &controller, &SyncController::statusChanged, &controller, [&](const VaultStatus& s) { last = s; });
         controller.addVault(v, QStringLiteral("dev"));
         CHECK_FALSE(controller.isPaused(v.id));
         controller.setAllPaused(false);
         REQUIRE(waitUntil([&] { return QFile::exists(v.remotePath + QStringLiteral("/b.json")); }, 20000));
         REQUIRE(waitUntil([&] { return last.state == VaultState::Synced; }, 20000));
     }
+}
+
+TEST_CASE("free up space: synced takes become cloud-only, changed and unsynced ones stay")
+{
+    test::TempDir dir;
+    vault::VaultRecord v = folderVault(dir, QStringLiteral("free"));
+    const QString a = QStringLiteral("collections/c1/projects/p1/audio/a.wav");
+    const QString b = QStringLiteral("collections/c1/projects/p1/audio/b.wav");
+    const QString c = QStringLiteral("collections/c1/projects/p1/audio/c.wav");
+    writeOld(v.path + QLatin1Char('/') + a, noise(1024 * 1024));
+    writeOld(v.path + QLatin1Char('/') + b, noise(512 * 1024));
+    setSettings(v.path, [](SyncSettings& s) { s.audioDownload = AudioDownload::OnDemand; });
+    Result<std::unique_ptr<remote::RemoteStore>> r = remote::createRemote(v);
+    REQUIRE(r.ok());
+    Result<SyncSettings> settings = SyncSettings::load(v.path);
+    SyncEngine engine({v.path, QStringLiteral("dev"), *settings, 0}, std::move(*r), makePlainCodec());
+    REQUIRE(engine.run().ok());
+    writeOld(v.path + QLatin1Char('/') + b, noise(600 * 1024)); // changed since it synced
+    writeOld(v.path + QLatin1Char('/') + c, noise(1024));       // never synced
+
+    Result<FreeUpResult> freed = freeUpSpace(v.path, {a, b, c});
+    REQUIRE(freed.ok());
+    CHECK(freed->freed == QStringList{a});
+    CHECK(freed->bytes == 1024 * 1024);
+    CHECK(freed->kept.size() == 2);
+    CHECK_FALSE(QFile::exists(v.path + QLatin1Char('/') + a));
+    CHECK(QFile::exists(v.path + QLatin1Char('/') + b));
+    CHECK(QFile::exists(v.path + QLatin1Char('/') + c));
+    Result<std::vector<FileStatus>> status = engine.status();
+    REQUIRE(status.ok());
+    const auto it = std::find_if(status->begin(), status->end(), [&](const FileStatus& s) { return s.path == a; });
+    REQUIRE(it != status->end());
+    CHECK(it->state == FileState::CloudOnly);
+
+    // The next sync sends b and c, leaves a in the cloud, deletes nothing.
+    Result<SyncReport> after = engine.run();
+    REQUIRE(after.ok());
+    CHECK(after->deletedRemote == 0);
+    CHECK(after->downloaded == 0);
+    CHECK(QFile::exists(v.remotePath + QLatin1Char('/') + a));
+    CHECK_FALSE(QFile::exists(v.path + QLatin1Char('/') + a));
+    CHECK(test::readAll(v.remotePath + QLatin1Char('/') + b) == test::readAll(v.path + QLatin1Char('/') + b));
+
+    // With every take downloaded to this device, freeing space is refused with the reason.
+    setSettings(v.path, [](SyncSettings&) {});
+    Result<FreeUpResult> refused = freeUpSpace(v.path, {b});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == QStringLiteral("not_on_demand"));
+    CHECK(QFile::exists(v.path + QLatin1Char('/') + b));
 }

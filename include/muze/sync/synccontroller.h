@@ -18,6 +18,7 @@
 //   fileStateChanged(vaultId, path, state)       one per file of each batch (text; small vaults)
 //   syncFinished(vaultId, converged, summary)    after each sync run
 //   pausedChanged(vaultId, paused), allPausedChanged(paused)
+//   spaceFreed(vaultId, freed, kept, bytes, error)   after freeUpSpace
 //
 // Pause: setPaused(vaultId) is remembered in the vault's sync settings (its local state);
 // setAllPaused in <configDir>/sync-state.json once setConfigDir() named the folder.
@@ -66,6 +67,10 @@ public Q_SLOTS:
     void requestDownload(const QString& vaultId, const QString& path);
     /// Saves the vault's settings (in its local state) and applies them.
     void setSettings(const QString& vaultId, const muze::sync::SyncSettings& settings);
+    /// Keeps these cloud-only takes on this device: fetched now and kept (on-demand list).
+    void keepOnDevice(const QString& vaultId, const QStringList& paths);
+    /// Removes this device's copies of these synced takes (never unsynced ones): spaceFreed.
+    void freeUpSpace(const QString& vaultId, const QStringList& paths);
     /// Pauses (a running sync stops at once) or resumes one vault; remembered across restarts.
     void setPaused(const QString& vaultId, bool paused);
     /// Pauses or resumes every vault (each keeps its own pause too); remembered across restarts.
@@ -79,6 +84,8 @@ Q_SIGNALS:
     void fileStateChanged(const QString& vaultId, const QString& path, const QString& state);
     void syncFinished(const QString& vaultId, bool converged, const QString& summary);
     void pausedChanged(const QString& vaultId, bool paused);
+    void spaceFreed(const QString& vaultId, const QStringList& freed, const QStringList& kept, qint64 bytes,
+                    const QString& error);
     void allPausedChanged(bool paused);
 
 private:

@@ -18,6 +18,7 @@
 
 #include <muze/remote/remotestore.h>
 #include <muze/sync/codec.h>
+#include <muze/sync/freeup.h>
 #include <muze/sync/syncsettings.h>
 #include <muze/sync/syncstatus.h> // FileState
 #include <muze/util/json.h>
@@ -130,6 +131,8 @@ public:
     Result<std::vector<FileStatus>> status();
     /// Marks audio for download on demand (fetched by the next run).
     Status requestDownload(const QString& path);
+    /// Removes local copies of synced takes (freeup.h), through this engine's journal. Not during run().
+    Result<FreeUpResult> freeUpSpace(const QStringList& paths);
 
     void setObserver(SyncObserver* observer) { m_observer = observer; }
     /// Replaces the codec (a vault unlocked after the engine was made). Not during run().

@@ -70,6 +70,8 @@ public Q_SLOTS:
     void setPaused(bool paused);
     /// All vaults paused (the controller remembers it); this vault syncs only when neither is.
     void setAllPaused(bool paused);
+    /// Removes this device's copies of these synced takes (freeup.h); after a run if one goes.
+    void freeUpSpace(const QStringList& paths);
     void stop();
 
 Q_SIGNALS:
@@ -79,6 +81,9 @@ Q_SIGNALS:
     /// otherwise the files that changed since the last batch.
     void fileStatesChanged(const QString& vaultId, const muze::sync::FileSyncStates& states, bool snapshot);
     void syncFinished(const QString& vaultId, bool converged, const QString& summary);
+    /// After freeUpSpace: what was removed, what was kept and why, or the error.
+    void spaceFreed(const QString& vaultId, const QStringList& freed, const QStringList& kept, qint64 bytes,
+                    const QString& error);
 
 private:
     struct Queued {
@@ -87,6 +92,7 @@ private:
         QStringList downloads;
         bool settings = false;
         SyncSettings newSettings;
+        QStringList freeUp;
     };
     void request(bool force);
     void runSync(bool force);

@@ -5,7 +5,10 @@
 namespace muze::sync {
 
 FileStateBatcher::FileStateBatcher(QString vaultRoot, BatchSink batches, ProgressSink progress, int intervalMs)
-    : m_root(std::move(vaultRoot)), m_batches(std::move(batches)), m_progress(std::move(progress)), m_intervalMs(intervalMs)
+    : m_root(std::move(vaultRoot))
+    , m_batches(std::move(batches))
+    , m_progress(std::move(progress))
+    , m_intervalMs(intervalMs)
 {
     m_sinceBatch.start();
     m_sinceProgress.start();

@@ -37,7 +37,7 @@ private:
     QHash<QString, qsizetype> m_index; // path → position in m_batch
     QElapsedTimer m_sinceBatch;
     QElapsedTimer m_sinceProgress;
-    QString m_current;        // the file being transferred
+    QString m_current; // the file being transferred
     qint64 m_currentBase = 0; // the run's bytesDone when it started
     qint64 m_currentSize = -1;
     qint64 m_lastBytesDone = 0;

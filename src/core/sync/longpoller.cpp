@@ -49,7 +49,8 @@ void LongPoller::run()
                 QMutexLocker lock(&m_mutex);
                 m_cursor.clear(); // the worker hands over a fresh cursor after it synced
             }
-            QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->syncNow(false); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                m_worker, [w = m_worker] { w->syncNow(false); }, Qt::QueuedConnection);
         } else if (!news) {
             napInterruptibly(news.error().code == QLatin1String("rate_limited") ? 60 : 30);
         }

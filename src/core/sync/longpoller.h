@@ -17,7 +17,11 @@ class SyncWorker;
 
 class LongPoller : public QThread {
 public:
-    LongPoller(vault::VaultRecord vault, SyncWorker* worker) : m_vault(std::move(vault)), m_worker(worker) {}
+    LongPoller(vault::VaultRecord vault, SyncWorker* worker)
+        : m_vault(std::move(vault))
+        , m_worker(worker)
+    {
+    }
     ~LongPoller() override { stopAndWait(); }
 
     void setCursor(const QString& cursor);

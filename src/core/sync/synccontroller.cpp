@@ -11,7 +11,10 @@
 namespace muze::sync {
 
 namespace {
-QString stateFile(const QString& dir) { return QDir(dir).filePath(QStringLiteral("sync-state.json")); }
+QString stateFile(const QString& dir)
+{
+    return QDir(dir).filePath(QStringLiteral("sync-state.json"));
+}
 } // namespace
 
 void SyncController::ThreadStopper::operator()(QThread* thread) const
@@ -21,7 +24,8 @@ void SyncController::ThreadStopper::operator()(QThread* thread) const
     delete thread;
 }
 
-SyncController::SyncController(QObject* parent) : QObject(parent)
+SyncController::SyncController(QObject* parent)
+    : QObject(parent)
 {
     qRegisterMetaType<VaultStatus>();
     qRegisterMetaType<FileSyncStates>();
@@ -55,7 +59,8 @@ void SyncController::setConfigDir(const QString& dir)
     const QString file = stateFile(dir);
     bool all = false;
     if (QFile::exists(file)) {
-        if (Result<Json> doc = readJsonObjectFile(file); doc && doc->contains("all_paused") && (*doc)["all_paused"].is_boolean())
+        if (Result<Json> doc = readJsonObjectFile(file);
+            doc && doc->contains("all_paused") && (*doc)["all_paused"].is_boolean())
             all = (*doc)["all_paused"].get<bool>();
     }
     if (all != m_allPaused)
@@ -71,13 +76,15 @@ void SyncController::addVault(const vault::VaultRecord& vault, const QString& de
     worker->setDeviceId(deviceId);
     worker->moveToThread(thread);
     if (m_allPaused)
-        QMetaObject::invokeMethod(worker, [worker] { worker->setAllPaused(true); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->setAllPaused(true); }, Qt::QueuedConnection);
     connect(thread, &QThread::started, worker, &SyncWorker::start);
     connect(thread, &QThread::finished, worker, &QObject::deleteLater);
     connect(worker, &SyncWorker::statusChanged, this, &SyncController::onStatus);
     connect(worker, &SyncWorker::progress, this, &SyncController::progress);
     connect(worker, &SyncWorker::fileStatesChanged, this, &SyncController::onFileStates);
     connect(worker, &SyncWorker::syncFinished, this, &SyncController::syncFinished);
+    connect(worker, &SyncWorker::spaceFreed, this, &SyncController::spaceFreed);
     // The pause is in the vault's small local settings file: known before the worker reports.
     const Result<SyncSettings> settings = SyncSettings::load(vault.path);
     m_paused.insert(vault.id, settings && settings->paused);
@@ -123,7 +130,8 @@ void SyncController::syncNow(const QString& vaultId, bool force)
     if (it == m_workers.end())
         return;
     SyncWorker* w = it->second.worker;
-    QMetaObject::invokeMethod(w, [w, force] { w->syncNow(force); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w, force] { w->syncNow(force); }, Qt::QueuedConnection);
 }
 
 void SyncController::requestDownload(const QString& vaultId, const QString& path)
@@ -132,7 +140,8 @@ void SyncController::requestDownload(const QString& vaultId, const QString& path
     if (it == m_workers.end())
         return;
     SyncWorker* w = it->second.worker;
-    QMetaObject::invokeMethod(w, [w, path] { w->requestDownload(path); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w, path] { w->requestDownload(path); }, Qt::QueuedConnection);
 }
 
 void SyncController::setSettings(const QString& vaultId, const SyncSettings& settings)
@@ -151,6 +160,21 @@ void SyncController::setSettings(const QString& vaultId, const SyncSettings& set
         Qt::QueuedConnection);
 }
 
+void SyncController::keepOnDevice(const QString& vaultId, const QStringList& paths)
+{
+    for (const QString& p : paths)
+        requestDownload(vaultId, p); // one run fetches them all (requests coalesce)
+}
+
+void SyncController::freeUpSpace(const QString& vaultId, const QStringList& paths)
+{
+    const auto it = m_workers.find(vaultId);
+    if (it == m_workers.end())
+        return;
+    SyncWorker* w = it->second.worker;
+    QMetaObject::invokeMethod(w, [w, paths] { w->freeUpSpace(paths); }, Qt::QueuedConnection);
+}
+
 void SyncController::setPaused(const QString& vaultId, bool paused)
 {
     const auto it = m_workers.find(vaultId);
@@ -160,7 +184,8 @@ void SyncController::setPaused(const QString& vaultId, bool paused)
     if (paused)
         w->cancelCurrentRun(); // its thread may be inside a run: stop it from here
     m_paused.insert(vaultId, paused);
-    QMetaObject::invokeMethod(w, [w, paused] { w->setPaused(paused); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w, paused] { w->setPaused(paused); }, Qt::QueuedConnection);
     Q_EMIT pausedChanged(vaultId, paused);
 }
 
@@ -175,7 +200,8 @@ void SyncController::setAllPaused(bool paused)
         SyncWorker* w = entry.worker;
         if (paused)
             w->cancelCurrentRun();
-        QMetaObject::invokeMethod(w, [w, paused] { w->setAllPaused(paused); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            w, [w, paused] { w->setAllPaused(paused); }, Qt::QueuedConnection);
     }
     Q_EMIT allPausedChanged(paused);
 }

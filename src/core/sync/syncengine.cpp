@@ -190,6 +190,13 @@ Status SyncEngine::requestDownload(const QString& path)
     return m_d->journal->addWanted(fs::nfc(path));
 }
 
+Result<FreeUpResult> SyncEngine::freeUpSpace(const QStringList& paths)
+{
+    if (Status s = m_d->openJournal(m_config.vaultRoot); !s)
+        return s.error();
+    return sync::freeUpSpace(m_config.vaultRoot, *m_d->journal, paths);
+}
+
 Result<SyncReport> SyncEngine::run(const SyncOptions& options)
 {
     const QString& root = m_config.vaultRoot;

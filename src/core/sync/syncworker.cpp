@@ -7,6 +7,7 @@
 #include <muze/sync/remotefactory.h>
 #include <muze/sync/codec.h>
 #include <muze/sync/conflicts.h>
+#include <muze/sync/freeup.h>
 #include <muze/sync/syncpaths.h>
 #include <muze/util/logging.h>
 
@@ -32,12 +33,17 @@ constexpr qsizetype kSnapshotSlice = 2000;
 } // namespace
 
 SyncWorker::SyncWorker(vault::VaultRecord vault, QString deviceName, QObject* parent)
-    : QObject(parent), m_vault(std::move(vault)), m_deviceName(std::move(deviceName))
+    : QObject(parent)
+    , m_vault(std::move(vault))
+    , m_deviceName(std::move(deviceName))
 {
     m_status.vaultId = m_vault.id;
 }
 
-SyncWorker::~SyncWorker() { stop(); }
+SyncWorker::~SyncWorker()
+{
+    stop();
+}
 
 void SyncWorker::interrupt()
 {
@@ -115,7 +121,8 @@ void SyncWorker::start()
         m_poller = new LongPoller(m_vault, this);
         m_poller->start();
     }
-    QMetaObject::invokeMethod(this, [this] { runSync(false); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { runSync(false); }, Qt::QueuedConnection);
 }
 
 void SyncWorker::stop()
@@ -195,6 +202,22 @@ void SyncWorker::setAllPaused(bool on)
         runSync(false);
 }
 
+void SyncWorker::freeUpSpace(const QStringList& paths)
+{
+    if (m_syncing) { // the vault is locked by the run: right after it
+        m_queued.freeUp << paths;
+        return;
+    }
+    const Result<FreeUpResult> r = m_engine ? m_engine->freeUpSpace(paths) : sync::freeUpSpace(m_vault.path, paths);
+    if (!r) {
+        Q_EMIT spaceFreed(m_vault.id, {}, {}, 0, r.errorString());
+        return;
+    }
+    if (m_engine)
+        emitSnapshot(m_status); // the freed takes are cloud-only now
+    Q_EMIT spaceFreed(m_vault.id, r->freed, r->kept, r->bytes, QString());
+}
+
 void SyncWorker::syncNow(bool force)
 {
     if (m_retry)
@@ -218,11 +241,14 @@ void SyncWorker::request(bool force)
     if (m_syncing || m_kickPosted)
         return;
     m_kickPosted = true;
-    QMetaObject::invokeMethod(this, [this] {
-        m_kickPosted = false;
-        if (m_queued.run)
-            runSync(false);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_kickPosted = false;
+            if (m_queued.run)
+                runSync(false);
+        },
+        Qt::QueuedConnection);
 }
 
 void SyncWorker::onLocalEvent()
@@ -274,7 +300,9 @@ void SyncWorker::runSync(bool force)
     force = force || m_queued.force;
     SyncOptions options;
     options.download = m_queued.downloads;
+    const QStringList freeUp = m_queued.freeUp;
     m_queued = Queued{};
+    m_queued.freeUp = freeUp;
     m_syncing = true;
     m_eventsDuringSync = false;
     if (m_debounce)
@@ -289,8 +317,9 @@ void SyncWorker::runSync(bool force)
         if (codec && (*codec)->encrypted()) {
             m_engine->setCodec(std::move(*codec));
             m_keysProblem.clear();
-        } else if (!codec && (codec.error().code == QLatin1String("tampered_keyring")
-                              || codec.error().code == QLatin1String("keyring_rollback"))) {
+        } else if (!codec
+            && (codec.error().code == QLatin1String("tampered_keyring")
+                || codec.error().code == QLatin1String("keyring_rollback"))) {
             // The ring can no longer be trusted: stop writing files until the user unlocks
             // with the password (which repairs it), and say why.
             m_engine->setCodec(nullptr);
@@ -325,6 +354,8 @@ void SyncWorker::runSync(bool force)
     }
     rewatch();
     finishRun(report);
+    if (!m_queued.freeUp.isEmpty())
+        freeUpSpace(std::exchange(m_queued.freeUp, {}));
     if (m_queued.run && !paused())
         request(false); // exactly one follow-up with the union of what was asked meanwhile
 }
