@@ -13,7 +13,7 @@
 #include "syncviews.h"
 
 #include <muze/model/vaultstore.h>
-#include <muze/remote/remotefactory.h>
+#include <muze/sync/remotefactory.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncengine.h>
 #include <muze/sync/syncsettings.h>
@@ -47,7 +47,7 @@ sync::SyncReport syncDevice(const vault::VaultRecord& v, const QString& path, co
 {
     vault::VaultRecord other = v;
     other.path = path;
-    Result<std::unique_ptr<remote::RemoteStore>> r = remote::createRemote(other);
+    Result<std::unique_ptr<remote::RemoteStore>> r = sync::createRemote(other);
     REQUIRE(r.ok());
     sync::SyncEngine engine({path, device, {}, 0}, std::move(*r), sync::makePlainCodec());
     Result<sync::SyncReport> report = engine.run();

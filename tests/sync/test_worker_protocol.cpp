@@ -232,7 +232,7 @@ TEST_CASE("free up space: synced takes become cloud-only, changed and unsynced o
     writeOld(v.path + QLatin1Char('/') + a, noise(1024 * 1024));
     writeOld(v.path + QLatin1Char('/') + b, noise(512 * 1024));
     setSettings(v.path, [](SyncSettings& s) { s.audioDownload = AudioDownload::OnDemand; });
-    Result<std::unique_ptr<remote::RemoteStore>> r = remote::createRemote(v);
+    Result<std::unique_ptr<remote::RemoteStore>> r = sync::createRemote(v);
     REQUIRE(r.ok());
     Result<SyncSettings> settings = SyncSettings::load(v.path);
     SyncEngine engine({v.path, QStringLiteral("dev"), *settings, 0}, std::move(*r), makePlainCodec());
