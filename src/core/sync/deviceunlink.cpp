@@ -1,9 +1,6 @@
 #include <muze/sync/deviceunlink.h>
 
-#if defined(MUZE_HAVE_CRYPTO) && __has_include(<muze/crypto/vaultkeys.h>)
 #include <muze/crypto/vaultkeys.h>
-#define MUZE_UNLINK_CRYPTO 1
-#endif
 
 namespace muze::sync {
 
@@ -11,7 +8,6 @@ Result<UnlinkResult> unlinkDevice(const vault::VaultRecord& vault, const vault::
     const QString& deviceRef, const QByteArray& currentPassword, const QByteArray& newPassword,
     const QString& keychainService)
 {
-#ifdef MUZE_UNLINK_CRYPTO
     if (!crypto::isVaultEncrypted(vault.path))
         return makeError(QStringLiteral("%1 is not encrypted: unlinking takes a device's access away by changing the "
                                         "vault's password and key, and a plain vault has neither")
@@ -51,15 +47,6 @@ Result<UnlinkResult> unlinkDevice(const vault::VaultRecord& vault, const vault::
     if (!marked)
         return marked.error();
     return UnlinkResult{*marked, *key};
-#else
-    Q_UNUSED(vault);
-    Q_UNUSED(thisDevice);
-    Q_UNUSED(deviceRef);
-    Q_UNUSED(currentPassword);
-    Q_UNUSED(newPassword);
-    Q_UNUSED(keychainService);
-    return makeError(QStringLiteral("encryption support is not built in"), QStringLiteral("not_encrypted"));
-#endif
 }
 
 } // namespace muze::sync
