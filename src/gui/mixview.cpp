@@ -1,5 +1,7 @@
 #include "mixview.h"
 
+#include "mixviewparts.h"
+
 #include "transportbar.h"
 #include "waveformwidget.h"
 
@@ -30,98 +32,6 @@
 #include <QVBoxLayout>
 
 namespace muze::gui {
-
-// One track: name and length, waveform, gain, pan, mute, solo.
-class TrackRow : public QWidget {
-public:
-    TrackRow(const audio::MixTrackSpec& spec, QWidget* parent)
-        : QWidget(parent)
-        , id(spec.id)
-    {
-        auto* row = new QHBoxLayout(this);
-        row->setContentsMargins(4, 2, 4, 2);
-        auto* names = new QVBoxLayout;
-        name = new QLabel(spec.name, this);
-        QFont bold = name->font();
-        bold.setBold(true);
-        name->setFont(bold);
-        name->setFixedWidth(150);
-        length = new QLabel(this);
-        names->addWidget(name);
-        names->addWidget(length);
-        setObjectName(QStringLiteral("track-") + spec.id); // found by MixSyncBadges
-        setProperty("wavPath", spec.wavPath);
-        auto* syncState = new QLabel(this); // sync state of the take (MixSyncBadges)
-        syncState->setObjectName(QStringLiteral("trackSync"));
-        syncState->hide();
-        names->addWidget(syncState);
-        names->addStretch();
-        waveform = new WaveformWidget(this);
-        gain = new QDoubleSpinBox(this);
-        gain->setRange(-96.0, 24.0);
-        gain->setSingleStep(0.5);
-        gain->setDecimals(1);
-        gain->setSuffix(tr(" dB"));
-        gain->setToolTip(tr("Gain"));
-        gain->setAccessibleName(tr("Gain of %1").arg(spec.name));
-        pan = new QSlider(Qt::Horizontal, this);
-        pan->setRange(-100, 100);
-        pan->setFixedWidth(90);
-        pan->setToolTip(tr("Pan (double-click to centre)"));
-        pan->setAccessibleName(tr("Pan of %1").arg(spec.name));
-        mute = new QToolButton(this);
-        mute->setText(tr("M"));
-        mute->setCheckable(true);
-        mute->setToolTip(tr("Mute"));
-        solo = new QToolButton(this);
-        solo->setText(tr("S"));
-        solo->setCheckable(true);
-        solo->setToolTip(tr("Solo"));
-        row->addLayout(names);
-        row->addWidget(waveform, 1);
-        row->addWidget(gain);
-        row->addWidget(pan);
-        row->addWidget(mute);
-        row->addWidget(solo);
-        set(spec.mix);
-        const auto info = wav::probeWavFile(spec.wavPath);
-        if (info) {
-            length->setText(formatTime(info->durationSeconds()) + QStringLiteral("  ")
-                + QString::number(info->sampleRate / 1000.0, 'f', 1) + tr(" kHz ")
-                + (info->channels == 1 ? tr("mono") : tr("stereo")));
-        } else {
-            length->setText(tr("no audio here"));
-            waveform->setMessage(info.error().code == QLatin1String("io_error") ? tr("Audio not on this device yet")
-                                                                                : info.error().message);
-            hasAudio = false;
-        }
-    }
-
-    void set(const audio::TrackMix& mix)
-    {
-        const QSignalBlocker b1(gain), b2(pan), b3(mute), b4(solo);
-        gain->setValue(mix.gainDb);
-        pan->setValue(int(std::lround(mix.pan * 100)));
-        mute->setChecked(mix.muted);
-        solo->setChecked(mix.solo);
-    }
-
-    audio::TrackMix mix() const { return {gain->value(), pan->value() / 100.0, mute->isChecked(), solo->isChecked()}; }
-
-    QString id;
-    bool hasAudio = true;
-    QLabel* name = nullptr;
-    QLabel* length = nullptr;
-    WaveformWidget* waveform = nullptr;
-    QDoubleSpinBox* gain = nullptr;
-    QSlider* pan = nullptr;
-    QToolButton* mute = nullptr;
-    QToolButton* solo = nullptr;
-};
-
-struct MixView::PendingTake {
-    audio::TakeTarget target;
-};
 
 MixView::MixView(QWidget* parent)
     : QWidget(parent)
@@ -458,110 +368,6 @@ void MixView::togglePlay()
     } else if (Status s = m_player->play(); !s) {
         showStatus(s.errorString(), true);
     }
-}
-
-void MixView::toggleRecord()
-{
-    if (m_recorder->isRecording())
-        stopRecording();
-    else
-        startRecording();
-}
-
-void MixView::startRecording()
-{
-    if (m_mixId.isEmpty())
-        return;
-    flushSaves();
-    auto take = audio::prepareTake(m_root, m_mixId);
-    if (!take) {
-        showStatus(take.errorString(), true);
-        return;
-    }
-    audio::RecordOptions options;
-    options.device = m_inputDevice;
-    options.marker = audio::takeMarker(*take);
-    if (Status s = m_recorder->start(take->wavPath, options); !s) {
-        showStatus(s.errorString(), true);
-        return;
-    }
-    m_take = std::make_unique<PendingTake>(PendingTake{*take});
-    m_transport->setRecording(true);
-    showStatus(tr("Recording %1…").arg(take->trackName));
-    // Play along: the other tracks from the top, where the new take starts. Playback starts
-    // with the first captured audio (tick()) so the take lines up with what was heard, give or
-    // take the devices' latencies (not compensated).
-    m_player->stop();
-    m_playAlong = m_player->length() > 0;
-    m_playAlongPending = m_playAlong;
-}
-
-void MixView::stopRecording()
-{
-    if (!m_take)
-        return;
-    if (m_playAlong)
-        m_player->stop();
-    m_playAlong = m_playAlongPending = false;
-    QString warning;
-    if (m_recorder->isRecording()) {
-        auto stats = m_recorder->stop();
-        if (!stats)
-            warning = stats.errorString();
-        else if (stats->framesDropped > 0 || stats->gapFrames > 0)
-            warning = tr("%1 frames were lost while recording").arg(stats->framesDropped + stats->gapFrames);
-    }
-    m_transport->setRecording(false);
-    const audio::TakeTarget target = m_take->target;
-    m_take.reset();
-    showStatus(tr("Saving %1…").arg(target.trackName));
-    // Copying a long take into the mix can take a moment: off the GUI thread.
-    QPointer<MixView> self(this);
-    QThreadPool::globalInstance()->start([self, target, warning] {
-        auto id = audio::commitTake(target);
-        const QString trackId = id ? *id : QString();
-        const QString error = id ? QString() : id.errorString();
-        QMetaObject::invokeMethod(qApp, [self, target, trackId, error, warning] {
-            if (!self)
-                return;
-            if (!error.isEmpty()) {
-                self->showStatus(
-                    tr("The take could not join the mix: %1 (it is kept in %2)").arg(error, target.wavPath), true);
-            } else {
-                self->showStatus(
-                    warning.isEmpty() ? tr("Recorded %1").arg(target.trackName) : warning, !warning.isEmpty());
-                if (self->m_mixId == target.mixId)
-                    self->reload();
-                Q_EMIT self->mixChanged();
-            }
-            Q_EMIT self->recordingFinished(trackId, error);
-        });
-    });
-}
-
-void MixView::recoverOrphans()
-{
-    const QStringList orphans = audio::findOrphanTakes(m_root, m_mixId);
-    if (orphans.isEmpty())
-        return;
-    QPointer<MixView> self(this);
-    const QString root = m_root;
-    const QString mixId = m_mixId;
-    QThreadPool::globalInstance()->start([self, root, mixId, orphans] {
-        int recovered = 0;
-        for (const QString& wavPath : orphans) {
-            if (audio::recoverTake(root, wavPath))
-                ++recovered;
-        }
-        QMetaObject::invokeMethod(qApp, [self, mixId, recovered] {
-            if (!self || recovered == 0)
-                return;
-            self->showStatus(recovered == 1 ? tr("Recovered 1 interrupted take.") : tr("Recovered %1 interrupted takes.").arg(recovered));
-            if (self->m_mixId == mixId)
-                self->reload();
-            Q_EMIT self->mixChanged();
-        });
-    });
 }
 
 void MixView::startExport(const QString& path)

@@ -3,6 +3,7 @@
 #include "basestore.h"
 #include "caseclash.h"
 #include "devicehook.h"
+#include "enginestate.h"
 #include "faultseam.h"
 #include "propagator.h"
 #include "takeguard.h"
@@ -30,85 +31,6 @@
 namespace muze::sync {
 
 namespace fs = remote::fs;
-
-QString fileStateName(FileState s)
-{
-    switch (s) {
-    case FileState::Synced: return QStringLiteral("synced");
-    case FileState::Syncing: return QStringLiteral("syncing");
-    case FileState::Pending: return QStringLiteral("pending");
-    case FileState::Conflict: return QStringLiteral("conflict");
-    case FileState::Error: return QStringLiteral("error");
-    case FileState::CloudOnly: return QStringLiteral("cloud-only");
-    }
-    return {};
-}
-
-Json SyncReport::toJson() const
-{
-    auto list = [](const QStringList& l) {
-        Json a = Json::array();
-        for (const QString& s : l)
-            a.push_back(toStd(s));
-        return a;
-    };
-    return Json{{"converged", converged},       {"passes", passes},
-                {"uploaded", uploaded},         {"downloaded", downloaded},
-                {"deleted_local", deletedLocal}, {"deleted_remote", deletedRemote},
-                {"merged", merged},             {"conflicts", conflicts},
-                {"recorded", recorded},         {"cloud_only", cloudOnly},
-                {"bytes_up", bytesUp},          {"bytes_down", bytesDown},
-                {"hashed_files", hashedFiles},  {"hashed_bytes", hashedBytes},
-                {"reencrypted", reencrypted},   {"reencrypt_left", reencryptLeft},
-                {"skipped", list(skipped)},     {"errors", list(errors)},
-                {"rejected", list(rejected)},   {"notes", list(notes)},
-                {"mass_delete_refused", massDeleteRefused}, {"message", toStd(message)}};
-}
-
-QString SyncReport::summary() const
-{
-    QStringList parts;
-    auto add = [&](int n, const char* what) {
-        if (n)
-            parts << QStringLiteral("%1 %2").arg(n).arg(QLatin1String(what));
-    };
-    add(uploaded, "uploaded");
-    add(downloaded, "downloaded");
-    add(deletedLocal, "deleted here");
-    add(deletedRemote, "deleted remotely");
-    add(merged, "merged");
-    add(conflicts, "conflicts");
-    add(recorded, "already equal");
-    add(cloudOnly, "cloud-only");
-    add(reencrypted, "re-encrypted");
-    add(int(skipped.size()), "skipped");
-    add(int(errors.size()), "errors");
-    add(int(rejected.size()), "rejected remote names");
-    return parts.isEmpty() ? QStringLiteral("nothing to do") : parts.join(QStringLiteral(", "));
-}
-
-struct SyncEngine::Impl {
-    std::unique_ptr<Journal> journal;
-    Qt::HANDLE journalThread = nullptr;
-    std::unique_ptr<ContentCodec> codec;
-    fs::FileStat ringAtCodec; // the key ring file when the codec was made (codecOutdated)
-    RateLimiter limiter;
-    FaultSeam seam;
-    std::atomic<bool> cancelled{false};
-
-    Status openJournal(const QString& root)
-    {
-        if (journal && journalThread == QThread::currentThreadId())
-            return {};
-        journal.reset();
-        Result<std::unique_ptr<Journal>> j = Journal::open(root);
-        if (!j)
-            return j.error();
-        journal = std::move(*j);
-        journalThread = QThread::currentThreadId();
-        return {};
-    }
-};
 
 namespace {
 
@@ -522,66 +444,6 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     if (report.converged && !report.skipped.isEmpty())
         report.converged = false;
     return report;
-}
-
-Result<std::vector<FileStatus>> SyncEngine::status()
-{
-    const QString& root = m_config.vaultRoot;
-    if (Status s = m_d->openJournal(root); !s)
-        return s.error();
-    Journal& journal = *m_d->journal;
-    Result<QHash<QString, JournalRow>> rows = journal.rows();
-    Result<QHash<QString, RemoteRow>> mirror = journal.remoteRows();
-    if (!rows || !mirror)
-        return rows ? mirror.error() : rows.error();
-    Result<ScanResult> scan = scanLocal(root, *rows, {m_config.settleMs, &m_d->cancelled});
-    if (!scan)
-        return scan.error();
-    ReconcileOptions opts;
-    opts.encrypted = m_d->codec && m_d->codec->encrypted();
-    opts.dataTypes = m_config.settings.dataTypes;
-    opts.audioDownload = m_config.settings.audioDownload;
-    if (Result<QStringList> wanted = journal.wanted())
-        opts.wanted = QSet<QString>(wanted->cbegin(), wanted->cend());
-    QHash<QString, PendingRow> pending;
-    if (Result<std::vector<PendingRow>> p = journal.pending()) {
-        for (const PendingRow& r : *p)
-            pending.insert(r.path, r);
-    }
-    QHash<QString, QString> conflicted;
-    for (const ConflictRecord& c : ConflictStore(root).list()) {
-        conflicted.insert(c.path, c.id);
-        if (!c.copy.isEmpty())
-            conflicted.insert(c.copy, c.id);
-    }
-    std::vector<FileStatus> out;
-    for (const Action& a : reconcile(scan->files, *mirror, *rows, opts)) {
-        FileStatus s;
-        s.path = a.path;
-        const auto j = rows->constFind(a.path);
-        const bool cloud = j != rows->cend() && !j->localPresent;
-        if (a.kind == ActionKind::None && !scan->files.contains(a.path) && !cloud && !mirror->contains(a.path))
-            continue; // nothing anywhere
-        if (a.kind == ActionKind::None || a.kind == ActionKind::Record)
-            s.state = cloud ? FileState::CloudOnly : FileState::Synced;
-        else if (a.kind == ActionKind::CloudOnly)
-            s.state = FileState::CloudOnly;
-        else {
-            s.state = FileState::Pending;
-            s.detail = a.kind == ActionKind::Skip ? a.why : actionName(a.kind);
-        }
-        const auto p = pending.constFind(a.path);
-        if (s.state == FileState::Pending && p != pending.cend() && !p->lastError.isEmpty() && p->action != QLatin1String("skip")) {
-            s.state = FileState::Error;
-            s.detail = p->lastError;
-        }
-        if (conflicted.contains(a.path) && s.state == FileState::Synced) {
-            s.state = FileState::Conflict;
-            s.detail = conflicted.value(a.path);
-        }
-        out.push_back(s);
-    }
-    return out;
 }
 
 } // namespace muze::sync

@@ -1,0 +1,122 @@
+// The mix view's recording: start and stop a take (playing the mix along), commit it to the mix
+// off the GUI thread, and recover takes a crash left behind.
+#include "mixview.h"
+
+#include "mixviewparts.h"
+#include "transportbar.h"
+
+#include <muze/audio/player.h>
+#include <muze/audio/recorder.h>
+#include <muze/audio/take.h>
+
+#include <QApplication>
+#include <QPointer>
+#include <QThreadPool>
+
+namespace muze::gui {
+
+void MixView::toggleRecord()
+{
+    if (m_recorder->isRecording())
+        stopRecording();
+    else
+        startRecording();
+}
+
+void MixView::startRecording()
+{
+    if (m_mixId.isEmpty())
+        return;
+    flushSaves();
+    auto take = audio::prepareTake(m_root, m_mixId);
+    if (!take) {
+        showStatus(take.errorString(), true);
+        return;
+    }
+    audio::RecordOptions options;
+    options.device = m_inputDevice;
+    options.marker = audio::takeMarker(*take);
+    if (Status s = m_recorder->start(take->wavPath, options); !s) {
+        showStatus(s.errorString(), true);
+        return;
+    }
+    m_take = std::make_unique<PendingTake>(PendingTake{*take});
+    m_transport->setRecording(true);
+    showStatus(tr("Recording %1…").arg(take->trackName));
+    // Play along: the other tracks from the top, where the new take starts. Playback starts
+    // with the first captured audio (tick()) so the take lines up with what was heard, give or
+    // take the devices' latencies (not compensated).
+    m_player->stop();
+    m_playAlong = m_player->length() > 0;
+    m_playAlongPending = m_playAlong;
+}
+
+void MixView::stopRecording()
+{
+    if (!m_take)
+        return;
+    if (m_playAlong)
+        m_player->stop();
+    m_playAlong = m_playAlongPending = false;
+    QString warning;
+    if (m_recorder->isRecording()) {
+        auto stats = m_recorder->stop();
+        if (!stats)
+            warning = stats.errorString();
+        else if (stats->framesDropped > 0 || stats->gapFrames > 0)
+            warning = tr("%1 frames were lost while recording").arg(stats->framesDropped + stats->gapFrames);
+    }
+    m_transport->setRecording(false);
+    const audio::TakeTarget target = m_take->target;
+    m_take.reset();
+    showStatus(tr("Saving %1…").arg(target.trackName));
+    // Copying a long take into the mix can take a moment: off the GUI thread.
+    QPointer<MixView> self(this);
+    QThreadPool::globalInstance()->start([self, target, warning] {
+        auto id = audio::commitTake(target);
+        const QString trackId = id ? *id : QString();
+        const QString error = id ? QString() : id.errorString();
+        QMetaObject::invokeMethod(qApp, [self, target, trackId, error, warning] {
+            if (!self)
+                return;
+            if (!error.isEmpty()) {
+                self->showStatus(
+                    tr("The take could not join the mix: %1 (it is kept in %2)").arg(error, target.wavPath), true);
+            } else {
+                self->showStatus(
+                    warning.isEmpty() ? tr("Recorded %1").arg(target.trackName) : warning, !warning.isEmpty());
+                if (self->m_mixId == target.mixId)
+                    self->reload();
+                Q_EMIT self->mixChanged();
+            }
+            Q_EMIT self->recordingFinished(trackId, error);
+        });
+    });
+}
+
+void MixView::recoverOrphans()
+{
+    const QStringList orphans = audio::findOrphanTakes(m_root, m_mixId);
+    if (orphans.isEmpty())
+        return;
+    QPointer<MixView> self(this);
+    const QString root = m_root;
+    const QString mixId = m_mixId;
+    QThreadPool::globalInstance()->start([self, root, mixId, orphans] {
+        int recovered = 0;
+        for (const QString& wavPath : orphans) {
+            if (audio::recoverTake(root, wavPath))
+                ++recovered;
+        }
+        QMetaObject::invokeMethod(qApp, [self, mixId, recovered] {
+            if (!self || recovered == 0)
+                return;
+            self->showStatus(recovered == 1 ? tr("Recovered 1 interrupted take.") : tr("Recovered %1 interrupted takes.").arg(recovered));
+            if (self->m_mixId == mixId)
+                self->reload();
+            Q_EMIT self->mixChanged();
+        });
+    });
+}
+
+} // namespace muze::gui
