@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <cstdlib>
 
 using namespace muze;
 using namespace muze::cli;
@@ -49,9 +50,7 @@ Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.
     return ctx.fail(QStringLiteral("%1 support is not built into this muze-cli").arg(what));
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+int runCli(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Muze"));
@@ -151,4 +150,20 @@ int main(int argc, char** argv)
 #endif
     }
     return ctx.usage(QStringLiteral("unknown command \"%1\" (see muze-cli --help)").arg(command));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // The command, the Qt application and everything the command owned are gone when runCli()
+    // returns (the keychain thread is joined by the application's post routine). What is left
+    // is the C++/C exit handlers — OpenSSL's cleanup, Qt's globals — which would run while
+    // threads that libraries start and never join (Qt's host lookups, D-Bus workers) may still
+    // touch the memory they free: muze-cli over TLS aborted on exit now and then ("corrupted
+    // size vs. prev_size"). Every write is already durable, so leave without them.
+    const int code = runCli(argc, argv);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(code);
 }
