@@ -4,6 +4,7 @@
 #include "dropboxconnectdialog.h"
 #include "instancerouter.h"
 #include "mainwindow.h"
+#include "translations.h"
 
 #include <muze/auth/dropboxconfig.h>
 
@@ -22,6 +23,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("muze"));
     QApplication::setApplicationDisplayName(QStringLiteral("Muze"));
     QApplication::setApplicationVersion(QStringLiteral(MUZE_VERSION));
+    muze::gui::installTranslations(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Record, mix and sync music across devices."));
