@@ -199,7 +199,7 @@ int disconnect(Context& ctx, Args& a)
 
 } // namespace
 
-int runDropbox(Context& ctx, QStringList args)
+static int runDropbox(Context& ctx, QStringList args)
 {
     const QString usage = QStringLiteral(
         "dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect");
@@ -216,6 +216,15 @@ int runDropbox(Context& ctx, QStringList args)
     if (sub == QLatin1String("disconnect"))
         return disconnect(ctx, a);
     return ctx.usage(usage);
+}
+
+const Command& dropboxCommand()
+{
+    static const Command command{{QStringLiteral("dropbox")}, QStringLiteral("Dropbox"),
+        QStringLiteral(
+            "dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runDropbox(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli
