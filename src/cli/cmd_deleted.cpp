@@ -203,7 +203,7 @@ Status restoreItem(const HistoryAccess& access, const DeletedItem& item)
 
 } // namespace
 
-int runDeleted(Context& ctx, QStringList argv)
+static int runDeleted(Context& ctx, QStringList argv)
 {
     Args args(std::move(argv));
     if (!args.firstUnknownOption().isEmpty())
@@ -257,6 +257,14 @@ int runDeleted(Context& ctx, QStringList argv)
         return ExitOk;
     }
     return ctx.fail(QStringLiteral("nothing deleted has the id \"%1\" (see muze-cli deleted)").arg(id));
+}
+
+const Command& deletedCommand()
+{
+    static const Command command{{QStringLiteral("deleted")}, QStringLiteral("History"),
+        QStringLiteral("deleted | deleted restore ID\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runDeleted(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

@@ -256,7 +256,7 @@ int retention(Context& ctx, QStringList args)
 
 } // namespace
 
-int runHistory(Context& ctx, QStringList argv)
+static int runHistory(Context& ctx, QStringList argv)
 {
     Args args(std::move(argv));
     const bool asCopy = args.takeFlag(QStringLiteral("--as-copy"));
@@ -293,6 +293,15 @@ int runHistory(Context& ctx, QStringList argv)
     if (isRestore)
         return restore(ctx, *access, *item, rest[2], asCopy);
     return list(ctx, *access, *item);
+}
+
+const Command& historyCommand()
+{
+    static const Command command{{QStringLiteral("history")}, QStringLiteral("History"),
+        QStringLiteral("history ITEM | history show ITEM VERSION | history restore ITEM VERSION [--as-copy]\n"
+                       "history retention [30d|6m|1y|forever]\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runHistory(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli
