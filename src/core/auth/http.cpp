@@ -67,7 +67,10 @@ void applyExtraCaCertificates(QNetworkRequest& request)
         const QString spec = qEnvironmentVariable("MUZE_CA_CERTS");
         QMutexLocker lock(&mutex);
         if (spec != cachedSpec) {
+            // With the system's CAs, read once too: reading them costs ~1 s per request.
             cached = loadExtraCaCertificates(spec);
+            if (!cached.isEmpty())
+                cached = QSslConfiguration::systemCaCertificates() + cached;
             cachedSpec = spec;
         }
         extra = cached;
@@ -75,7 +78,7 @@ void applyExtraCaCertificates(QNetworkRequest& request)
     if (extra.isEmpty())
         return;
     QSslConfiguration conf = request.sslConfiguration();
-    conf.setCaCertificates(QSslConfiguration::systemCaCertificates() + extra);
+    conf.setCaCertificates(extra);
     request.setSslConfiguration(conf);
 }
 
