@@ -1,6 +1,8 @@
 // muze-cli [--config-dir DIR] [--vault NAME|ID] [--json] COMMAND ...
 #include "cli.h"
 
+#include <muze/model/writer.h>
+
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -91,6 +93,7 @@ int runCli(int argc, char** argv)
     Context ctx{vaults, vaultRef, json, out, err};
     if (Status s = vaults.load(); !s)
         return ctx.fail(s.error());
+    model::setWriterDevice(vaults.device().id); // "modified_by" in what this process writes
 
     const QString command = args.takeFirst();
     if (command == QLatin1String("vault"))
