@@ -3,6 +3,8 @@
 // group, each with its usage; `muze-cli help` lists them).
 #include "cli.h"
 
+#include <muze/model/writer.h>
+
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -94,6 +96,7 @@ int runCli(int argc, char** argv)
     if (command->names.front() != QLatin1String("help")) { // help works with any registry
         if (Status s = vaults.load(); !s)
             return ctx.fail(s.error());
+        model::setWriterDevice(vaults.device().id); // "modified_by" in what this process writes
     }
     return command->run(ctx, name, inv.words);
 }

@@ -7,6 +7,7 @@
 #include "translations.h"
 
 #include <muze/auth/dropboxconfig.h>
+#include <muze/model/writer.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -48,6 +49,7 @@ int main(int argc, char** argv)
         QMessageBox::critical(nullptr, QStringLiteral("Muze"), s.errorString());
         return 1;
     }
+    muze::model::setWriterDevice(vaults.device().id); // "modified_by" in what this process writes
     QString musicDir = QStandardPaths::writableLocation(QStandardPaths::MusicLocation);
     if (musicDir.isEmpty())
         musicDir = QDir::homePath() + QStringLiteral("/Music");
