@@ -63,7 +63,7 @@ void DeletedDialog::load()
 {
     m_busy = true;
     const vault::VaultRecord vault = m_vault;
-    inBackground(
+    runInBackground(
         this,
         [vault]() -> Result<std::vector<sync::DeletedItem>> {
             auto access = sync::HistoryAccess::open(vault);
@@ -108,7 +108,7 @@ void DeletedDialog::restoreRow(int row)
     const sync::DeletedItem item = m_items[size_t(row)];
     m_status->setText(tr("Restoring %1 \"%2\"…").arg(kindText(item.kind).toLower(), item.name));
     const vault::VaultRecord vault = m_vault;
-    inBackground(
+    runInBackground(
         this,
         [vault, item]() -> Status {
             auto access = sync::HistoryAccess::open(vault);

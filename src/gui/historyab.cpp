@@ -119,7 +119,7 @@ void HistoryAbControl::setVersion(const sync::ItemVersion& v)
     const QString file = m_file;
     const Json doc = v.doc;
     const int number = v.number;
-    inBackground(
+    runInBackground(
         this,
         [vault, file, doc] {
             Prepared p;

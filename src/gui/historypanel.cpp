@@ -204,7 +204,7 @@ void HistoryPanel::restore(bool asCopy)
     const vault::VaultRecord vault = m_vault;
     m_status->setText(asCopy ? tr("Restoring version %1 as a copy…").arg(version.number)
                              : tr("Restoring version %1…").arg(version.number));
-    inBackground(
+    runInBackground(
         this,
         [vault, item, version, asCopy]() -> Result<sync::RestoredVersion> {
             auto access = sync::HistoryAccess::open(vault);

@@ -174,7 +174,7 @@ TEST_CASE("recently deleted brings a deleted mix back with its take in one click
     REQUIRE(list->topLevelItemCount() == 1);
     CHECK(list->topLevelItem(0)->text(0) == QStringLiteral("Mix"));
     CHECK(list->topLevelItem(0)->text(1) == QStringLiteral("Outro"));
-    CHECK(list->topLevelItem(0)->text(3) == QStringLiteral("1 take(s)"));
+    CHECK(list->topLevelItem(0)->text(3) == QStringLiteral("1 take"));
     screenshot(dialog, QStringLiteral("history-deleted.png"));
 
     list->setCurrentItem(list->topLevelItem(0));
@@ -182,7 +182,7 @@ TEST_CASE("recently deleted brings a deleted mix back with its take in one click
     dialog.restoreButton()->click();
     REQUIRE(test::waitUntil([&] { return !dialog.isBusy(); }, 20000));
     CHECK(dialog.statusLabel()->text()
-        == QStringLiteral("Restored mix \"Outro\" with 1 take(s); it syncs with the next sync."));
+        == QStringLiteral("Restored mix \"Outro\" with 1 take; it syncs with the next sync."));
     CHECK(list->topLevelItemCount() == 0);
     CHECK(test::readAll(band.store->absolute(keysFile)) == take);
     CHECK(test::readAll(band.store->absolute(outroFile)) == outroJson);
