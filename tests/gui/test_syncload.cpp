@@ -12,6 +12,7 @@
 #include "projecttree.h"
 #include "syncpresenter.h"
 
+#include <muze/model/layout.h>
 #include <muze/model/vaultstore.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/util/ids.h>
@@ -147,32 +148,44 @@ TEST_CASE("gui slider lag: dragging pan on a 10,000-item vault", "[.][slider-lag
     const QString root = made->path;
     const model::VaultStore store(root);
     // 20 collections × 10 projects × 50 mixes: 10,000 mixes and 220 folders in the tree. The
-    // first mix has a real 1 MB take; the others are copies of an empty mix with their own ids.
-    QString openMix;
-    QString openTrack;
-    int items = 0;
+    // first mix has a real 1 MB take; everything else is a copy of the model's own JSON with its
+    // own id (written directly: making the vault through the store would load it per item).
+    const QString firstC = *store.addCollection(QStringLiteral("Collection 0"));
+    const QString firstP = *store.addProject(firstC, QStringLiteral("Project 0"));
+    const QString openMix = *store.addMix(firstP, QStringLiteral("Mix 0"));
+    const QString wav = dir.filePath(QStringLiteral("take.wav"));
+    test::writeAll(wav, test::makeWav(48000, 2, 16, 48000 * 11 / 2, 220)); // ~1 MB
+    const QString openTrack = *store.importTrack(openMix, wav, QStringLiteral("Guitar"));
+    auto jsonAt = [&](const QString& rel) {
+        Result<Json> j = parseJson(test::readAll(root + QLatin1Char('/') + rel), QStringLiteral("item"));
+        REQUIRE(j.ok());
+        return *j;
+    };
+    Json collection = jsonAt(model::collectionFile(firstC));
+    Json project = jsonAt(model::projectFile(firstC, firstP));
+    Json mix = jsonAt(model::mixFile(firstC, firstP, openMix));
+    mix["tracks"] = Json::array();
+    auto put = [&](Json& j, const QString& rel, const QString& id, const QString& name) {
+        j["id"] = id.toStdString();
+        j["name"] = name.toStdString();
+        test::writeAll(root + QLatin1Char('/') + rel, QByteArray::fromStdString(j.dump(2)));
+    };
+    int items = 3;
     for (int c = 0; c < 20; ++c) {
-        const QString cid = *store.addCollection(QStringLiteral("Collection %1").arg(c));
-        ++items;
-        for (int p = 0; p < 10; ++p, ++items) {
-            const QString pid = *store.addProject(cid, QStringLiteral("Project %1").arg(p));
-            const QString first = *store.addMix(pid, QStringLiteral("Mix 0"));
+        const QString cid = c == 0 ? firstC : newId();
+        if (c > 0) {
+            put(collection, model::collectionFile(cid), cid, QStringLiteral("Collection %1").arg(c));
             ++items;
-            if (openMix.isEmpty()) {
-                openMix = first;
-                const QString wav = dir.filePath(QStringLiteral("take.wav"));
-                test::writeAll(wav, test::makeWav(48000, 2, 16, 48000 * 11 / 2, 220)); // ~1 MB
-                openTrack = *store.importTrack(openMix, wav, QStringLiteral("Guitar"));
+        }
+        for (int p = 0; p < 10; ++p) {
+            const QString pid = c == 0 && p == 0 ? firstP : newId();
+            if (pid != firstP) {
+                put(project, model::projectFile(cid, pid), pid, QStringLiteral("Project %1").arg(p));
+                ++items;
             }
-            const QString mixes = QStringLiteral("%1/collections/%2/projects/%3/mixes/").arg(root, cid, pid);
-            Result<Json> mix = parseJson(test::readAll(mixes + first + QStringLiteral(".json")), QStringLiteral("mix"));
-            REQUIRE(mix.ok());
-            (*mix)["tracks"] = Json::array();
-            for (int m = 1; m < 50; ++m, ++items) {
+            for (int m = pid == firstP ? 1 : 0; m < 50; ++m, ++items) {
                 const QString mid = newId();
-                (*mix)["id"] = mid.toStdString();
-                (*mix)["name"] = QStringLiteral("Mix %1").arg(m).toStdString();
-                test::writeAll(mixes + mid + QStringLiteral(".json"), QByteArray::fromStdString(mix->dump(2)));
+                put(mix, model::mixFile(cid, pid, mid), mid, QStringLiteral("Mix %1").arg(m));
             }
         }
     }

@@ -245,9 +245,10 @@ TEST_CASE("gui sync: free up space removes synced takes only, keep on this devic
     FileStateModel* states = window.syncPresenter()->fileStates();
     const QString id = b.record.id;
     TRY_REQUIRE_FOR(controller->status(id).state == sync::VaultState::Synced, 30000);
+    // The tree reads the synced vault off the GUI thread: the phone's Drums shows up soon.
+    TRY_REQUIRE_FOR(window.projectTree()->pathsOf(b.mixId).size() == 3, 10000);
     window.projectTree()->select(b.mixId); // opening it fetches Drums
     const QStringList takes = window.projectTree()->pathsOf(b.mixId).mid(1);
-    REQUIRE(takes.size() == 2);
     TRY_REQUIRE_FOR(states->worstOf(id, takes) == sync::FileState::Synced, 60000);
 
     // A take recorded while sync is paused is not in the cloud yet.
@@ -275,6 +276,11 @@ TEST_CASE("gui sync: free up space removes synced takes only, keep on this devic
     REQUIRE(window.projectTree()->tree()->actions().contains(views->freeUpAction()));
     views->freeUpAction()->trigger();
     TRY_REQUIRE_FOR(freedSignals == 1, 20000);
+    // The open mix's freed takes say "in the cloud" at once (issue 11), without a reload.
+    QLabel* bassLabel = trackSyncLabel(window.mixView(), b.keptTrack);
+    REQUIRE(bassLabel);
+    TRY_REQUIRE_FOR(bassLabel->property("syncState").toInt() == int(sync::FileState::CloudOnly), 1000);
+    CHECK(bassLabel->text().contains(QStringLiteral("In the cloud")));
     TRY_REQUIRE_FOR(window.statusBar()->currentMessage().contains(QStringLiteral("Kept")), 5000);
     CHECK(freed.size() == 2); // Bass and Drums, both safely in the cloud
     REQUIRE(kept.size() == 1);
