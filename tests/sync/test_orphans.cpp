@@ -194,3 +194,21 @@ TEST_CASE("orphans: a project removed with nothing against it is removed everywh
     }
     requireSame(p.a, p.b);
 }
+
+TEST_CASE("orphans: a project removed elsewhere leaves no empty item folder where its mixes were removed")
+{
+    Pair p;
+    must(p.b, {QStringLiteral("rm"), p.band.mid}); // B's mixes/ and audio/ folders stay, empty
+    sync(p.b);
+    sync(p.a);
+    must(p.a, {QStringLiteral("rm"), p.band.pid});
+    sync(p.a);
+    sync(p.b); // project.json goes: its empty folders must go with it
+    for (const CliDevice* d : {&p.a, &p.b}) {
+        INFO(d->name.toStdString());
+        const Json tree = requireConsistent(*d);
+        REQUIRE(tree["collections"].size() == 1);
+        CHECK(tree["collections"][0]["projects"].empty());
+        CHECK_FALSE(QDir(d->file(p.band.projectDir())).exists());
+    }
+}

@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "tests", "emulator"))
 
-from emulator_fixture import Emulator  # noqa: E402
+from emulator_fixture import Emulator, make_tls  # noqa: E402,F401
 
 PASSWORD = "chaos correct horse battery staple\n"
 SYNC_TIMEOUT = 180  # s: a sync that takes longer is reported as a hang

@@ -1,4 +1,5 @@
 #include "propagator.h"
+#include "takeguard.h"
 
 #include "hashingdevice.h"
 #include "propagatorutil.h"
@@ -111,6 +112,17 @@ Result<QString> Propagator::prepareTarget(const QString& relPath)
     }
     return current + QLatin1Char('/') + parts.last();
 }
+
+namespace {
+// Empty folders below `dir`, deepest first (rmdir leaves any that still hold something).
+void removeEmptyFolders(const QString& dir)
+{
+    for (const QFileInfo& sub : QDir(dir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::NoSymLinks)) {
+        removeEmptyFolders(sub.absoluteFilePath());
+        QDir().rmdir(sub.absoluteFilePath());
+    }
+}
+} // namespace
 
 void Propagator::pruneEmptyParents(const QString& rel) const
 {
@@ -388,6 +400,10 @@ StepResult Propagator::deleteLocal(const Action& a, const LocalFile& local)
         return retry(QStringLiteral("%1 changed since the scan").arg(a.path));
     if (Status s = moveToTrash(m_ctx.root, local.diskPath); !s)
         return fail(s.error());
+    // A project or collection gone here leaves no empty mixes/ or audio/ behind: the app would
+    // read the folder as an item whose file is missing.
+    if (isParentItemPath(a.path))
+        removeEmptyFolders(QFileInfo(abs(local.diskPath)).absolutePath());
     pruneEmptyParents(local.diskPath);
     step("delete_local:trashed", a.path);
     Status s = m_ctx.journal->transaction([&]() -> Status {
