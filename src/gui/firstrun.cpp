@@ -80,8 +80,11 @@ FirstRunPanel::FirstRunPanel(QWidget* parent)
     setObjectName(QStringLiteral("firstRun"));
     auto* outer = new QHBoxLayout(this);
     auto* column = new QVBoxLayout;
+    auto* body = new QWidget(this); // a readable column on a desktop, the full width on a phone
+    body->setMaximumWidth(480);
+    body->setLayout(column);
     outer->addStretch(1);
-    outer->addLayout(column, 6);
+    outer->addWidget(body, 100);
     outer->addStretch(1);
     column->addStretch(1);
     auto* heading = new QLabel(tr("Start with an idea"), this);
@@ -100,7 +103,7 @@ FirstRunPanel::FirstRunPanel(QWidget* parent)
     m_record->setObjectName(QStringLiteral("recordFirstIdea"));
     m_record->setMinimumHeight(56);
     m_record->setStyleSheet(QStringLiteral("QPushButton { color: white; background: #e74c3c; border: none;"
-                                           " border-radius: 28px; font-size: 18px; font-weight: bold; padding: 0 18px; }"
+                                           " border-radius: 28px; font-size: 17px; font-weight: bold; padding: 0 12px; }"
                                            "QPushButton:pressed { background: #a93226; }"));
     m_record->setToolTip(tr("Makes a new mix in Ideas and starts recording (R)"));
     column->addWidget(m_record);
