@@ -34,6 +34,7 @@ AddVaultDialog::AddVaultDialog(const QString& defaultParentDir, QWidget* parent)
 
     auto* row = new QHBoxLayout;
     m_folder = new QLineEdit(this);
+    m_folder->setAccessibleName(tr("Folder on this device"));
     m_folder->setObjectName(QStringLiteral("vaultFolder"));
     auto* choose = new QPushButton(tr("Choose…"), this);
     row->addWidget(m_folder, 1);

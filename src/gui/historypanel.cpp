@@ -66,6 +66,7 @@ HistoryPanel::HistoryPanel(vault::VaultRecord vault, QString itemFile, const QSt
     m_status->setWordWrap(true);
     m_list = new QTreeWidget(this);
     m_list->setObjectName(QStringLiteral("historyVersions"));
+    m_list->setAccessibleName(tr("Versions"));
     m_list->setHeaderLabels({tr("Version"), tr("Written"), tr("What changed")});
     m_list->setRootIsDecorated(false);
     m_list->setWordWrap(true);

@@ -3,6 +3,9 @@
 #include "historypanel.h"
 
 #include "addvaultdialog.h"
+#include "firstrun.h"
+#include "mainmenus.h"
+#include "phoneshell.h"
 #include "icons.h"
 #include "mixview.h"
 #include "projecttree.h"
@@ -20,6 +23,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -37,8 +41,6 @@
 namespace muze::gui {
 
 namespace {
-constexpr int kCompactWidth = 720;
-
 QSettings guiSettings(const vault::VaultManager& vaults)
 {
     return QSettings(vaults.configDir() + QStringLiteral("/gui.ini"), QSettings::IniFormat);
@@ -78,6 +80,9 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     mixScroll->setWidgetResizable(true);
     mixScroll->setFrameShape(QFrame::NoFrame);
     m_content->addWidget(mixScroll);
+    auto* firstRun = new FirstRunPanel(this); // an empty vault: what to do first
+    m_content->addWidget(firstRun);
+    firstRun->hide();
     m_content->setStretchFactor(0, 1);
     m_content->setStretchFactor(1, 3);
     m_content->setChildrenCollapsible(false);
@@ -104,10 +109,9 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     m_toggleSidebar->setToolTip(tr("Show or hide the vault list"));
     connect(m_toggleSidebar, &QAction::triggered, this, [this] {
         if (m_compact)
-            m_sidebarOpenCompact = !m_sidebarOpenCompact;
+            m_phone->toggleVaults();
         else
             m_sidebar->setVisible(!m_sidebar->isVisible());
-        applyLayout();
     });
 
     QAction* syncNow = bar->addAction(tr("⟳ Sync now"));
@@ -129,12 +133,6 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
     connect(m_sidebar, &VaultSidebar::addVaultRequested, this, [this] { addVault(); });
     connect(m_sidebar, &VaultSidebar::errorOccurred, this, &MainWindow::showError);
     connect(m_sidebar, &VaultSidebar::settingsRequested, this, &MainWindow::openVaultSettings);
-    connect(m_sidebar, &VaultSidebar::vaultActivated, this, [this] {
-        if (m_compact) { // on a phone, picking a vault closes the drawer
-            m_sidebarOpenCompact = false;
-            applyLayout();
-        }
-    });
     connect(m_tree, &ProjectTree::errorOccurred, this, &MainWindow::showError);
     connect(m_tree, &ProjectTree::mixSelected, this, [this](const QString& mixId) {
         const auto current = m_vaults.current();
@@ -169,6 +167,9 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
                 m_progress->setFormat(tr("%1 of %2 files").arg(filesDone).arg(filesTotal));
             });
 
+    m_phone = new PhoneShell({this, &m_vaults, m_outer, m_content, m_sidebar, m_tree, mixScroll, m_mixView, bar, firstRun});
+    centralLayout->insertWidget(0, m_phone->navBar());
+    installMainMenus(this, m_phone, new FirstRun(this, m_phone, firstRun, m_vaults));
     restoreState();
     showVault(m_vaults.currentId());
 }
@@ -210,9 +211,11 @@ void MainWindow::showVault(const QString& id)
     m_vaultStatus->setText(record ? QStringLiteral("%1 · %2").arg(record->name, statusText(*record)) : QString());
 }
 
-QString MainWindow::addVault()
+QString MainWindow::addVault(int syncChoice)
 {
     AddVaultDialog dialog(m_defaultVaultParent, this);
+    if (syncChoice >= 0)
+        dialog.syncBox()->setCurrentIndex(dialog.syncBox()->findData(syncChoice));
     if (dialog.exec() != QDialog::Accepted)
         return {};
     const vault::VaultSpec spec = dialog.spec();
@@ -284,28 +287,12 @@ void MainWindow::showError(const QString& message)
 void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
-    const bool compact = width() < kCompactWidth;
-    if (compact != m_compact) {
-        m_compact = compact;
-        m_sidebarOpenCompact = false;
-        if (!compact)
-            m_sidebar->show();
-        applyLayout();
-    }
-}
-
-void MainWindow::applyLayout()
-{
-    if (m_compact) {
-        // Phone: the vault list is a drawer that replaces the content while open.
-        m_sidebar->setVisible(m_sidebarOpenCompact);
-        m_content->setVisible(!m_sidebarOpenCompact);
-        m_content->setOrientation(Qt::Vertical);
-        m_content->setSizes({height() / 3, 2 * height() / 3});
-    } else {
-        m_content->setVisible(true);
-        m_content->setOrientation(Qt::Horizontal);
-    }
+    const bool compact = PhoneShell::isPhoneSize(size());
+    if (compact != m_compact && !compact)
+        m_sidebar->show();
+    m_compact = compact;
+    if (m_phone)
+        m_phone->setCompact(compact); // also follows portrait / landscape
 }
 
 } // namespace muze::gui

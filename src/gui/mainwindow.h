@@ -1,6 +1,6 @@
 #pragma once
-// The main window: vault sidebar | collections tree | mix view. Below ~720 px wide (a phone)
-// the sidebar collapses behind a "Vaults" button and the tree stacks above the mix view.
+// The main window: vault sidebar | collections tree | mix view. On a phone-sized window
+// (PhoneShell) one of them at a time, with a back button.
 
 #include <muze/vault/vaultmanager.h>
 
@@ -14,6 +14,7 @@ class QSplitter;
 namespace muze::gui {
 
 class MixView;
+class PhoneShell;
 class ProjectTree;
 class SyncPresenter;
 class SyncUi;
@@ -36,9 +37,10 @@ public:
     SyncPresenter* syncPresenter() const { return m_sync; }
     SyncUi* syncUi() const { return m_syncUi; }
     bool isCompact() const { return m_compact; }
+    PhoneShell* phone() const { return m_phone; }
 
     /// Opens "Add vault…"; returns the new vault's id ("" if cancelled or failed).
-    QString addVault();
+    QString addVault(int syncChoice = -1); // an AddVaultDialog::SyncChoice to start with
     /// Opens the settings of a vault (modal).
     void openVaultSettings(const QString& id);
 
@@ -49,7 +51,6 @@ protected:
 private:
     void showVault(const QString& id);
     QString registerVault(const vault::VaultSpec& spec, bool encrypted);
-    void applyLayout();
     void showError(const QString& message);
     void restoreState();
 
@@ -66,7 +67,7 @@ private:
     QLabel* m_vaultStatus = nullptr;
     QProgressBar* m_progress = nullptr;
     bool m_compact = false;
-    bool m_sidebarOpenCompact = false;
+    PhoneShell* m_phone = nullptr;
 };
 
 } // namespace muze::gui

@@ -1,5 +1,6 @@
 #include "mixview.h"
 
+#include "inputmonitor.h"
 #include "mixviewparts.h"
 
 #include "transportbar.h"
@@ -41,8 +42,11 @@ MixView::MixView(QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     auto* layout = new QVBoxLayout(this);
 
-    auto* header = new QHBoxLayout;
+    m_header = new QWidget(this); // hidden on a phone: the title bar names the mix
+    auto* header = new QHBoxLayout(m_header);
+    header->setContentsMargins(0, 0, 0, 0);
     m_title = new QLabel(tr("Select a mix"), this);
+    m_title->setObjectName(QStringLiteral("mixTitle"));
     QFont big = m_title->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
     big.setBold(true);
@@ -56,9 +60,10 @@ MixView::MixView(QWidget* parent)
     header->addWidget(m_inputs);
     header->addWidget(new QLabel(tr("Output:"), this));
     header->addWidget(m_outputs);
-    layout->addLayout(header);
+    layout->addWidget(m_header);
 
     auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("trackScroll"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     m_rowsHost = new QWidget(scroll);
@@ -138,11 +143,13 @@ MixView::MixView(QWidget* parent)
     connect(m_inputs, &QComboBox::activated, this, [this] { setInputDevice(m_inputs->currentData().toString()); });
     connect(m_outputs, &QComboBox::activated, this, [this] { setOutputDevice(m_outputs->currentData().toString()); });
 
+    setupMonitor();
     showMix({}, {});
 }
 
 MixView::~MixView()
 {
+    delete m_monitor; // and its timer: nothing polls the recorder while the view goes
     if (m_recorder->isRecording())
         stopRecording();
     flushSaves(false); // no signals from a dying widget
@@ -261,6 +268,8 @@ void MixView::rebuildRows()
     m_rows.clear();
     for (const auto& t : m_spec.tracks) {
         auto* row = new TrackRow(t, m_rowsHost);
+        if (m_form != MixForm::Desktop)
+            row->layOut(true);
         const QString id = t.id;
         connect(row->gain, &QDoubleSpinBox::valueChanged, this, [this, row, id](double v) {
             applyMix(id, row->mix());
@@ -286,8 +295,7 @@ void MixView::rebuildRows()
             m_peaks->request(m_root, t.id, t.wavPath);
     }
     m_empty->setVisible(m_rows.isEmpty());
-    m_empty->setText(m_mixId.isEmpty() ? tr("Pick a mix in the project tree.")
-                                       : tr("No tracks yet. Press R (or Record) to record the first one."));
+    m_empty->setText(emptyText());
     const double span = lengthSeconds();
     for (TrackRow* r : m_rows)
         r->waveform->setTimeSpan(span);

@@ -6,6 +6,8 @@
 // Audio runs on the Player's and Recorder's own threads; this widget only sends commands
 // and polls their atomics. Take commits, peaks and exports run on the global thread pool.
 
+#include "transportbar.h"
+
 #include <muze/audio/mixer.h>
 #include <muze/util/result.h>
 
@@ -29,7 +31,7 @@ struct PeakData;
 
 namespace muze::gui {
 
-class TransportBar;
+class InputMonitor;
 class TrackRow;
 
 class MixView : public QWidget {
@@ -52,6 +54,13 @@ public:
     bool isRecording() const;
     bool isPlaying() const;
     TransportBar* transport() const { return m_transport; }
+
+    /// Desktop row per track, or the phone's stacked track cards (phonemix.cpp).
+    void setForm(MixForm form);
+    MixForm form() const { return m_form; }
+    /// True while the input meter shows the microphone before a take (an empty mix, or the
+    /// phone's mix page), so the level can be set before pressing Record.
+    bool isMonitoringInput() const;
 
 Q_SIGNALS:
     /// The view changed this mix (record, gain, mute...): its row in the tree follows.
@@ -81,6 +90,9 @@ private:
     void onPeaks(const QString& trackId, std::shared_ptr<const audio::PeakData> peaks);
     void checkWaveformsReady();
     double lengthSeconds() const;
+    QString emptyText() const; // phonemix.cpp
+    void setupMonitor();
+    void updateMonitor();
 
     QString m_root;
     QString m_mixId;
@@ -98,6 +110,9 @@ private:
     bool m_playAlong = false;
     bool m_playAlongPending = false;
 
+    MixForm m_form = MixForm::Desktop;
+    InputMonitor* m_monitor = nullptr;
+    QWidget* m_header = nullptr;
     QLabel* m_title = nullptr;
     QComboBox* m_inputs = nullptr;
     QComboBox* m_outputs = nullptr;

@@ -24,24 +24,16 @@ public:
         : QWidget(parent)
         , id(spec.id)
     {
-        auto* row = new QHBoxLayout(this);
-        row->setContentsMargins(4, 2, 4, 2);
-        auto* names = new QVBoxLayout;
         name = new QLabel(spec.name, this);
         QFont bold = name->font();
         bold.setBold(true);
         name->setFont(bold);
-        name->setFixedWidth(150);
         length = new QLabel(this);
-        names->addWidget(name);
-        names->addWidget(length);
         setObjectName(QStringLiteral("track-") + spec.id); // found by MixSyncBadges
         setProperty("wavPath", spec.wavPath);
-        auto* syncState = new QLabel(this); // sync state of the take (MixSyncBadges)
+        syncState = new QLabel(this); // sync state of the take (MixSyncBadges)
         syncState->setObjectName(QStringLiteral("trackSync"));
         syncState->hide();
-        names->addWidget(syncState);
-        names->addStretch();
         waveform = new WaveformWidget(this);
         gain = new QDoubleSpinBox(this);
         gain->setRange(-96.0, 24.0);
@@ -52,23 +44,20 @@ public:
         gain->setAccessibleName(tr("Gain of %1").arg(spec.name));
         pan = new QSlider(Qt::Horizontal, this);
         pan->setRange(-100, 100);
-        pan->setFixedWidth(90);
         pan->setToolTip(tr("Pan (double-click to centre)"));
         pan->setAccessibleName(tr("Pan of %1").arg(spec.name));
         mute = new QToolButton(this);
         mute->setText(tr("M"));
         mute->setCheckable(true);
         mute->setToolTip(tr("Mute"));
+        mute->setAccessibleName(tr("Mute %1").arg(spec.name));
         solo = new QToolButton(this);
         solo->setText(tr("S"));
         solo->setCheckable(true);
         solo->setToolTip(tr("Solo"));
-        row->addLayout(names);
-        row->addWidget(waveform, 1);
-        row->addWidget(gain);
-        row->addWidget(pan);
-        row->addWidget(mute);
-        row->addWidget(solo);
+        solo->setAccessibleName(tr("Solo %1").arg(spec.name));
+        waveform->setAccessibleName(tr("Waveform of %1").arg(spec.name));
+        layOut(false);
         set(spec.mix);
         const auto info = wav::probeWavFile(spec.wavPath);
         if (info) {
@@ -92,12 +81,16 @@ public:
         solo->setChecked(mix.solo);
     }
 
+    /// Desktop: one row. Phone: a card (name, state, full-width waveform, then the controls).
+    void layOut(bool phone); // phonemix.cpp
+
     audio::TrackMix mix() const { return {gain->value(), pan->value() / 100.0, mute->isChecked(), solo->isChecked()}; }
 
     QString id;
     bool hasAudio = true;
     QLabel* name = nullptr;
     QLabel* length = nullptr;
+    QLabel* syncState = nullptr;
     WaveformWidget* waveform = nullptr;
     QDoubleSpinBox* gain = nullptr;
     QSlider* pan = nullptr;

@@ -42,6 +42,7 @@ void MixView::startRecording()
     }
     m_take = std::make_unique<PendingTake>(PendingTake{*take});
     m_transport->setRecording(true);
+    updateMonitor(); // the recorder feeds the meter now
     showStatus(tr("Recording %1…").arg(take->trackName));
     // Play along: the other tracks from the top, where the new take starts. Playback starts
     // with the first captured audio (tick()) so the take lines up with what was heard, give or

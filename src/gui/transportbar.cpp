@@ -28,9 +28,6 @@ QString formatTime(double seconds)
 TransportBar::TransportBar(QWidget* parent)
     : QWidget(parent)
 {
-    auto* row = new QHBoxLayout(this);
-    row->setContentsMargins(0, 0, 0, 0);
-
     m_play = new QPushButton(this);
     m_play->setToolTip(tr("Play / stop (Space)"));
     m_record = new QPushButton(tr("Record"), this);
@@ -45,17 +42,10 @@ TransportBar::TransportBar(QWidget* parent)
     m_time = new QLabel(this);
     m_busy = new QLabel(this);
     m_export = new QPushButton(tr("Export mixdown…"), this);
-
-    row->addWidget(m_play);
-    row->addWidget(m_record);
-    row->addWidget(m_recordTime);
-    row->addWidget(m_meter, 1);
-    row->addSpacing(12);
-    row->addWidget(m_position, 3);
-    row->addWidget(m_time);
-    row->addSpacing(12);
-    row->addWidget(m_busy);
-    row->addWidget(m_export);
+    m_recordTime->setAccessibleName(tr("Length of the take"));
+    m_meter->setAccessibleName(tr("Input level"));
+    m_time->setAccessibleName(tr("Position and length"));
+    layOut();
 
     setPlaying(false);
     setRecording(false);
@@ -76,14 +66,15 @@ TransportBar::TransportBar(QWidget* parent)
 void TransportBar::setPlaying(bool playing)
 {
     m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
-    m_play->setText(playing ? tr("Stop") : tr("Play"));
+    m_play->setText(m_form != MixForm::Desktop ? QString() : playing ? tr("Stop") : tr("Play"));
+    m_play->setAccessibleName(playing ? tr("Stop") : tr("Play"));
 }
 
 void TransportBar::setRecording(bool recording)
 {
-    m_record->setText(recording ? tr("Stop recording") : tr("Record"));
-    m_record->setStyleSheet(
-        recording ? QStringLiteral("QPushButton { color: white; background: #c0392b; }") : QString());
+    m_recording = recording;
+    m_record->setAccessibleName(recording ? tr("Stop recording") : tr("Record"));
+    styleRecord(recording);
     m_recordTime->setText(recording ? QStringLiteral("● ") + formatTime(0) : QString());
     m_export->setEnabled(!recording);
     if (!recording)
@@ -112,6 +103,7 @@ void TransportBar::setInputLevel(float peak)
 void TransportBar::setBusy(const QString& what)
 {
     m_busy->setText(what);
+    m_busy->setVisible(m_form == MixForm::Desktop || !what.isEmpty());
     m_export->setEnabled(what.isEmpty());
 }
 

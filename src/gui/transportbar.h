@@ -15,6 +15,10 @@ class LevelMeter;
 /// "m:ss.t" for a time in seconds.
 QString formatTime(double seconds);
 
+/// How the mix view is laid out: the desktop row, or the phone's (touch-sized, pinned at the
+/// bottom) in portrait or landscape.
+enum class MixForm { Desktop, PhonePortrait, PhoneLandscape };
+
 class TransportBar : public QWidget {
     Q_OBJECT
 public:
@@ -27,6 +31,8 @@ public:
     void setPosition(double seconds, double length);
     void setInputLevel(float peak);
     void setBusy(const QString& what); // e.g. "Exporting…"; empty clears
+    void setForm(MixForm form); // phonetransport.cpp
+    MixForm form() const { return m_form; }
 
     QPushButton* playButton() const { return m_play; }
     QPushButton* recordButton() const { return m_record; }
@@ -42,6 +48,11 @@ Q_SIGNALS:
     void seekRequested(double seconds);
 
 private:
+    void layOut(); // phonetransport.cpp
+    void styleRecord(bool recording); // phonetransport.cpp
+
+    MixForm m_form = MixForm::Desktop;
+    bool m_recording = false;
     QPushButton* m_play = nullptr;
     QPushButton* m_record = nullptr;
     QPushButton* m_export = nullptr;

@@ -30,6 +30,7 @@ VaultSidebar::VaultSidebar(vault::VaultManager& vaults, QWidget* parent) : QWidg
     layout->addWidget(title);
 
     m_list = new QListWidget(this);
+    m_list->setAccessibleName(tr("Vaults"));
     m_list->setObjectName(QStringLiteral("vaultList"));
     m_list->setIconSize(QSize(32, 32));
     m_list->setSpacing(2);
