@@ -58,24 +58,27 @@ void applyExtraCaCertificates(QNetworkRequest& request)
 {
     if (request.url().scheme() != QLatin1String("https"))
         return;
-    // Read once per value of MUZE_CA_CERTS (tests point it at a new CA now and then).
+    // Read once per value of MUZE_CA_CERTS (tests point it at a new CA now and then), together
+    // with the system's: reading those parses every certificate on disk, far too slow for
+    // each request (2,000 small uploads spent most of their time there).
     static QMutex mutex;
     static QString cachedSpec;
-    static QList<QSslCertificate> cached;
-    QList<QSslCertificate> extra;
+    static QList<QSslCertificate> cached; // system + extra; empty without extra certificates
+    QList<QSslCertificate> all;
     {
         const QString spec = qEnvironmentVariable("MUZE_CA_CERTS");
         QMutexLocker lock(&mutex);
         if (spec != cachedSpec) {
-            cached = loadExtraCaCertificates(spec);
+            const QList<QSslCertificate> extra = loadExtraCaCertificates(spec);
+            cached = extra.isEmpty() ? extra : QSslConfiguration::systemCaCertificates() + extra;
             cachedSpec = spec;
         }
-        extra = cached;
+        all = cached;
     }
-    if (extra.isEmpty())
+    if (all.isEmpty())
         return;
     QSslConfiguration conf = request.sslConfiguration();
-    conf.setCaCertificates(QSslConfiguration::systemCaCertificates() + extra);
+    conf.setCaCertificates(all);
     request.setSslConfiguration(conf);
 }
 
