@@ -89,6 +89,7 @@ for mib in 8 32 48; do
     --name "session-$mib.bin"
 done
 
+(( small_files > 0 )) || exit 0
 json=$("$bench" --small "$small_files" --folder /bench-small)
 python3 - "$json" <<'PY'
 import json, sys

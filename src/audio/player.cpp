@@ -1,5 +1,7 @@
 #include <muze/audio/player.h>
 
+#include <muze/audio/abswitch.h>
+
 #include <muze/audio/devices.h>
 #include <muze/util/logging.h>
 
@@ -29,8 +31,9 @@ namespace {
 // sink's sample format.
 class MixDevice : public QIODevice {
 public:
-    MixDevice(Mixer& mixer, QAudioFormat::SampleFormat format)
+    MixDevice(Mixer& mixer, AbSwitch& ab, QAudioFormat::SampleFormat format)
         : m_mixer(mixer)
+        , m_ab(ab)
         , m_format(format)
     {
     }
@@ -42,7 +45,7 @@ protected:
     qint64 readData(char* data, qint64 maxlen) override
     {
         const int sampleBytes = m_format == QAudioFormat::Float ? 4 : 2;
-        const qint64 frames = m_mixer.render(bufferFor(maxlen / (2 * sampleBytes)), maxlen / (2 * sampleBytes));
+        const qint64 frames = m_ab.render(bufferFor(maxlen / (2 * sampleBytes)), maxlen / (2 * sampleBytes));
         const qint64 samples = frames * 2;
         if (m_format == QAudioFormat::Float) {
             std::memcpy(data, m_buffer.data(), size_t(samples) * 4);
@@ -64,6 +67,7 @@ private:
     }
 
     Mixer& m_mixer;
+    AbSwitch& m_ab; // renders m_mixer, or it and an earlier version side by side
     QAudioFormat::SampleFormat m_format;
     std::vector<float> m_buffer;
 };
@@ -77,6 +81,7 @@ public:
         : m_owner(owner)
         , m_shared(std::move(shared))
     {
+        m_ab.attach(&m_mixer, nullptr);
         m_tick.setInterval(20);
         QObject::connect(&m_tick, &QTimer::timeout, this, [this] { tick(); });
     }
@@ -87,6 +92,7 @@ public:
         const bool wasPlaying = m_sink != nullptr;
         stop();
         const qint64 keep = m_mixer.position();
+        m_ab.attach(&m_mixer, nullptr);
         if (Status s = m_mixer.open(spec); !s)
             return s;
         m_mixer.seek(keep);
@@ -99,6 +105,30 @@ public:
             qCWarning(lcAudio) << "playback leaves out" << p;
         return wasPlaying ? play() : Status();
     }
+
+    // The current mix and an earlier version side by side (AbSwitch), keeping the position.
+    Status loadComparison(const MixSpec& current, const MixSpec& other)
+    {
+        if (Status s = load(current); !s)
+            return s;
+        const bool wasPlaying = m_sink != nullptr;
+        stop();
+        if (Status s = m_other.open(other); !s)
+            return s;
+        if (m_other.sampleRate() != m_mixer.sampleRate())
+            return makeError(QStringLiteral("the two versions play at different sample rates (%1 and %2 Hz)")
+                                 .arg(m_mixer.sampleRate())
+                                 .arg(m_other.sampleRate()),
+                QStringLiteral("unsupported"));
+        m_ab.attach(&m_mixer, &m_other);
+        m_ab.seek(m_mixer.position());
+        {
+            QMutexLocker lock(&m_shared->mutex);
+            m_shared->problems += m_other.problems();
+        }
+        return wasPlaying ? play() : Status();
+    }
+    void hearOther(bool other) { m_ab.select(other); }
 
     void setDevice(const QAudioDevice& device) { m_device = device; }
     void setTrackMix(const QString& id, const TrackMix& mix) { m_mixer.setTrackMix(id, mix); }
@@ -130,7 +160,7 @@ public:
         for (int attempt = 0; attempt < 5; ++attempt) {
             if (attempt > 0)
                 QThread::msleep(200 * attempt);
-            m_source = std::make_unique<MixDevice>(m_mixer, format.sampleFormat());
+            m_source = std::make_unique<MixDevice>(m_mixer, m_ab, format.sampleFormat());
             m_source->open(QIODevice::ReadOnly | QIODevice::Unbuffered);
             m_sink = new QAudioSink(*device, format, this);
             m_sink->setBufferSize(qsizetype(format.bytesForDuration(150000))); // 150 ms of latency
@@ -179,7 +209,7 @@ public:
         delete m_sink;
         m_sink = nullptr;
         m_source.reset();
-        m_mixer.seek(heard);
+        m_ab.seek(heard);
         publish();
         m_shared->playing.store(false);
         notifyPlaying(false);
@@ -190,7 +220,7 @@ public:
         const bool wasPlaying = m_sink != nullptr;
         if (wasPlaying)
             stop();
-        m_mixer.seek(frame);
+        m_ab.seek(frame);
         publish();
         if (wasPlaying) {
             if (Status s = play(); !s)
@@ -245,6 +275,8 @@ private:
     Player* m_owner;
     std::shared_ptr<Shared> m_shared;
     Mixer m_mixer;
+    Mixer m_other; // an earlier version, while comparing
+    AbSwitch m_ab;
     std::unique_ptr<MixDevice> m_source;
     QAudioSink* m_sink = nullptr;
     QAudioDevice m_device; // resolved on the owner's thread (QMediaDevices lives there)
@@ -280,6 +312,21 @@ Status Player::load(const MixSpec& spec)
     QMetaObject::invokeMethod(
         m_engine, [&] { result = m_engine->load(spec); }, Qt::BlockingQueuedConnection);
     return result;
+}
+
+Status Player::loadComparison(const MixSpec& current, const MixSpec& other)
+{
+    Status result;
+    QMetaObject::invokeMethod(
+        m_engine, [&] { result = m_engine->loadComparison(current, other); }, Qt::BlockingQueuedConnection);
+    return result;
+}
+
+void Player::hearOther(bool other)
+{
+    m_hearingOther.store(other);
+    QMetaObject::invokeMethod(
+        m_engine, [e = m_engine, other] { e->hearOther(other); }, Qt::QueuedConnection);
 }
 
 void Player::setOutputDevice(const QString& device)

@@ -1,5 +1,7 @@
 #include <muze/audio/recorder.h>
 
+#include <muze/audio/audiosession.h>
+
 #include "capture.h"
 
 #include <muze/audio/devices.h>
@@ -48,12 +50,37 @@ struct Recorder::Session {
 Recorder::Recorder(QObject* parent)
     : QObject(parent)
 {
+    // A phone call takes the microphone: end the take now, cleanly, with what was recorded.
+    connect(&AudioSession::instance(), &AudioSession::interruptionBegan, this, [this] {
+        if (!m_session)
+            return;
+        (void)stop();
+        Q_EMIT failed(tr("another app took the microphone (a call?); the take so far is kept"));
+    });
 }
 
 Recorder::~Recorder()
 {
     if (m_session)
         (void)stop();
+}
+
+// The OS must let Muze record (audiosession.h): the microphone permission, and on iOS the
+// session category. Nothing is created before this passes.
+Status Recorder::prepareAudioSession()
+{
+    AudioSession& session = AudioSession::instance();
+    switch (session.microphonePermission()) {
+    case MicrophonePermission::Denied:
+        return makeError(microphoneDeniedMessage(), QStringLiteral("mic_denied"));
+    case MicrophonePermission::Undetermined:
+        session.requestMicrophonePermission({});
+        return makeError(tr("Muze asked to use the microphone: allow it, then record again."),
+                         QStringLiteral("mic_undetermined"));
+    case MicrophonePermission::Granted:
+        break;
+    }
+    return session.activateForRecording();
 }
 
 QString Recorder::wavPath() const
@@ -65,6 +92,8 @@ Status Recorder::start(const QString& wavPath, const RecordOptions& options)
 {
     if (m_session)
         return makeError(QStringLiteral("already recording"), QStringLiteral("busy"));
+    if (Status s = prepareAudioSession(); !s)
+        return s;
     auto device = findDevice(DeviceMode::Input, options.device);
     if (!device)
         return device.error();

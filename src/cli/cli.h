@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <vector>
+
 namespace muze::cli {
 
 enum Exit { ExitOk = 0, ExitUserError = 1, ExitUsage = 2 };
@@ -54,20 +56,25 @@ private:
 /// reads it); "empty_password" when nothing is left.
 Result<QByteArray> readPasswordFile(const QString& path);
 
-// Command groups, one per file. `args` excludes the group word itself.
-int runVault(Context& ctx, QStringList args);     // cmd_vault.cpp
-int runItems(Context& ctx, const QString& command, QStringList args); // cmd_items.cpp (collection/project/mix/track/edit/rm/ls)
-int runKeys(Context& ctx, QStringList args);      // cmd_keys.cpp   (crypto)
-int runSearch(Context& ctx, QStringList args);    // cmd_search.cpp (crypto: blind search tokens)
-int runSync(Context& ctx, const QString& command, QStringList args); // cmd_sync.cpp (sync/status/conflicts)
-int runHash(Context& ctx, QStringList args);      // cmd_sync.cpp
+/// One command group of muze-cli, after KeePassXC's Command: the words that select it, its
+/// usage (`muze-cli help`), and what runs it. Each cmd_*.cpp defines its own; commands.cpp
+/// lists them in one table.
+struct Command {
+    QStringList names; // the first word of the command line: {"vault"}, {"sync", "status", ...}
+    QString section;   // its heading in `muze-cli help`
+    QString usage;     // one line per form, without "muze-cli "; continuation lines start with spaces
+    int (*run)(Context& ctx, const QString& name, QStringList args); // `args` without the name
+};
+
+/// Every command, in the order `muze-cli help` lists them (commands.cpp).
+const std::vector<const Command*>& commands();
+/// The command `name` selects, or nullptr.
+const Command* findCommand(const QString& name);
+/// `muze-cli help`: the global options, every command's usage by section, the exit statuses.
+QString usageText();
+
 /// `keys reencrypt`: a sync that then moves every file still under an older key to the active
 /// one (cmd_sync.cpp).
 int runReencrypt(Context& ctx, const vault::VaultRecord& v);
-int runDevices(Context& ctx, QStringList args); // cmd_devices.cpp (the vault's device list, unlink)
-int runDropbox(Context& ctx, QStringList args);   // cmd_dropbox.cpp
-int runAudio(Context& ctx, const QString& command, QStringList args); // cmd_audio.cpp (record/mixdown/devices-audio)
-int runHistory(Context& ctx, QStringList args);   // cmd_history.cpp (history list/show/restore/retention)
-int runDeleted(Context& ctx, QStringList args);   // cmd_deleted.cpp (recently deleted, restore)
 
 } // namespace muze::cli

@@ -192,7 +192,7 @@ int mixdown(Context& ctx, Args& a, const QString& vaultRoot)
 
 } // namespace
 
-int runAudio(Context& ctx, const QString& command, QStringList args)
+static int runAudio(Context& ctx, const QString& command, QStringList args)
 {
     Args a(std::move(args));
     if (command == QLatin1String("devices-audio"))
@@ -203,6 +203,15 @@ int runAudio(Context& ctx, const QString& command, QStringList args)
     if (command == QLatin1String("record"))
         return record(ctx, a, vault->path);
     return mixdown(ctx, a, vault->path);
+}
+
+const Command& audioCommand()
+{
+    static const Command command{{QStringLiteral("record"), QStringLiteral("mixdown"), QStringLiteral("devices-audio")},
+        QStringLiteral("Audio"),
+        QStringLiteral("record MIX --seconds N [--device NAME] | mixdown MIX OUT.wav | devices-audio\n"),
+        [](Context& ctx, const QString& name, QStringList args) { return runAudio(ctx, name, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

@@ -6,9 +6,7 @@
 #include <muze/util/clock.h>
 #include <muze/vault/devicelist.h>
 
-#ifdef MUZE_HAVE_CRYPTO
 #include <muze/crypto/secretbytes.h>
-#endif
 
 namespace muze::cli {
 
@@ -24,11 +22,7 @@ QString when(const QDateTime& t)
 
 void wipePassword(QByteArray& pw)
 {
-#ifdef MUZE_HAVE_CRYPTO
     crypto::wipe(pw);
-#else
-    pw.fill('\0');
-#endif
 }
 
 int list(Context& ctx, const vault::VaultRecord& v)
@@ -121,7 +115,7 @@ int unlink(
 
 } // namespace
 
-int runDevices(Context& ctx, QStringList args)
+static int runDevices(Context& ctx, QStringList args)
 {
     const QString command = args.isEmpty() ? QString() : args.takeFirst();
     Args a(args);
@@ -154,6 +148,15 @@ int runDevices(Context& ctx, QStringList args)
     if (unlinking)
         return unlink(ctx, *v, rest.front(), pwFile, newPwFile);
     return list(ctx, *v);
+}
+
+const Command& devicesCommand()
+{
+    static const Command command{{QStringLiteral("devices")}, QStringLiteral("Devices"),
+        QStringLiteral("devices | devices rename NAME\n"
+                       "devices unlink ID|NAME --password-file F --new-password-file NEW   (encrypted vaults)\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runDevices(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QSysInfo>
 
 namespace muze::cli {
 namespace {
@@ -30,14 +31,14 @@ QString humanBytes(qint64 bytes)
 
 bool openBrowser(const QUrl& url)
 {
-#if defined(Q_OS_MACOS)
-    return QProcess::startDetached(QStringLiteral("open"), {url.toString(QUrl::FullyEncoded)});
-#elif defined(Q_OS_WIN)
-    return QProcess::startDetached(QStringLiteral("rundll32"),
-                                   {QStringLiteral("url.dll,FileProtocolHandler"), url.toString(QUrl::FullyEncoded)});
-#else
-    return QProcess::startDetached(QStringLiteral("xdg-open"), {url.toString(QUrl::FullyEncoded)});
-#endif
+    // The system's "open this URL" command (the CLI has no QDesktopServices: no Qt GUI).
+    const QString link = url.toString(QUrl::FullyEncoded);
+    const QString kernel = QSysInfo::kernelType();
+    if (kernel == QLatin1String("darwin"))
+        return QProcess::startDetached(QStringLiteral("open"), {link});
+    if (kernel == QLatin1String("winnt"))
+        return QProcess::startDetached(QStringLiteral("rundll32"), {QStringLiteral("url.dll,FileProtocolHandler"), link});
+    return QProcess::startDetached(QStringLiteral("xdg-open"), {link});
 }
 
 Result<QString> requireAppKey()
@@ -198,7 +199,7 @@ int disconnect(Context& ctx, Args& a)
 
 } // namespace
 
-int runDropbox(Context& ctx, QStringList args)
+static int runDropbox(Context& ctx, QStringList args)
 {
     const QString usage = QStringLiteral(
         "dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect");
@@ -215,6 +216,15 @@ int runDropbox(Context& ctx, QStringList args)
     if (sub == QLatin1String("disconnect"))
         return disconnect(ctx, a);
     return ctx.usage(usage);
+}
+
+const Command& dropboxCommand()
+{
+    static const Command command{{QStringLiteral("dropbox")}, QStringLiteral("Dropbox"),
+        QStringLiteral(
+            "dropbox connect [--no-browser] [--no-redirect] [--port N] | dropbox account | dropbox disconnect\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runDropbox(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

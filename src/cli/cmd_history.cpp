@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <muze/sync/itemhistory.h>
+#include <muze/sync/itemrestore.h>
 
 #include <muze/model/changesummary.h>
 #include <muze/model/vaultstore.h>
@@ -22,7 +23,6 @@ namespace {
 
 using sync::HistoryAccess;
 using sync::shortTime;
-using sync::takePaths;
 using Version = sync::ItemVersion;
 
 Json changesJson(const std::vector<model::FieldChange>& changes)
@@ -46,37 +46,11 @@ Json versionJson(const Version& v)
         {"summary", toStd(v.problem.isEmpty() ? model::summaryText(v.changes) : v.problem)},
         {"changes", changesJson(v.changes)}};
     j["name"] = v.doc.is_object() ? v.doc.value("name", Json()) : Json();
-    j["device"] = v.doc.is_object() ? v.doc.value("modified_by", Json()) : Json();
+    j["device"] = v.device.isEmpty() ? Json() : Json(toStd(v.device));
+    j["device_name"] = v.deviceName.isEmpty() ? Json() : Json(toStd(v.deviceName));
     if (!v.problem.isEmpty())
         j["error"] = toStd(v.problem);
     return j;
-}
-
-const Version* pick(const std::vector<Version>& versions, const QString& which)
-{
-    bool isNumber = false;
-    const int n = which.toInt(&isNumber);
-    for (const Version& v : versions) {
-        if ((isNumber && v.number == n) || v.meta.rev == which)
-            return &v;
-    }
-    return nullptr;
-}
-
-// One version (by number or rev), readable.
-Result<Version> loadOne(const HistoryAccess& access, const model::ItemRef& item, const QString& which)
-{
-    auto versions = access.versions(item.file);
-    if (!versions)
-        return versions.error();
-    const Version* v = pick(*versions, which);
-    if (!v)
-        return makeError(
-            QStringLiteral("%1 has no version %2 (see muze-cli history %3)").arg(item.name, which, item.id),
-            QStringLiteral("not_found"));
-    if (!v->problem.isEmpty())
-        return makeError(v->problem, QStringLiteral("corrupt"));
-    return *v;
 }
 
 int list(Context& ctx, const HistoryAccess& access, const model::ItemRef& item)
@@ -100,7 +74,7 @@ int list(Context& ctx, const HistoryAccess& access, const model::ItemRef& item)
                    .arg(versions->size())
             << Qt::endl;
     for (const Version& v : *versions) {
-        const QString device = v.doc.is_object() ? jsonString(v.doc, "modified_by") : QString();
+        const QString device = v.deviceName.isEmpty() ? v.device : v.deviceName;
         ctx.out << QStringLiteral("%1  %2%3  %4%5")
                        .arg(v.number, 3)
                        .arg(shortTime(v.meta.modified), device.isEmpty() ? QString() : QStringLiteral("  by ") + device,
@@ -113,7 +87,7 @@ int list(Context& ctx, const HistoryAccess& access, const model::ItemRef& item)
 
 int show(Context& ctx, const HistoryAccess& access, const model::ItemRef& item, const QString& which)
 {
-    Result<Version> one = loadOne(access, item, which);
+    Result<Version> one = sync::loadVersion(access, item, which);
     if (!one)
         return ctx.fail(one.error());
     const Version* v = &*one;
@@ -131,88 +105,26 @@ int show(Context& ctx, const HistoryAccess& access, const model::ItemRef& item, 
     return ExitOk;
 }
 
-// The takes a restored mix needs that are not in the vault: fetched from the remote's history.
-Status fetchMissingTakes(const HistoryAccess& access, const QString& mixFile, const Json& mix,
-    const QString& targetMixFile, std::map<QString, QString>* renamedTakes = nullptr)
-{
-    const QStringList sources = takePaths(mixFile, mix);
-    const QStringList targets = takePaths(targetMixFile, mix);
-    for (int i = 0; i < sources.size(); ++i) {
-        QString target = targets[i];
-        if (renamedTakes) {
-            const QString id = QFileInfo(sources[i]).completeBaseName();
-            target = target.section(QLatin1Char('/'), 0, -2) + QLatin1Char('/') + renamedTakes->at(id)
-                + QStringLiteral(".wav");
-        }
-        const QString local = QDir(access.vault.path).filePath(sources[i]);
-        if (renamedTakes && QFile::exists(local)) {
-            const QString dest = QDir(access.vault.path).filePath(target);
-            const QString temp = dest + QStringLiteral(".restoring");
-            QFile::remove(temp);
-            QDir().mkpath(QFileInfo(dest).absolutePath());
-            if (!QFile::copy(local, temp) || !QFile::rename(temp, dest)) {
-                QFile::remove(temp);
-                return makeError(QStringLiteral("Cannot copy the take %1 for the restored mix").arg(sources[i]),
-                    QStringLiteral("io"));
-            }
-            continue;
-        }
-        if (!renamedTakes && QFile::exists(local))
-            continue;
-        if (Status s = access.fetchNewest(sources[i], target); !s)
-            return makeError(
-                QStringLiteral("the take %1 cannot be restored: %2").arg(sources[i], s.errorString()), s.error().code);
-    }
-    return {};
-}
-
 int restore(Context& ctx, const HistoryAccess& access, const model::ItemRef& item, const QString& which, bool asCopy)
 {
-    Result<Version> one = loadOne(access, item, which);
-    if (!one)
-        return ctx.fail(one.error());
-    const Version* v = &*one;
-    Json doc = v->doc;
-    doc["modified_at"] = toStd(nowIso());
-    const QString versionDate = v->meta.modified.toLocalTime().date().toString(Qt::ISODate);
-    QString target = item.file;
-    QString id = item.id;
-    if (asCopy) {
-        if (item.kind != model::ItemKind::Mix)
-            return ctx.fail(QStringLiteral("restore as a copy works for mixes; restore %1 \"%2\" in place instead")
-                                .arg(model::kindName(item.kind), item.name));
-        id = newId();
-        target = model::mixFile(item.collectionId, item.projectId, id);
-        doc["id"] = toStd(id);
-        doc["created_at"] = toStd(nowIso());
-        doc["name"] = toStd(QStringLiteral("%1 (restored %2)").arg(jsonString(v->doc, "name"), versionDate));
-        // The copy gets its own takes (a track id names its audio file), copied or fetched.
-        std::map<QString, QString> renamed;
-        for (Json& t : doc["tracks"]) {
-            const QString fresh = newId();
-            renamed[jsonString(t, "id")] = fresh;
-            t["id"] = toStd(fresh);
-        }
-        if (Status s = fetchMissingTakes(access, item.file, v->doc, target, &renamed); !s)
-            return ctx.fail(s.error());
-    } else if (item.kind == model::ItemKind::Mix) {
-        if (Status s = fetchMissingTakes(access, item.file, doc, target); !s)
-            return ctx.fail(s.error());
-    }
-    if (Status s = writeJsonFile(QDir(access.vault.path).filePath(target), doc); !s)
-        return ctx.fail(s.error());
+    Result<Version> v = sync::loadVersion(access, item, which);
+    if (!v)
+        return ctx.fail(v.error());
+    Result<sync::RestoredVersion> r = sync::restoreVersion(access, item, *v, asCopy);
+    if (!r)
+        return ctx.fail(r.error());
     if (ctx.json) {
-        ctx.printJson(Json{{"id", toStd(id)}, {"path", toStd(target)}, {"restored_version", v->number},
-            {"name", doc.value("name", Json())}, {"as_copy", asCopy}});
+        ctx.printJson(Json{{"id", toStd(r->id)}, {"path", toStd(r->path)}, {"restored_version", r->version},
+            {"name", toStd(r->name)}, {"as_copy", asCopy}});
     } else if (asCopy) {
         ctx.out << QStringLiteral("Restored version %1 as a new mix \"%2\" [%3]; it syncs with the next sync")
-                       .arg(v->number)
-                       .arg(jsonString(doc, "name"), id)
+                       .arg(r->version)
+                       .arg(r->name, r->id)
                 << Qt::endl;
     } else {
         ctx.out << QStringLiteral("Restored %1 \"%2\" to version %3 as a new edit; it syncs with the next sync")
-                       .arg(model::kindName(item.kind), jsonString(doc, "name"))
-                       .arg(v->number)
+                       .arg(model::kindName(item.kind), r->name)
+                       .arg(r->version)
                 << Qt::endl;
     }
     return ExitOk;
@@ -256,7 +168,7 @@ int retention(Context& ctx, QStringList args)
 
 } // namespace
 
-int runHistory(Context& ctx, QStringList argv)
+static int runHistory(Context& ctx, QStringList argv)
 {
     Args args(std::move(argv));
     const bool asCopy = args.takeFlag(QStringLiteral("--as-copy"));
@@ -293,6 +205,15 @@ int runHistory(Context& ctx, QStringList argv)
     if (isRestore)
         return restore(ctx, *access, *item, rest[2], asCopy);
     return list(ctx, *access, *item);
+}
+
+const Command& historyCommand()
+{
+    static const Command command{{QStringLiteral("history")}, QStringLiteral("History"),
+        QStringLiteral("history ITEM | history show ITEM VERSION | history restore ITEM VERSION [--as-copy]\n"
+                       "history retention [30d|6m|1y|forever]\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runHistory(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

@@ -68,7 +68,7 @@ void printTree(Context& ctx, const model::VaultTree& tree)
 
 } // namespace
 
-int runItems(Context& ctx, const QString& command, QStringList args)
+static int runItems(Context& ctx, const QString& command, QStringList args)
 {
     auto vault = ctx.targetVault();
     if (!vault)
@@ -137,6 +137,19 @@ int runItems(Context& ctx, const QString& command, QStringList args)
         printTree(ctx, *tree);
     }
     return ExitOk;
+}
+
+const Command& itemsCommand()
+{
+    static const Command command{
+        {QStringLiteral("collection"), QStringLiteral("project"), QStringLiteral("mix"), QStringLiteral("track"),
+            QStringLiteral("edit"), QStringLiteral("rm"), QStringLiteral("ls")},
+        QStringLiteral("Items (by id or unambiguous name)"),
+        QStringLiteral("collection add NAME | project add COLLECTION NAME | mix add PROJECT NAME\n"
+                       "track import MIX FILE.wav [--name NAME]\n"
+                       "edit ITEM key=value ...   rm ITEM   ls\n"),
+        [](Context& ctx, const QString& name, QStringList args) { return runItems(ctx, name, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

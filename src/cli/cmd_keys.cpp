@@ -4,9 +4,7 @@
 #include <muze/crypto/vaultkeys.h>
 #include <muze/util/fileio.h>
 
-#ifdef MUZE_CLI_SYNC
 #include <muze/sync/syncengine.h>
-#endif
 
 #include <optional>
 
@@ -24,14 +22,12 @@ int printStatus(Context& ctx, const vault::VaultRecord& record, const QString& d
     if (!status)
         return ctx.fail(status.error());
     std::optional<sync::KeyUsage> usage;
-#ifdef MUZE_CLI_SYNC
     if (status->encrypted && status->unlocked) {
         Result<sync::KeyUsage> u = sync::storedKeyUsage(record.path, status->activeKeyId);
         if (!u)
             return ctx.fail(u.error());
         usage = *u;
     }
-#endif
     if (ctx.json) {
         Json doc = status->toJson();
         doc["name"] = toStd(record.name);
@@ -69,7 +65,7 @@ int printStatus(Context& ctx, const vault::VaultRecord& record, const QString& d
 
 } // namespace
 
-int runKeys(Context& ctx, QStringList args)
+static int runKeys(Context& ctx, QStringList args)
 {
     if (args.isEmpty())
         return ctx.usage(QString::fromLatin1(kKeysUsage));
@@ -134,11 +130,7 @@ int runKeys(Context& ctx, QStringList args)
                                   "muze-cli keys reencrypt moves the rest now")
                        .arg(*id);
     } else if (command == QLatin1String("reencrypt")) {
-#ifdef MUZE_CLI_SYNC
         return runReencrypt(ctx, *record);
-#else
-        return ctx.fail(QStringLiteral("sync support is not built into this muze-cli"));
-#endif
     } else if (command == QLatin1String("status")) {
         return printStatus(ctx, *record);
     } else {
@@ -148,6 +140,15 @@ int runKeys(Context& ctx, QStringList args)
     if (!s)
         return ctx.fail(s.error());
     return printStatus(ctx, *record, done);
+}
+
+const Command& keysCommand()
+{
+    static const Command command{{QStringLiteral("keys")}, QStringLiteral("Encryption"),
+        QStringLiteral("keys init|unlock --password-file F | keys change-password --password-file OLD\n"
+                       "  --new-password-file NEW | keys rotate | keys reencrypt | keys status | keys lock\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runKeys(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

@@ -6,7 +6,7 @@
 
 namespace muze::cli {
 
-int runSearch(Context& ctx, QStringList args)
+static int runSearch(Context& ctx, QStringList args)
 {
     if (args.isEmpty() || args.first().startsWith(QLatin1String("--")))
         return ctx.usage(QStringLiteral("search WORDS..."));
@@ -39,6 +39,14 @@ int runSearch(Context& ctx, QStringList args)
         ctx.out << "Nothing in " << v->name << " matches \"" << query << "\"\n";
     ctx.out.flush();
     return ExitOk;
+}
+
+const Command& searchCommand()
+{
+    static const Command command{{QStringLiteral("search")}, QStringLiteral("Items (by id or unambiguous name)"),
+        QStringLiteral("search WORDS...   (names, notes, tags; an encrypted vault answers from its blind index)\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runSearch(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

@@ -11,9 +11,7 @@
 #include <muze/sync/syncsettings.h>
 #include <muze/util/clock.h>
 
-#ifdef MUZE_HAVE_CRYPTO
 #include <muze/crypto/vaultkeys.h>
-#endif
 
 #include <QCoreApplication>
 #include <QFile>
@@ -55,15 +53,10 @@ Result<std::unique_ptr<sync::SyncEngine>> engineFor(Context& ctx, const vault::V
 
 void noteEncryption(Context& ctx, vault::VaultRecord v)
 {
-#ifdef MUZE_HAVE_CRYPTO
     if (!v.encrypted && crypto::isVaultEncrypted(v.path)) {
         v.encrypted = true;
         (void)ctx.vaults.update(v);
     }
-#else
-    Q_UNUSED(ctx);
-    Q_UNUSED(v);
-#endif
 }
 
 int printReport(Context& ctx, const vault::VaultRecord& v, const sync::SyncReport& r)
@@ -282,7 +275,7 @@ int conflicts(Context& ctx, const vault::VaultRecord& v, QStringList args)
 
 } // namespace
 
-int runSync(Context& ctx, const QString& command, QStringList args)
+static int runSync(Context& ctx, const QString& command, QStringList args)
 {
     Result<vault::VaultRecord> v = ctx.targetVault();
     if (!v)
@@ -361,7 +354,7 @@ int runReencrypt(Context& ctx, const vault::VaultRecord& v)
     return ExitOk;
 }
 
-int runHash(Context& ctx, QStringList args)
+static int runHash(Context& ctx, QStringList args)
 {
     if (args.isEmpty() || args.first().startsWith(QLatin1String("--")))
         return ctx.usage(QStringLiteral("hash FILE..."));
@@ -379,6 +372,25 @@ int runHash(Context& ctx, QStringList args)
         ctx.printJson(args.size() == 1 ? arr[0] : arr);
     ctx.out.flush();
     return ExitOk;
+}
+
+const Command& syncCommand()
+{
+    static const Command command{{QStringLiteral("sync"), QStringLiteral("status"), QStringLiteral("conflicts")},
+        QStringLiteral("Sync"),
+        QStringLiteral(
+            "sync [--once|--watch] [--force] | status | conflicts | conflicts resolve ID --keep mine|theirs|both\n"
+            "  | conflicts resolve --all mine|theirs\n"),
+        [](Context& ctx, const QString& name, QStringList args) { return runSync(ctx, name, std::move(args)); }};
+    return command;
+}
+
+const Command& hashCommand()
+{
+    static const Command command{{QStringLiteral("hash")}, QStringLiteral("Sync"),
+        QStringLiteral("hash FILE...   (Dropbox content hash)\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runHash(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

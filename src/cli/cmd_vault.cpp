@@ -3,12 +3,8 @@
 
 #include <muze/util/fileio.h>
 
-#ifdef MUZE_HAVE_CRYPTO
 #include <muze/crypto/vaultkeys.h>
-#endif
-#ifdef MUZE_HAVE_DROPBOX
 #include <muze/remote/dropboxremote.h>
-#endif
 
 #include <QDir>
 #include <QFileInfo>
@@ -55,7 +51,6 @@ int create(Context& ctx, Args& a)
     if (!spec.remotePath.isEmpty() && spec.provider != vault::Provider::Local)
         return ctx.usage(QStringLiteral("--remote DIR is for local vaults synced to a folder"));
 
-#ifdef MUZE_HAVE_CRYPTO
     QByteArray password;
     if (encrypt) {
         auto pw = readFileLimited(passwordFile, 4096);
@@ -67,16 +62,11 @@ int create(Context& ctx, Args& a)
         if (password.isEmpty())
             return ctx.fail(QStringLiteral("the password file %1 is empty").arg(passwordFile));
     }
-#else
-    if (encrypt)
-        return ctx.fail(QStringLiteral("encryption support is not built into this muze-cli"));
-#endif
 
     [[maybe_unused]] const bool folderExisted = QFileInfo::exists(spec.path);
     auto record = ctx.vaults.create(spec);
     if (!record)
         return ctx.fail(record.error());
-#ifdef MUZE_HAVE_CRYPTO
     if (encrypt) {
         Status s = crypto::initVaultEncryption(record->path, record->id, password);
         if (s) {
@@ -88,15 +78,12 @@ int create(Context& ctx, Args& a)
             return ctx.fail(s.error());
         }
     }
-#endif
-#ifdef MUZE_HAVE_DROPBOX
     if (record->provider == vault::Provider::Dropbox) {
         // The vault is useful offline too: a folder that cannot be made now is made by the first sync.
         if (Status s = remote::ensureDropboxFolder(record->dropboxFolderPath); !s)
             ctx.err << "muze-cli: warning: the Dropbox folder " << record->dropboxFolderPath
                     << " was not created yet (" << s.errorString() << "); the first sync creates it" << Qt::endl;
     }
-#endif
     if (ctx.json)
         ctx.printJson(record->toJson());
     else
@@ -106,7 +93,7 @@ int create(Context& ctx, Args& a)
 
 } // namespace
 
-int runVault(Context& ctx, QStringList args)
+static int runVault(Context& ctx, QStringList args)
 {
     if (args.isEmpty())
         return ctx.usage(QStringLiteral("vault create|list|use|rename|remove ..."));
@@ -148,6 +135,18 @@ int runVault(Context& ctx, QStringList args)
         return ExitOk;
     }
     return ctx.usage(QStringLiteral("unknown vault command \"%1\"").arg(sub));
+}
+
+const Command& vaultCommand()
+{
+    static const Command command{{QStringLiteral("vault")}, QStringLiteral("Vaults"),
+        QStringLiteral("vault create NAME --provider local|dropbox|icloud --path DIR [--remote DIR]\n"
+                       "             [--dropbox-folder PATH] [--container-id ID] [--default]\n"
+                       "             [--encrypt --password-file F]\n"
+                       "vault list | vault use NAME|ID | vault rename NAME|ID NEW\n"
+                       "vault remove NAME|ID [--delete-files]\n"),
+        [](Context& ctx, const QString&, QStringList args) { return runVault(ctx, std::move(args)); }};
+    return command;
 }
 
 } // namespace muze::cli

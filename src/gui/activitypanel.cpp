@@ -100,7 +100,7 @@ ActivityPanel::ActivityPanel(QString vaultRoot, QWidget* parent) : QWidget(paren
 void ActivityPanel::reload()
 {
     m_refresh->setEnabled(false);
-    inBackground(
+    runInBackground(
         this,
         [root = m_root] {
             Loaded l;

@@ -97,7 +97,7 @@ ConflictsDialog::~ConflictsDialog() { stopPlaying(); }
 void ConflictsDialog::reload()
 {
     setBusy(true);
-    inBackground(
+    runInBackground(
         this,
         [root = m_root, device = m_device] {
             ConflictListing l;
@@ -186,7 +186,7 @@ void ConflictsDialog::resolve(const std::vector<std::pair<QString, sync::Choice>
     stopPlaying(); // a take about to move must not be open for playback
     setBusy(true);
     m_status->setText(tr("Saving your choices…"));
-    inBackground(
+    runInBackground(
         this,
         [root = m_root, device = m_device, choices] {
             const sync::ConflictResolver resolver(root, device);

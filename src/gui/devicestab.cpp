@@ -80,7 +80,7 @@ DevicesTab::DevicesTab(vault::VaultManager& vaults, vault::VaultRecord record, Q
 void DevicesTab::refresh()
 {
     const QString root = m_record.path;
-    inBackground(
+    runInBackground(
         this,
         [root] {
             return Loaded{vault::listDevices(root), crypto::isVaultEncrypted(root)};
@@ -174,7 +174,7 @@ void DevicesTab::renameThisDevice()
     }
     m_busy = true;
     updateButtons();
-    inBackground(
+    runInBackground(
         this,
         [self, roots] {
             QStringList problems;
@@ -211,7 +211,7 @@ void DevicesTab::unlinkSelected()
     m_unlink->setText(tr("Unlinking…"));
     const vault::VaultRecord record = m_record;
     const vault::DeviceInfo self = m_vaults.device();
-    inBackground(
+    runInBackground(
         this, [=] { return sync::unlinkDevice(record, self, id, current, fresh); },
         [this](Result<sync::UnlinkResult> r) {
             m_busy = false;

@@ -5,6 +5,7 @@
 #include <muze/auth/oauthpkce.h>
 #include <muze/auth/tokenmanager.h>
 #include <muze/auth/tokenstore.h>
+#include <muze/auth/websignin.h>
 #include <muze/util/logging.h>
 
 #include <QDesktopServices>
@@ -21,6 +22,7 @@
 #include <QStackedWidget>
 #include <QThread>
 #include <QThreadPool>
+#include <QUrlQuery>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -32,7 +34,22 @@ constexpr int LoadedRole = Qt::UserRole + 2;
 
 std::function<bool(const QUrl&)>& urlOpener()
 {
-    static std::function<bool(const QUrl&)> opener = [](const QUrl& url) { return QDesktopServices::openUrl(url); };
+    static std::function<bool(const QUrl&)> opener = [](const QUrl& url) {
+        // Where the platform has a sign-in sheet (Apple: ASWebAuthenticationSession), an
+        // app-scheme sign-in runs in it and the sheet hands the redirect straight back.
+        auth::WebSignIn& sheet = auth::platformWebSignIn();
+        const bool appScheme = QUrlQuery(url).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded)
+                                   .startsWith(auth::kAppScheme + QLatin1Char(':'));
+        if (sheet.available() && appScheme
+            && sheet.start(url, auth::kAppScheme, [](const QUrl& callback, const QString& error) {
+                   if (!callback.isEmpty())
+                       DropboxConnectDialog::deliverRedirect(callback);
+                   else if (!error.isEmpty())
+                       qCWarning(lcAuth) << "Dropbox sign-in sheet:" << error;
+               }))
+            return true;
+        return QDesktopServices::openUrl(url);
+    };
     return opener;
 }
 
@@ -40,15 +57,14 @@ quint16 g_redirectPort = auth::kDefaultRedirectPort;
 QPointer<DropboxConnectDialog> g_waiting; // the dialog whose sign-in waits for the app scheme
 
 // iOS suspends the app while Safari is in front, so only the app's URL scheme can bring the code
-// back; elsewhere the loopback listener does, unless the setting dropbox/redirect says "scheme".
+// back: where the platform has a sign-in sheet (Apple, auth/websignin.h) it is used; elsewhere
+// the loopback listener does, unless the setting dropbox/redirect says "scheme".
 auth::OAuthPkce::Redirect preferredRedirect()
 {
-#if defined(Q_OS_IOS)
-    return auth::OAuthPkce::Redirect::AppScheme;
-#else
+    if (auth::platformWebSignIn().available())
+        return auth::OAuthPkce::Redirect::AppScheme;
     const QString choice = QSettings().value(QStringLiteral("dropbox/redirect")).toString();
     return choice == QLatin1String("scheme") ? auth::OAuthPkce::Redirect::AppScheme : auth::OAuthPkce::Redirect::Loopback;
-#endif
 }
 
 } // namespace

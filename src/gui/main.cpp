@@ -4,8 +4,10 @@
 #include "dropboxconnectdialog.h"
 #include "instancerouter.h"
 #include "mainwindow.h"
+#include "translations.h"
 
 #include <muze/auth/dropboxconfig.h>
+#include <muze/model/writer.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -22,6 +24,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("muze"));
     QApplication::setApplicationDisplayName(QStringLiteral("Muze"));
     QApplication::setApplicationVersion(QStringLiteral(MUZE_VERSION));
+    muze::gui::installTranslations(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Record, mix and sync music across devices."));
@@ -46,6 +49,7 @@ int main(int argc, char** argv)
         QMessageBox::critical(nullptr, QStringLiteral("Muze"), s.errorString());
         return 1;
     }
+    muze::model::setWriterDevice(vaults.device().id); // "modified_by" in what this process writes
     QString musicDir = QStandardPaths::writableLocation(QStandardPaths::MusicLocation);
     if (musicDir.isEmpty())
         musicDir = QDir::homePath() + QStringLiteral("/Music");

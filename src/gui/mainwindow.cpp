@@ -140,7 +140,7 @@ MainWindow::MainWindow(vault::VaultManager& vaults, QString defaultVaultParent, 
         const auto current = m_vaults.current();
         m_mixView->showMix(current ? current->path : QString(), mixId);
     });
-    connect(m_mixView, &MixView::mixChanged, m_tree, &ProjectTree::reload);
+    connect(m_mixView, &MixView::mixChanged, m_tree, &ProjectTree::reloadItem); // only its row
     connect(&m_vaults, &vault::VaultManager::currentVaultChanged, this, &MainWindow::showVault);
     connect(&m_vaults, &vault::VaultManager::vaultsChanged, this, [this] {
         if (const auto current = m_vaults.current())

@@ -90,6 +90,8 @@ MixView::MixView(QWidget* parent)
         checkWaveformsReady();
     });
 
+    m_savePool = std::make_unique<QThreadPool>();
+    m_savePool->setMaxThreadCount(1);
     m_saveTimer = new QTimer(this);
     m_saveTimer->setSingleShot(true);
     m_saveTimer->setInterval(400); // slider drags and spin clicks become one write
@@ -316,45 +318,6 @@ void MixView::updateAudible()
         const auto& m = m_spec.tracks[i].mix;
         m_rows[qsizetype(i)]->waveform->setAudible(!m.muted && (!anySolo || m.solo));
     }
-}
-
-void MixView::scheduleSave(const QString& trackId, const char* key, double value)
-{
-    m_pendingSaves[trackId][QString::fromLatin1(key)] = value;
-    m_saveTimer->start();
-}
-
-void MixView::scheduleSave(const QString& trackId, const char* key, bool value)
-{
-    m_pendingSaves[trackId][QString::fromLatin1(key)] = value;
-    m_saveTimer->start();
-}
-
-void MixView::flushSaves(bool notify)
-{
-    m_saveTimer->stop();
-    if (m_pendingSaves.isEmpty() || m_root.isEmpty())
-        return;
-    const model::VaultStore store(m_root);
-    QString error;
-    for (auto it = m_pendingSaves.cbegin(); it != m_pendingSaves.cend(); ++it) {
-        auto ref = store.resolve(it.key(), model::ItemKind::Track);
-        if (!ref) {
-            error = ref.errorString();
-            continue;
-        }
-        for (auto f = it.value().cbegin(); f != it.value().cend(); ++f) {
-            const Json value
-                = f.value().typeId() == QMetaType::Bool ? Json(f.value().toBool()) : Json(f.value().toDouble());
-            if (Status s = store.setField(*ref, f.key(), value); !s)
-                error = s.errorString();
-        }
-    }
-    m_pendingSaves.clear();
-    if (!error.isEmpty())
-        showStatus(error, true);
-    if (notify)
-        Q_EMIT mixChanged();
 }
 
 void MixView::togglePlay()

@@ -16,6 +16,7 @@
 
 class QComboBox;
 class QLabel;
+class QThreadPool;
 class QTimer;
 class QVBoxLayout;
 
@@ -53,7 +54,8 @@ public:
     TransportBar* transport() const { return m_transport; }
 
 Q_SIGNALS:
-    void mixChanged(); // the view changed the mix (record, gain, mute...): the tree reloads
+    /// The view changed this mix (record, gain, mute...): its row in the tree follows.
+    void mixChanged(const QString& mixId);
     void exportFinished(bool ok, const QString& message);
     /// A take was stopped and committed (trackId) or failed (error).
     void recordingFinished(const QString& trackId, const QString& error);
@@ -90,6 +92,7 @@ private:
     std::unique_ptr<PendingTake> m_take;
     QHash<QString, QHash<QString, QVariant>> m_pendingSaves; // track id ("" = mix) → key → value
     QTimer* m_saveTimer = nullptr;
+    std::unique_ptr<QThreadPool> m_savePool; // one thread: saves land in the order made
     QTimer* m_tickTimer = nullptr;
     QString m_inputDevice;
     bool m_playAlong = false;

@@ -87,7 +87,7 @@ void MixView::stopRecording()
                     warning.isEmpty() ? tr("Recorded %1").arg(target.trackName) : warning, !warning.isEmpty());
                 if (self->m_mixId == target.mixId)
                     self->reload();
-                Q_EMIT self->mixChanged();
+                Q_EMIT self->mixChanged(target.mixId);
             }
             Q_EMIT self->recordingFinished(trackId, error);
         });
@@ -114,7 +114,7 @@ void MixView::recoverOrphans()
             self->showStatus(recovered == 1 ? tr("Recovered 1 interrupted take.") : tr("Recovered %1 interrupted takes.").arg(recovered));
             if (self->m_mixId == mixId)
                 self->reload();
-            Q_EMIT self->mixChanged();
+            Q_EMIT self->mixChanged(mixId);
         });
     });
 }

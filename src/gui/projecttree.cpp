@@ -1,6 +1,7 @@
 #include "projecttree.h"
 
 #include "background.h"
+#include "projecttreemodel.h"
 
 #include <muze/model/layout.h>
 #include <muze/model/vaultstore.h>
@@ -8,28 +9,26 @@
 
 #include <QAction>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QStyle>
 #include <QTimer>
 #include <QToolBar>
-#include <QTreeWidget>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include <functional>
+#include <utility>
 
 namespace muze::gui {
 
 using model::ItemKind;
 
 namespace {
-constexpr int kIdRole = Qt::UserRole + 1;
-constexpr int kKindRole = Qt::UserRole + 2;
-constexpr int kPathsRole = Qt::UserRole + 3; // what the item stands for in the vault (projecttreesync.cpp)
-
-ItemKind kindOf(const QTreeWidgetItem* item) { return ItemKind(item->data(0, kKindRole).toInt()); }
-QString idOf(const QTreeWidgetItem* item) { return item->data(0, kIdRole).toString(); }
+ItemKind kindOf(const QModelIndex& index) { return ItemKind(index.data(ProjectTreeModel::KindRole).toInt()); }
+QString idOf(const QModelIndex& index) { return index.data(ProjectTreeModel::IdRole).toString(); }
 } // namespace
 
 ProjectTree::ProjectTree(QWidget* parent) : QWidget(parent)
@@ -76,9 +75,13 @@ ProjectTree::ProjectTree(QWidget* parent) : QWidget(parent)
     m_issues->hide();
     layout->addWidget(m_issues);
 
-    m_tree = new QTreeWidget(this);
+    m_model = new ProjectTreeModel(this);
+    m_model->setIcons(style()->standardIcon(QStyle::SP_DirIcon), style()->standardIcon(QStyle::SP_MediaVolume));
+    m_tree = new QTreeView(this);
     m_tree->setObjectName(QStringLiteral("projectTree"));
     m_tree->setHeaderHidden(true);
+    m_tree->setUniformRowHeights(true); // 10,000 rows lay out without measuring each
+    m_tree->setModel(m_model);
     m_tree->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_tree->addActions({m_newCollection, m_newProject, m_newMix, m_rename, m_delete});
@@ -88,93 +91,120 @@ ProjectTree::ProjectTree(QWidget* parent) : QWidget(parent)
     connect(m_newProject, &QAction::triggered, this, [this] { create(ItemKind::Project); });
     connect(m_newMix, &QAction::triggered, this, [this] { create(ItemKind::Mix); });
     connect(m_rename, &QAction::triggered, this, [this] {
-        if (auto* item = m_tree->currentItem())
-            m_tree->editItem(item);
+        if (const QModelIndex current = m_tree->currentIndex(); current.isValid())
+            m_tree->edit(current);
     });
     connect(m_delete, &QAction::triggered, this, &ProjectTree::deleteSelected);
-    connect(m_tree, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item) {
-        if (!m_loading)
-            renameItem(item);
+    connect(m_model, &ProjectTreeModel::renameRequested, this, &ProjectTree::renameItem);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+        [this](const QModelIndex& current) { onCurrentChanged(current); });
+    // New rows open like the rest of the tree (mixes have nothing to open).
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex& under, int first, int last) {
+        for (int row = first; row <= last; ++row)
+            m_tree->expandRecursively(m_model->index(row, 0, under));
     });
-    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
-        updateActions();
-        if (m_loading)
-            return;
-        Q_EMIT mixSelected(item && kindOf(item) == ItemKind::Mix ? idOf(item) : QString());
-    });
+    connect(m_model, &QAbstractItemModel::modelReset, m_tree, &QTreeView::expandAll);
     updateActions();
+}
+
+void ProjectTree::onCurrentChanged(const QModelIndex& current)
+{
+    updateActions();
+    if (m_applying)
+        return;
+    m_pendingSelect.clear(); // the user chose: an older select() is moot
+    Q_EMIT mixSelected(current.isValid() && kindOf(current) == ItemKind::Mix ? idOf(current) : QString());
 }
 
 void ProjectTree::setVault(const QString& root, const QString& vaultId)
 {
     m_root = root;
     m_vaultId = vaultId;
+    ++m_loadGeneration; // a load of the previous vault is not shown
+    m_pendingSelect.clear();
+    m_applying = true;
+    m_model->setVaultId(vaultId);
+    m_model->clear();
+    m_applying = false;
+    m_issues->hide();
     reload();
     Q_EMIT mixSelected(QString());
 }
 
 void ProjectTree::reload()
 {
-    const QString keep = selectedId();
-    m_loading = true;
-    m_tree->clear();
-    m_issues->hide();
-    if (!m_root.isEmpty()) {
-        auto tree = model::VaultStore(m_root).load();
-        if (!tree) {
-            m_issues->setText(tree.errorString());
-            m_issues->show();
-        } else {
-            const QIcon folder = style()->standardIcon(QStyle::SP_DirIcon);
-            auto add = [&folder](QTreeWidgetItem* parent, QTreeWidget* view, ItemKind kind, const QString& id, const QString& name) {
-                auto* item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(view);
-                item->setText(0, name);
-                item->setData(0, kIdRole, id);
-                item->setData(0, kKindRole, int(kind));
-                item->setFlags(item->flags() | Qt::ItemIsEditable);
-                if (kind != ItemKind::Mix)
-                    item->setIcon(0, folder);
-                QFont f = item->font(0);
-                f.setBold(kind == ItemKind::Collection);
-                item->setFont(0, f);
-                return item;
-            };
-            for (const auto& c : tree->collections) {
-                auto* ci = add(nullptr, m_tree, ItemKind::Collection, c.id, c.name());
-                ci->setData(0, kPathsRole, QStringList{model::collectionDir(c.id)});
-                for (const auto& p : c.projects) {
-                    auto* pi = add(ci, nullptr, ItemKind::Project, p.id, p.name());
-                    pi->setData(0, kPathsRole, QStringList{model::projectDir(c.id, p.id)});
-                    for (const auto& m : p.mixes) {
-                        auto* mi = add(pi, nullptr, ItemKind::Mix, m.id, m.name());
-                        QStringList files{m.file};
-                        for (const auto& t : m.tracks)
-                            files << t.audioFile;
-                        mi->setData(0, kPathsRole, files);
-                        mi->setIcon(0, style()->standardIcon(QStyle::SP_MediaVolume));
-                        mi->setToolTip(0, m.tracks.size() == 1 ? tr("1 track") : tr("%1 tracks").arg(m.tracks.size()));
-                    }
-                }
-            }
-            m_tree->expandAll();
-            if (!tree->issues.empty()) {
-                QStringList lines;
-                for (const auto& issue : tree->issues)
-                    lines << issue.message;
-                const auto n = tree->issues.size();
-                m_issues->setText(n == 1 ? tr("1 file could not be read; everything else is shown.")
-                                         : tr("%1 files could not be read; everything else is shown.").arg(n));
-                m_issues->setToolTip(lines.join(QLatin1Char('\n')));
-                m_issues->show();
-            }
-        }
+    if (m_loadRunning) { // one read at a time; the newest edits are in the next one
+        m_reloadAgain = true;
+        return;
     }
-    m_loading = false;
-    applySyncStates();
-    select(keep);
+    if (m_root.isEmpty()) {
+        applySnapshot(TreeSnapshot{});
+        return;
+    }
+    m_loadRunning = true;
+    const int generation = m_loadGeneration;
+    runInBackground(
+        this, [root = m_root] { return loadTreeSnapshot(root); },
+        [this, generation](TreeSnapshot snapshot) {
+            m_loadRunning = false;
+            if (generation != m_loadGeneration || snapshot.root != m_root || std::exchange(m_reloadAgain, false)) {
+                if (generation == m_loadGeneration && snapshot.root == m_root)
+                    applySnapshot(snapshot); // show what we have; the next read follows
+                reload();
+                return;
+            }
+            applySnapshot(snapshot);
+        });
+}
+
+void ProjectTree::reloadThen(std::function<void()> afterLoad)
+{
+    m_afterLoad.push_back(std::move(afterLoad));
+    reload();
+}
+
+void ProjectTree::applySnapshot(const TreeSnapshot& snapshot)
+{
+    const QModelIndex before = m_tree->currentIndex();
+    const QString beforeId = before.isValid() ? idOf(before) : QString();
+    const bool wasMix = before.isValid() && kindOf(before) == ItemKind::Mix;
+    m_applying = true;
+    QStringList changedMixes;
+    if (m_root.isEmpty())
+        m_model->clear();
+    else
+        changedMixes = m_model->apply(snapshot);
+    const bool stillThere = !beforeId.isEmpty() && m_model->indexOf(beforeId).isValid();
+    if (!beforeId.isEmpty() && !stillThere) // gone: nothing is selected, not a neighbour
+        m_tree->setCurrentIndex(QModelIndex());
+    m_applying = false;
+
+    m_issues->setVisible(!snapshot.error.isEmpty() || !snapshot.issues.isEmpty());
+    if (!snapshot.error.isEmpty()) {
+        m_issues->setText(snapshot.error);
+        m_issues->setToolTip(QString());
+    } else if (!snapshot.issues.isEmpty()) {
+        m_issues->setText(tr("%n file(s) could not be read; everything else is shown.", "", int(snapshot.issues.size())));
+        m_issues->setToolTip(snapshot.issues.join(QLatin1Char('\n')));
+    }
+
+    if (!m_pendingSelect.isEmpty() && m_model->indexOf(m_pendingSelect).isValid()) {
+        select(std::exchange(m_pendingSelect, {}));
+    } else if (!beforeId.isEmpty() && !stillThere) {
+        Q_EMIT mixSelected(QString());
+    } else if (wasMix && changedMixes.contains(beforeId) && !m_editedHere.contains(beforeId)) {
+        Q_EMIT mixSelected(beforeId); // the open mix changed elsewhere (sync): show it again
+    }
+    m_editedHere.clear();
     updateActions();
     if (!search::queryWords(m_search->text()).isEmpty())
         runSearch(); // the filter follows edits and vault switches
+    if (!m_loadRunning) {
+        const auto after = std::exchange(m_afterLoad, {});
+        for (const auto& f : after)
+            f();
+        Q_EMIT loaded();
+    }
 }
 
 void ProjectTree::runSearch()
@@ -188,7 +218,7 @@ void ProjectTree::runSearch()
     }
     const QString root = m_root;
     const QString id = m_vaultId;
-    inBackground(
+    runInBackground(
         this, [root, id, query] { return search::searchVault(root, id, query); },
         [this, generation](Result<search::SearchOutcome> r) {
             if (generation != m_searchGeneration)
@@ -212,113 +242,122 @@ void ProjectTree::runSearch()
 void ProjectTree::applyFilter(const QSet<QString>* matches)
 {
     // Visible: a match, anything inside a match, and the way down to a match.
-    std::function<bool(QTreeWidgetItem*, bool)> visit = [&](QTreeWidgetItem* item, bool insideMatch) {
-        const bool match = !matches || insideMatch || matches->contains(idOf(item));
+    std::function<bool(const QModelIndex&, bool)> visit = [&](const QModelIndex& index, bool insideMatch) {
+        const bool match = !matches || insideMatch || matches->contains(idOf(index));
         bool below = false;
-        for (int i = 0; i < item->childCount(); ++i)
-            below = visit(item->child(i), match) || below;
-        item->setHidden(!(match || below));
+        for (int i = 0, n = m_model->rowCount(index); i < n; ++i)
+            below = visit(m_model->index(i, 0, index), match) || below;
+        const bool hide = !(match || below);
+        if (m_tree->isRowHidden(index.row(), index.parent()) != hide)
+            m_tree->setRowHidden(index.row(), index.parent(), hide);
         return match || below;
     };
-    for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
-        visit(m_tree->topLevelItem(i), false);
-}
-
-QTreeWidgetItem* ProjectTree::findItem(const QString& id) const
-{
-    if (id.isEmpty())
-        return nullptr;
-    for (QTreeWidgetItemIterator it(m_tree); *it; ++it) {
-        if (idOf(*it) == id)
-            return *it;
-    }
-    return nullptr;
+    for (int i = 0, n = m_model->rowCount(); i < n; ++i)
+        visit(m_model->index(i, 0), false);
 }
 
 void ProjectTree::select(const QString& id)
 {
-    if (QTreeWidgetItem* item = findItem(id))
-        m_tree->setCurrentItem(item);
+    const QModelIndex index = m_model->indexOf(id);
+    if (!index.isValid()) {
+        if (m_loadRunning && !id.isEmpty())
+            m_pendingSelect = id;
+        return;
+    }
+    m_pendingSelect.clear();
+    m_tree->setCurrentIndex(index);
+    m_tree->scrollTo(index);
 }
 
 QString ProjectTree::selectedId() const
 {
-    const QTreeWidgetItem* item = m_tree->currentItem();
-    return item ? idOf(item) : QString();
+    const QModelIndex current = m_tree->currentIndex();
+    return current.isValid() ? idOf(current) : QString();
 }
 
 void ProjectTree::updateActions()
 {
-    const QTreeWidgetItem* item = m_tree->currentItem();
+    const QModelIndex item = m_tree->currentIndex();
     const bool haveVault = !m_root.isEmpty();
     m_newCollection->setEnabled(haveVault);
-    m_newProject->setEnabled(item != nullptr);
-    m_newMix->setEnabled(item && kindOf(item) != ItemKind::Collection);
-    m_rename->setEnabled(item != nullptr);
-    m_delete->setEnabled(item != nullptr);
+    m_newProject->setEnabled(item.isValid());
+    m_newMix->setEnabled(item.isValid() && kindOf(item) != ItemKind::Collection);
+    m_rename->setEnabled(item.isValid());
+    m_delete->setEnabled(item.isValid());
 }
 
 void ProjectTree::create(ItemKind kind)
 {
     if (m_root.isEmpty())
         return;
-    const model::VaultStore store(m_root);
     // The parent is the nearest selected ancestor of the right kind.
     auto ancestor = [this](ItemKind want) -> QString {
-        for (QTreeWidgetItem* item = m_tree->currentItem(); item; item = item->parent()) {
-            if (kindOf(item) == want)
-                return idOf(item);
+        for (QModelIndex i = m_tree->currentIndex(); i.isValid(); i = i.parent()) {
+            if (kindOf(i) == want)
+                return idOf(i);
         }
         return {};
     };
-    Result<QString> id = makeError(tr("Select where the new item goes first."));
-    if (kind == ItemKind::Collection) {
-        id = store.addCollection(tr("New collection"));
-    } else if (kind == ItemKind::Project) {
-        if (const QString c = ancestor(ItemKind::Collection); !c.isEmpty())
-            id = store.addProject(c, tr("New project"));
-    } else if (kind == ItemKind::Mix) {
-        if (const QString p = ancestor(ItemKind::Project); !p.isEmpty())
-            id = store.addMix(p, tr("New mix"));
-    }
-    if (!id) {
-        Q_EMIT errorOccurred(id.errorString());
+    const QString parent = kind == ItemKind::Project ? ancestor(ItemKind::Collection)
+        : kind == ItemKind::Mix                      ? ancestor(ItemKind::Project)
+                                                     : QString();
+    if (kind != ItemKind::Collection && parent.isEmpty()) {
+        Q_EMIT errorOccurred(tr("Select where the new item goes first."));
         return;
     }
-    reload();
-    select(*id);
-    if (QTreeWidgetItem* item = findItem(*id); item && isVisible())
-        m_tree->editItem(item); // name it right away, like a file manager
+    const QString name = kind == ItemKind::Collection ? tr("New collection")
+        : kind == ItemKind::Project                   ? tr("New project")
+                                                      : tr("New mix");
+    runInBackground(
+        this,
+        [root = m_root, kind, parent, name]() -> Result<QString> {
+            const model::VaultStore store(root);
+            if (kind == ItemKind::Collection)
+                return store.addCollection(name);
+            return kind == ItemKind::Project ? store.addProject(parent, name) : store.addMix(parent, name);
+        },
+        [this](Result<QString> id) {
+            if (!id) {
+                Q_EMIT errorOccurred(id.errorString());
+                return;
+            }
+            reloadThen([this, id = *id] {
+                select(id);
+                if (const QModelIndex index = m_model->indexOf(id); index.isValid() && isVisible())
+                    m_tree->edit(index); // name it right away, like a file manager
+            });
+        });
 }
 
-void ProjectTree::renameItem(QTreeWidgetItem* item)
+void ProjectTree::renameItem(const QString& id, const QString& name)
 {
-    const QString name = item->text(0).trimmed();
-    const QString id = idOf(item);
-    // The editor that changed the item is still closing: rebuild the tree after it is gone.
-    QMetaObject::invokeMethod(this, [this, id, name] {
-        const Status s = model::VaultStore(m_root).edit(id, {{QStringLiteral("name"), name}});
-        if (!s)
-            Q_EMIT errorOccurred(s.errorString());
-        reload();
-    }, Qt::QueuedConnection);
+    runInBackground(
+        this, [root = m_root, id, name] { return model::VaultStore(root).edit(id, {{QStringLiteral("name"), name}}); },
+        [this, id](Status s) {
+            if (!s)
+                Q_EMIT errorOccurred(s.errorString());
+            reload();
+        });
 }
 
 void ProjectTree::deleteSelected()
 {
-    QTreeWidgetItem* item = m_tree->currentItem();
-    if (!item)
+    const QModelIndex item = m_tree->currentIndex();
+    if (!item.isValid())
         return;
     const QString what = model::kindName(kindOf(item));
-    const auto answer = QMessageBox::question(
-        this, tr("Delete %1").arg(what),
-        tr("Delete the %1 \"%2\" and everything in it? Synced devices will delete it too.").arg(what, item->text(0)));
+    const auto answer = QMessageBox::question(this, tr("Delete %1").arg(what),
+        tr("Delete the %1 \"%2\" and everything in it? Synced devices will delete it too.")
+            .arg(what, item.data().toString()));
     if (answer != QMessageBox::Yes)
         return;
-    if (const Status s = model::VaultStore(m_root).remove(idOf(item)); !s)
-        Q_EMIT errorOccurred(s.errorString());
-    reload();
-    Q_EMIT mixSelected(QString());
+    runInBackground(
+        this, [root = m_root, id = idOf(item)] { return model::VaultStore(root).remove(id); },
+        [this](Status s) {
+            if (!s)
+                Q_EMIT errorOccurred(s.errorString());
+            reload();
+        });
 }
 
 } // namespace muze::gui

@@ -150,7 +150,7 @@ void SyncFeed::refreshConflicts(const QString& vaultId)
         return;
     const QString root = record->path;
     const QString device = m_vaults.device().name;
-    inBackground(
+    runInBackground(
         this,
         [root, device] {
             const sync::ConflictResolver resolver(root, device);
@@ -179,7 +179,7 @@ void SyncFeed::checkUploads(const QString& vaultId)
         return;
     // Uploads from before this session are old news.
     const qint64 since = m_uploadsSeenMs.value(vaultId, m_startMs);
-    inBackground(
+    runInBackground(
         this,
         [root = record->path, since] {
             std::vector<sync::ActivityRow> fresh;

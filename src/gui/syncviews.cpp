@@ -13,7 +13,7 @@
 #include <QAction>
 #include <QLabel>
 #include <QStatusBar>
-#include <QTreeWidget>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace muze::gui {
@@ -72,7 +72,15 @@ SyncViews::SyncViews(MainWindow* window, vault::VaultManager& vaults)
     });
     connect(&m_vaults, &vault::VaultManager::currentVaultChanged, this, &SyncViews::updateBanner);
     connect(controller, &sync::SyncController::spaceFreed, this,
-        [this](const QString&, const QStringList& freed, const QStringList& kept, qint64 bytes, const QString& error) {
+        [this](const QString& vaultId, const QStringList& freed, const QStringList& kept, qint64 bytes,
+            const QString& error) {
+            // The freed takes are cloud-only now: their badges say so at once, not when the
+            // worker's next state report or the mix's next reload comes.
+            sync::FileSyncStates now;
+            for (const QString& p : freed)
+                now.push_back({p, FileState::CloudOnly, {}, -1, -1});
+            if (!now.isEmpty())
+                m_states->apply(vaultId, now, false);
             QString text = error.isEmpty() ? tr("Freed %1 MB: %n take(s) now in the cloud only.", "", int(freed.size()))
                                                  .arg(double(bytes) / 1e6, 0, 'f', 1)
                                            : error;

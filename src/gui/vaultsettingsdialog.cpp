@@ -138,7 +138,7 @@ QWidget* VaultSettingsDialog::buildStorageTab()
 void VaultSettingsDialog::refreshStorage()
 {
     const QString root = m_record.path;
-    inBackground(
+    runInBackground(
         this,
         [root] {
             Usage u;
@@ -198,7 +198,7 @@ void VaultSettingsDialog::refreshEncryption()
         Result<crypto::VaultKeyStatus> status;
         int older = 0; // files the journal says are stored under an older key
     };
-    inBackground(
+    runInBackground(
         this,
         [root, id] {
             Seen seen{crypto::vaultKeyStatus(root, id), 0};
@@ -248,7 +248,7 @@ void VaultSettingsDialog::changePassword()
     m_changePassword->setText(tr("Changing…"));
     const QString root = m_record.path;
     const QString id = m_record.id;
-    inBackground(
+    runInBackground(
         this, [=] { return crypto::changeVaultPassword(root, id, oldPw, newPw); },
         [this](Status s) {
             m_changePassword->setEnabled(true);
@@ -277,7 +277,7 @@ void VaultSettingsDialog::rotateKey()
     m_rotateKey->setText(tr("Making a key…"));
     const QString root = m_record.path;
     const QString id = m_record.id;
-    inBackground(
+    runInBackground(
         this, [=] { return crypto::rotateVaultKey(root, id); },
         [this, id](Result<quint32> rotated) {
             m_rotateKey->setText(tr("Make a new key"));

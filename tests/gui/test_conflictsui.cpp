@@ -189,7 +189,7 @@ TEST_CASE("conflicts dialog: JSON field conflicts side by side, chosen per field
 
     // Found when the vault opens: the badge counts them before any sync.
     TRY_REQUIRE(app.ui()->conflictsBadge()->isVisible());
-    CHECK(app.ui()->conflictsBadge()->text() == QStringLiteral("2 conflict(s)")); // tr() plural, no translation loaded
+    CHECK(app.ui()->conflictsBadge()->text() == QStringLiteral("2 conflicts")); // the English plural form, as the app shows it
     CHECK(app.ui()->conflictsAction()->text() == QStringLiteral("Conflicts (2)"));
 
     saveScreenshot(*app.window, QStringLiteral("conflicts-badge-mainwindow.png"));
@@ -222,7 +222,7 @@ TEST_CASE("conflicts dialog: JSON field conflicts side by side, chosen per field
     CHECK(name->choice() == sync::Choice::Mine);
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
     TRY_REQUIRE(!dialog->isBusy() && dialog->cards().isEmpty());
-    CHECK(dialog->statusLabel()->text().contains(QStringLiteral("2 conflict(s) resolved")));
+    CHECK(dialog->statusLabel()->text().contains(QStringLiteral("2 conflicts resolved")));
     TRY_REQUIRE(!app.ui()->conflictsBadge()->isVisible());
     CHECK(a.readJson(band.mixFile)["name"] == "Opening song (live)");
 
@@ -299,7 +299,7 @@ TEST_CASE("tray: state, menu, notifications for a new conflict and a finished re
     a.writeJson(band.mixFile, ma);
     tray->syncNowAction()->trigger();
     TRY_REQUIRE_FOR(tray->lastNotificationTitle() == QStringLiteral("New conflict in Band"), 30000);
-    TRY_REQUIRE(tray->statusAction()->text() == QStringLiteral("Synced · 1 conflict(s)"));
+    TRY_REQUIRE(tray->statusAction()->text() == QStringLiteral("Synced · 1 conflict"));
     CHECK(tray->conflictsAction()->isVisible());
 
     // The menu as the tray shows it.

@@ -57,7 +57,7 @@ TEST_CASE("history panel lists a mix's versions with what changed in each")
     INFO(panel.statusLabel()->text().toStdString());
     QTreeWidget* list = panel.versionList();
     REQUIRE(list->topLevelItemCount() == 5);
-    CHECK(panel.statusLabel()->text() == QStringLiteral("5 version(s), oldest first"));
+    CHECK(panel.statusLabel()->text() == QStringLiteral("5 versions, oldest first"));
     CHECK(list->topLevelItem(0)->text(2) == QStringLiteral("created \"Main\""));
     CHECK(list->topLevelItem(1)->text(2) == QStringLiteral("tempo set to 96"));
     CHECK(list->topLevelItem(2)->text(2) == QStringLiteral("Bass: gain 0 dB → −3 dB"));

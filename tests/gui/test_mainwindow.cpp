@@ -21,9 +21,12 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
-#include <QTreeWidget>
+#include <QTreeView>
+
+#include <memory>
 
 using namespace muze;
 using namespace muze::gui;
@@ -43,20 +46,25 @@ void saveScreenshot(QWidget& w, const QString& name)
     REQUIRE(w.grab().save(path));
 }
 
-// Types a name into the inline editor a new item opens, as a user would.
-void typeName(QTreeWidget* tree, const QString& name)
+// Types a name into the inline editor a new item opens, as a user would, and waits until the
+// tree shows the vault with the new name (saved and read back off the GUI thread).
+void typeName(ProjectTree* projectTree, const QString& name)
 {
-    QTest::qWait(50);
+    QTreeView* tree = projectTree->tree();
     QLineEdit* editor = nullptr;
-    for (auto* e : tree->viewport()->findChildren<QLineEdit*>()) {
-        if (e->isVisible())
-            editor = e;
-    }
-    REQUIRE(editor);
+    auto findEditor = [&] { // the item is made off the GUI thread: its editor opens soon after
+        for (auto* e : tree->viewport()->findChildren<QLineEdit*>()) {
+            if (e->isVisible())
+                editor = e;
+        }
+        return editor != nullptr;
+    };
+    TRY_REQUIRE_FOR(findEditor(), 5000);
+    QSignalSpy loaded(projectTree, &ProjectTree::loaded);
     editor->selectAll();
     QTest::keyClicks(editor, name);
     QTest::keyClick(editor, Qt::Key_Return);
-    QTest::qWait(50);
+    TRY_REQUIRE_FOR(loaded.count() > 0, 5000);
 }
 
 int rowOf(QListWidget* list, const QString& name)
@@ -123,11 +131,11 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
     // Collection > project > mix, each named in place.
     ProjectTree* tree = window->projectTree();
     tree->newCollectionAction()->trigger();
-    typeName(tree->tree(), QStringLiteral("Live sets"));
+    typeName(tree, QStringLiteral("Live sets"));
     tree->newProjectAction()->trigger();
-    typeName(tree->tree(), QStringLiteral("Summer tour"));
+    typeName(tree, QStringLiteral("Summer tour"));
     tree->newMixAction()->trigger();
-    typeName(tree->tree(), QStringLiteral("Opening song"));
+    typeName(tree, QStringLiteral("Opening song"));
 
     auto vaultTree = model::VaultStore(backupDir).load();
     REQUIRE(vaultTree.ok());
@@ -158,10 +166,20 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
     REQUIRE(store.addMix(QStringLiteral("Summer tour"), QStringLiteral("Ballad")).ok());
     REQUIRE(store.edit(QStringLiteral("Guitar"), {{QStringLiteral("notes"), QStringLiteral("Fuzz pedal, neck pickup")}}).ok());
     tree->reload();
+    auto findRows = [&](const QString& name) {
+        QAbstractItemModel* m = tree->tree()->model();
+        return m->match(m->index(0, 0), Qt::DisplayRole, name, -1, Qt::MatchExactly | Qt::MatchRecursive);
+    };
+    TRY_REQUIRE_FOR(findRows(QStringLiteral("Ballad")).size() == 1, 5000); // read off the GUI thread
+    struct Row {
+        QTreeView* view;
+        QModelIndex index;
+        bool isHidden() const { return view->isRowHidden(index.row(), index.parent()); }
+    };
     auto rowNamed = [&](const QString& name) {
-        const auto found = tree->tree()->findItems(name, Qt::MatchExactly | Qt::MatchRecursive);
+        const QModelIndexList found = findRows(name);
         REQUIRE(found.size() == 1);
-        return found.first();
+        return std::make_unique<Row>(Row{tree->tree(), found.first()});
     };
     QTest::keyClicks(tree->searchField(), QStringLiteral("FUZZ"));
     TRY_REQUIRE_FOR(tree->searchInfo()->text() == QStringLiteral("1 match"), 5000);
@@ -200,7 +218,7 @@ TEST_CASE("gui: first launch, add a vault, switch, build a tree, narrow window")
     CHECK(again.currentId() == backup->id);
     MainWindow reopened(again, music);
     CHECK(reopened.size() == QSize(1100, 700));
-    CHECK(reopened.projectTree()->tree()->topLevelItemCount() == 1);
+    TRY_REQUIRE_FOR(reopened.projectTree()->tree()->model()->rowCount() == 1, 5000);
 }
 
 TEST_CASE("gui: an encrypted vault synced to a folder, and its settings")

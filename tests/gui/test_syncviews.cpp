@@ -25,8 +25,7 @@
 #include <QLabel>
 #include <QStatusBar>
 #include <QTest>
-#include <QTreeWidget>
-#include <QTreeWidgetItemIterator>
+#include <QTreeView>
 
 using namespace muze;
 using namespace muze::gui;
@@ -68,13 +67,12 @@ QLabel* trackSyncLabel(MixView* view, const QString& trackId)
     return row ? row->findChild<QLabel*>(QStringLiteral("trackSync")) : nullptr;
 }
 
-QTreeWidgetItem* itemNamed(QTreeWidget* tree, const QString& name)
+// The row a user reads `name` on, or an invalid index while the tree has no such row.
+QModelIndex itemNamed(QTreeView* tree, const QString& name)
 {
-    for (QTreeWidgetItemIterator it(tree); *it; ++it) {
-        if ((*it)->text(0) == name)
-            return *it;
-    }
-    return nullptr;
+    const QModelIndexList found = tree->model()->match(
+        tree->model()->index(0, 0), Qt::DisplayRole, name, 1, Qt::MatchExactly | Qt::MatchRecursive);
+    return found.value(0);
 }
 
 struct Band {
@@ -139,20 +137,24 @@ TEST_CASE("gui sync: state badges, and a cloud-only take downloads when its mix 
     MainWindow window(b.vaults, b.dir.filePath(QStringLiteral("Music")));
     showWindow(window);
     FileStateModel* states = window.syncPresenter()->fileStates();
-    QTreeWidget* tree = window.projectTree()->tree();
+    QTreeView* tree = window.projectTree()->tree();
     const QString id = b.record.id;
     // The first sync brings the phone's mix edit; Drums stays in the cloud.
     TRY_REQUIRE_FOR(window.syncPresenter()->controller()->status(id).state == sync::VaultState::Synced, 30000);
-    TRY_REQUIRE_FOR(itemNamed(tree, QStringLiteral("Opening song")), 10000);
+    TRY_REQUIRE_FOR(itemNamed(tree, QStringLiteral("Opening song")).isValid(), 10000);
     const QString drumsPath = window.projectTree()->pathsOf(b.mixId).filter(b.cloudTrack).value(0);
     REQUIRE_FALSE(drumsPath.isEmpty());
     TRY_REQUIRE_FOR(states->state(id, drumsPath).state == sync::FileState::CloudOnly, 10000);
-    QTreeWidgetItem* mixItem = itemNamed(tree, QStringLiteral("Opening song"));
-    REQUIRE(mixItem);
-    CHECK(mixItem->toolTip(0).contains(QStringLiteral("cloud only")));
-    QTreeWidgetItem* project = itemNamed(tree, QStringLiteral("Summer tour"));
-    REQUIRE(project);
-    CHECK(project->toolTip(0).contains(QStringLiteral("cloud only"))); // the worst of what it holds
+    QModelIndex mixItem = itemNamed(tree, QStringLiteral("Opening song"));
+    REQUIRE(mixItem.isValid());
+    TRY_REQUIRE_FOR(itemNamed(tree, QStringLiteral("Opening song"))
+                        .data(Qt::ToolTipRole)
+                        .toString()
+                        .contains(QStringLiteral("cloud only")),
+        5000); // the badge follows the state within 50 ms
+    const QModelIndex project = itemNamed(tree, QStringLiteral("Summer tour"));
+    REQUIRE(project.isValid());
+    CHECK(project.data(Qt::ToolTipRole).toString().contains(QStringLiteral("cloud only"))); // the worst it holds
     CHECK_FALSE(QFile::exists(b.record.path + QLatin1Char('/') + drumsPath));
     saveScreenshot(window, QStringLiteral("sync-tree-cloud-only.png"));
 
@@ -171,8 +173,8 @@ TEST_CASE("gui sync: state badges, and a cloud-only take downloads when its mix 
         (drums = trackSyncLabel(window.mixView(), b.cloudTrack)) && drums->text() == QStringLiteral("Synced"), 30000);
     CHECK(test::readAll(b.record.path + QLatin1Char('/') + drumsPath)
         == test::readAll(b.other + QLatin1Char('/') + drumsPath));
-    TRY_REQUIRE_FOR((mixItem = itemNamed(tree, QStringLiteral("Opening song")))
-            && !mixItem->toolTip(0).contains(QStringLiteral("cloud only")),
+    TRY_REQUIRE_FOR((mixItem = itemNamed(tree, QStringLiteral("Opening song"))).isValid()
+            && !mixItem.data(Qt::ToolTipRole).toString().contains(QStringLiteral("cloud only")),
         10000); // the tree reloads after a sync
     saveScreenshot(window, QStringLiteral("sync-take-downloaded.png"));
 }
@@ -225,8 +227,8 @@ TEST_CASE("gui sync: the remote goes away mid-sync: offline banner, then synced 
     controller->syncNow(id);
     TRY_REQUIRE_FOR(controller->status(id).state == sync::VaultState::Synced, 120000);
     TRY_REQUIRE_FOR(!banner->isVisible(), 5000);
+    TRY_REQUIRE_FOR(!window.projectTree()->pathsOf(b.mixId).filter(take).isEmpty(), 10000); // read off-thread
     const QString takePath = window.projectTree()->pathsOf(b.mixId).filter(take).value(0);
-    REQUIRE_FALSE(takePath.isEmpty());
     CHECK(
         test::readAll(nas + QLatin1Char('/') + takePath) == test::readAll(b.record.path + QLatin1Char('/') + takePath));
     CHECK(b.vaults.byId(id)->syncStatus == vault::SyncStatus::Synced);
@@ -253,10 +255,10 @@ TEST_CASE("gui sync: free up space removes synced takes only, keep on this devic
     TRY_REQUIRE_FOR(controller->status(id).state == sync::VaultState::Paused, 10000);
     const QString vox = *model::VaultStore(b.record.path)
                              .importTrack(b.mixId, writeWav(b.dir.filePath(QStringLiteral("vox.wav")), 2), QStringLiteral("Vox"));
-    window.projectTree()->reload();
+    window.projectTree()->reload(); // read off the GUI thread: the row has three takes soon
     window.projectTree()->select(b.mixId);
+    TRY_REQUIRE_FOR(window.projectTree()->pathsOf(b.mixId).size() == 4, 10000);
     const QStringList all = window.projectTree()->pathsOf(b.mixId).mid(1);
-    REQUIRE(all.size() == 3);
     const QString voxPath = all.filter(vox).value(0);
 
     int freedSignals = 0;

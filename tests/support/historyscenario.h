@@ -94,6 +94,18 @@ HistoryBand runHistoryScenario(
         REQUIRE(history["versions"].size() == 6);
         CHECK(history["versions"][5]["current"] == true);
         CHECK(history["versions"][0]["current"] == false);
+        // Each version names the device that wrote it (docs/FORMAT.md §7.5).
+        QStringList writers;
+        for (const Json& v : history["versions"])
+            writers << (v.value("device_name", Json()).is_string() ? fromStd(v["device_name"].get<std::string>())
+                                                                     : QStringLiteral("?"));
+        // A wrote versions 1, 2, 4 and 6, B versions 3 and 5 (their names: device.json or the host's).
+        REQUIRE(writers.size() == 6);
+        const QString na = writers[0], nb = writers[2];
+        CHECK(na != QStringLiteral("?"));
+        CHECK(nb != QStringLiteral("?"));
+        CHECK(na != nb);
+        CHECK(writers.join(QLatin1Char('|')) == QStringList{na, na, nb, na, nb, na}.join(QLatin1Char('|')));
     }
     // The human listing says the same.
     const ProcessResult listing = b.cli({QStringLiteral("history"), band.mid});

@@ -11,6 +11,8 @@
 #include <QtGlobal>
 #ifdef MUZE_TEST_GUI
 #include <QApplication>
+
+#include "translations.h" // muze_gui: every GUI runner links it
 #endif
 
 #include <cstring>
@@ -28,8 +30,10 @@ int main(int argc, char** argv)
 #ifdef MUZE_TEST_GUI
     if (listing || qEnvironmentVariableIsEmpty("DISPLAY"))
         qputenv("QT_QPA_PLATFORM", listing ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
-    if (!listing)
+    if (!listing) {
         app = std::make_unique<QApplication>(argc, argv);
+        muze::gui::installTranslations(*app); // the plural forms the app shows ("1 take")
+    }
 #endif
     if (!app)
         app = std::make_unique<QCoreApplication>(argc, argv);

@@ -166,3 +166,27 @@ TEST_CASE("merge: the only track removed on one side and edited on the other —
     CHECK(mergeJson(&none, none, added).merged["tracks"].size() == 1);
     CHECK(mergeJson(nullptr, added, none).merged["tracks"].size() == 1);
 }
+
+TEST_CASE("merge: modified_by follows the later edit and is never a conflict (FORMAT.md §7.5)")
+{
+    const Json base = parse(R"({"id":"m1","name":"Song","tempo":120,"modified_by":"aaaaaaaaaaaaaaaa",)"
+                            R"("modified_at":"2024-01-01T00:00:00.000Z"})");
+    Json local = base;
+    local["name"] = "Song (live)";
+    local["modified_by"] = "bbbbbbbbbbbbbbbb";
+    local["modified_at"] = "2024-01-02T00:00:00.000Z";
+    Json remote = base;
+    remote["tempo"] = 96;
+    remote["modified_by"] = "cccccccccccccccc";
+    remote["modified_at"] = "2024-01-03T00:00:00.000Z";
+    MergeResult r = mergeJson(&base, local, remote);
+    CHECK(r.conflicts.empty());
+    CHECK(r.merged["name"] == "Song (live)");
+    CHECK(r.merged["tempo"] == 96);
+    CHECK(r.merged["modified_by"] == "cccccccccccccccc");
+    // The other way round: the local edit is later, so its device is the writer.
+    local["modified_at"] = "2024-01-04T00:00:00.000Z";
+    r = mergeJson(&base, local, remote);
+    CHECK(r.conflicts.empty());
+    CHECK(r.merged["modified_by"] == "bbbbbbbbbbbbbbbb");
+}

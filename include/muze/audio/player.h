@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 
+#include <atomic>
 #include <memory>
 
 namespace muze::audio {
@@ -21,6 +22,14 @@ public:
 
     /// Loads a mix (stops playback, keeps the position when it is still inside the mix).
     Status load(const MixSpec& spec);
+    /// A/B (issue 12): `current` and an earlier version `other` rendered side by side at the
+    /// same position (audio/abswitch.h); hearOther() switches between them without a gap.
+    /// Keeps playing if it was. load() ends the comparison.
+    Status loadComparison(const MixSpec& current, const MixSpec& other);
+    /// Hear the other version (true) or the current one (false); heard within one audio buffer.
+    void hearOther(bool other);
+    bool hearingOther() const { return m_hearingOther.load(); }
+
     /// Output device by name or id ("" = the default); takes effect at the next play().
     void setOutputDevice(const QString& device);
 
@@ -52,6 +61,7 @@ private:
     std::shared_ptr<Shared> m_shared;
     Engine* m_engine = nullptr; // lives on m_thread
     QString m_deviceName;
+    std::atomic<bool> m_hearingOther{false};
     class QThread* m_thread = nullptr;
 };
 

@@ -52,6 +52,8 @@ public:
     ~Recorder() override; // stops and finalizes a running take
 
     /// Opens the device and starts writing `wavPath` (created; parent folder must exist).
+    /// Fails with "mic_denied" (microphoneDeniedMessage()) when the user refused the
+    /// microphone, and "mic_undetermined" after showing the OS prompt (audiosession.h).
     /// Retries the audio server connection a few times before failing.
     Status start(const QString& wavPath, const RecordOptions& options = {});
     /// Stops capturing, writes the rest, finalizes the WAV and removes the marker.
@@ -65,7 +67,8 @@ public:
     float takePeakLevel();
 
 Q_SIGNALS:
-    /// The device or the disk failed mid-take; the take is stopped and finalized.
+    /// The device or the disk failed mid-take, or the OS took the microphone (a call,
+    /// AudioSession::interruptionBegan); the take is stopped and finalized.
     void failed(const QString& message);
     /// The length limit (RecordOptions::maxSeconds) was reached.
     void limitReached();
@@ -74,6 +77,7 @@ Q_SIGNALS:
 
 private:
     struct Session;
+    Status prepareAudioSession();
     void poll();
     std::unique_ptr<Session> m_session;
 };

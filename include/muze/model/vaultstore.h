@@ -44,6 +44,14 @@ public:
     /// Sets one field to a JSON value (same validation as edit).
     Status setField(const ItemRef& item, const QString& key, const Json& value) const;
 
+    using FieldValues = std::vector<std::pair<QString, Json>>;
+    /// The vault-relative JSON file of a collection, project or mix, from the id index (folder
+    /// and file names only, no JSON read; rebuilt when an id is not found). Thread-safe.
+    Result<QString> fileOf(const QString& id) const;
+    /// Sets fields of one track (same validation as setField) with one read and one write of
+    /// its mix file: what a slider drag saves, without loading the vault.
+    Status setTrackFields(const QString& mixId, const QString& trackId, const FieldValues& fields) const;
+
     /// Removes an item and everything under it (its JSON files and audio).
     Status remove(const QString& ref) const;
 
@@ -51,7 +59,6 @@ public:
     static QStringList editableFields(ItemKind kind);
 
 private:
-    using FieldValues = std::vector<std::pair<QString, Json>>;
     Status applyFields(const ItemRef& item, const FieldValues& values) const;
     Result<Json> readItemFile(const QString& relPath) const;
     Status writeItemFile(const QString& relPath, Json data) const;

@@ -20,6 +20,8 @@ struct ItemVersion {
     Json doc; // null when unreadable
     QString problem;
     std::vector<model::FieldChange> changes;
+    QString device; // the writer's device id ("modified_by", docs/FORMAT.md §7.5); "" when unknown
+    QString deviceName; // its name in the vault's device list; "" when the vault lists no such device
 };
 
 struct HistoryAccess {

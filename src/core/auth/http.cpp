@@ -58,27 +58,27 @@ void applyExtraCaCertificates(QNetworkRequest& request)
 {
     if (request.url().scheme() != QLatin1String("https"))
         return;
-    // Read once per value of MUZE_CA_CERTS (tests point it at a new CA now and then), together
-    // with the system's: reading those parses every certificate on disk, far too slow for
-    // each request (2,000 small uploads spent most of their time there).
+    // Read once per value of MUZE_CA_CERTS (tests point it at a new CA now and then).
     static QMutex mutex;
     static QString cachedSpec;
-    static QList<QSslCertificate> cached; // system + extra; empty without extra certificates
-    QList<QSslCertificate> all;
+    static QList<QSslCertificate> cached;
+    QList<QSslCertificate> extra;
     {
         const QString spec = qEnvironmentVariable("MUZE_CA_CERTS");
         QMutexLocker lock(&mutex);
         if (spec != cachedSpec) {
-            const QList<QSslCertificate> extra = loadExtraCaCertificates(spec);
-            cached = extra.isEmpty() ? extra : QSslConfiguration::systemCaCertificates() + extra;
+            // With the system's CAs, read once too: reading them costs ~1 s per request.
+            cached = loadExtraCaCertificates(spec);
+            if (!cached.isEmpty())
+                cached = QSslConfiguration::systemCaCertificates() + cached;
             cachedSpec = spec;
         }
-        all = cached;
+        extra = cached;
     }
-    if (all.isEmpty())
+    if (extra.isEmpty())
         return;
     QSslConfiguration conf = request.sslConfiguration();
-    conf.setCaCertificates(all);
+    conf.setCaCertificates(extra);
     request.setSslConfiguration(conf);
 }
 

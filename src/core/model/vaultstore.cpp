@@ -1,6 +1,7 @@
 #include "schema.h"
 
 #include <muze/model/vaultstore.h>
+#include <muze/model/writer.h>
 #include <muze/util/clock.h>
 #include <muze/util/fileio.h>
 #include <muze/util/ids.h>
@@ -27,7 +28,7 @@ Status VaultStore::initialize(const QString& vaultId, const QString& name) const
                              QStringLiteral("exists"));
         return {};
     }
-    return writeJsonFile(absolute(kVaultFile), newItemObject(ItemKind::Vault, vaultId, name));
+    return writeJsonFile(absolute(kVaultFile), stampWriter(newItemObject(ItemKind::Vault, vaultId, name)));
 }
 
 Result<Json> VaultStore::readItemFile(const QString& relPath) const
@@ -40,7 +41,7 @@ Result<Json> VaultStore::readItemFile(const QString& relPath) const
 
 Status VaultStore::writeItemFile(const QString& relPath, Json data) const
 {
-    return writeJsonFile(absolute(relPath), data);
+    return writeJsonFile(absolute(relPath), stampWriter(std::move(data)));
 }
 
 Result<QString> VaultStore::addCollection(const QString& name) const

@@ -15,6 +15,19 @@ namespace muze::remote::fs {
 namespace {
 QByteArray native(const QString& path) { return QFile::encodeName(path); }
 QString lastError() { return QString::fromLocal8Bit(std::strerror(errno)); }
+
+// A file's mtime in nanoseconds. POSIX names the timespec st_mtim, Apple st_mtimespec: the
+// overload whose member exists is chosen (the int/long tag prefers st_mtim where both do).
+template <typename Stat>
+auto mtimeNs(const Stat& st, int) -> decltype(st.st_mtim, qint64())
+{
+    return qint64(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+}
+template <typename Stat>
+auto mtimeNs(const Stat& st, long) -> decltype(st.st_mtimespec, qint64())
+{
+    return qint64(st.st_mtimespec.tv_sec) * 1000000000LL + st.st_mtimespec.tv_nsec;
+}
 } // namespace
 
 FileStat lstatPath(const QString& path)
@@ -28,11 +41,7 @@ FileStat lstatPath(const QString& path)
     out.isDir = S_ISDIR(st.st_mode);
     out.isSymlink = S_ISLNK(st.st_mode);
     out.size = qint64(st.st_size);
-#ifdef __APPLE__
-    out.mtimeNs = qint64(st.st_mtimespec.tv_sec) * 1000000000LL + st.st_mtimespec.tv_nsec;
-#else
-    out.mtimeNs = qint64(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
-#endif
+    out.mtimeNs = mtimeNs(st, 0);
     out.inode = quint64(st.st_ino);
     return out;
 }

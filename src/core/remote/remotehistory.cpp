@@ -1,6 +1,7 @@
 #include <muze/remote/remotehistory.h>
 
 #include <muze/remote/folderremote.h>
+#include <muze/remote/icloudremote.h>
 #include <muze/util/json.h>
 
 #include <QDir>
@@ -11,6 +12,7 @@
 namespace muze::remote {
 
 std::unique_ptr<RemoteHistory> makeFolderHistory(FolderRemote& remote); // folderhistory.cpp
+std::unique_ptr<RemoteHistory> makeICloudHistory(ICloudRemote& remote); // icloudhistory.cpp
 
 QString retentionName(Retention r)
 {
@@ -68,6 +70,8 @@ Result<std::unique_ptr<RemoteHistory>> openHistory(RemoteStore& store)
 {
     if (auto* folder = dynamic_cast<FolderRemote*>(&store))
         return makeFolderHistory(*folder);
+    if (auto* icloud = dynamic_cast<ICloudRemote*>(&store))
+        return makeICloudHistory(*icloud);
     if (auto* dropbox = dynamic_cast<DropboxRemote*>(&store))
         return makeDropboxHistory(*dropbox);
     return makeError(

@@ -2,6 +2,7 @@
 
 #include <muze/model/layout.h>
 #include <muze/sync/remotefactory.h>
+#include <muze/vault/devicelist.h>
 #include <muze/util/fileio.h>
 #include <muze/util/ids.h>
 
@@ -9,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 
 namespace muze::sync {
 
@@ -126,6 +128,10 @@ Result<std::vector<ItemVersion>> HistoryAccess::versions(const QString& path) co
         return metas.error();
     std::vector<ItemVersion> out;
     Json previous;
+    QHash<QString, QString> names; // device id → name, from .muze/devices (vault/devicelist.h)
+    if (Result<QList<vault::DeviceRecord>> devices = vault::listDevices(vault.path); devices)
+        for (const vault::DeviceRecord& d : *devices)
+            names.insert(d.id, d.name);
     for (const remote::RemoteVersion& m : *metas) {
         ItemVersion v;
         v.meta = m;
@@ -134,6 +140,8 @@ Result<std::vector<ItemVersion>> HistoryAccess::versions(const QString& path) co
         if (doc) {
             v.doc = *doc;
             v.changes = model::diffVersions(previous, v.doc);
+            v.device = jsonString(v.doc, "modified_by");
+            v.deviceName = names.value(v.device);
             previous = v.doc;
         } else {
             v.problem = doc.errorString();

@@ -62,6 +62,8 @@ struct Merger {
             return local;
         if (key == "modified_at" && local.is_string() && remote.is_string())
             return localWins(fromStd(local.get<std::string>()), fromStd(remote.get<std::string>()), local, remote) ? local : remote;
+        if (key == "modified_by") // the writer of the side whose edit is later (docs/FORMAT.md §7.5)
+            return localWins(lt, rt, local, remote) ? local : remote;
         if (key == "created_at" && local.is_string() && remote.is_string())
             return local.get<std::string>() <= remote.get<std::string>() ? local : remote;
         if (key == "format" && local.is_number() && remote.is_number())

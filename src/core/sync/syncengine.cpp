@@ -46,6 +46,9 @@ int priority(const Action& a)
     // A take's delete waits for the pass's mix merges, which decide whether it still has a user.
     if ((a.kind == ActionKind::DeleteRemote || a.kind == ActionKind::DeleteLocal) && isTakePath(a.path))
         return 6;
+    // A parent item's delete goes last, projects before collections: what is left then needs it.
+    if ((a.kind == ActionKind::DeleteRemote || a.kind == ActionKind::DeleteLocal) && isParentItemPath(a.path))
+        return a.path.endsWith(QLatin1String("/project.json")) ? 7 : 8;
     switch (a.kind) {
     case ActionKind::DeleteRemote: return 0;
     case ActionKind::DeleteLocal: return 1;
