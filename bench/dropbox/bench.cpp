@@ -1,11 +1,16 @@
 // muze-dropbox-bench --file F [--folder /bench] [--threshold BYTES] [--chunk BYTES] [--name N]
 // Uploads F through DropboxRemote (overwrite), downloads it back (verified content_hash) into
 // a discarding sink, and prints one JSON line with the throughput of each.
+// muze-dropbox-bench --small N [--folder /bench]
+// Uploads N small JSON files (an initial upload of a vault's metadata) one request each, then
+// N others through upload_session/start_batch + append_v2 + finish_batch_v2, and prints one
+// JSON line with the time and requests of each.
 // Server and token from the environment: MUZE_DROPBOX_*_URL, MUZE_CA_CERTS and
 // MUZE_BENCH_ACCESS_TOKEN (the bench never touches the keychain).
 #include <muze/auth/tokenmanager.h>
 #include <muze/remote/dropboxremote.h>
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -45,6 +50,54 @@ QString option(const QStringList& args, const QString& name, const QString& fall
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
 }
 
+QByteArray smallJson(int i)
+{
+    return QStringLiteral("{\n  \"format\": 1,\n  \"id\": \"n%1\",\n  \"name\": \"Take %1\",\n  \"gain_db\": -%2.5,\n"
+                          "  \"notes\": \"a small file of a vault's metadata, as mixes and projects are\"\n}\n")
+        .arg(i, 5, 10, QLatin1Char('0'))
+        .arg(i % 24)
+        .toUtf8();
+}
+
+int smallFiles(remote::DropboxRemote& remote, int n)
+{
+    remote::WriteSpec spec;
+    spec.mode = remote::WriteMode::Overwrite;
+    QElapsedTimer t;
+    t.start();
+    int requests = remote.client().stats().requests;
+    for (int i = 0; i < n; ++i) {
+        QByteArray data = smallJson(i);
+        QBuffer buffer(&data);
+        buffer.open(QIODevice::ReadOnly);
+        auto up = remote.upload(QStringLiteral("single/n%1.json").arg(i), buffer, data.size(), spec);
+        if (!up) {
+            std::fprintf(stderr, "upload failed: %s\n", qPrintable(up.errorString()));
+            return 1;
+        }
+    }
+    const double single = double(t.nsecsElapsed()) / 1e9;
+    const int singleRequests = remote.client().stats().requests - requests;
+
+    std::vector<remote::BatchItem> items;
+    for (int i = 0; i < n; ++i)
+        items.push_back(remote::BatchItem{QStringLiteral("batch/n%1.json").arg(i), smallJson(i), spec});
+    requests = remote.client().stats().requests;
+    t.restart();
+    const auto results = remote.uploadBatch(items);
+    const double batched = double(t.nsecsElapsed()) / 1e9;
+    for (const auto& r : results) {
+        if (!r) {
+            std::fprintf(stderr, "batch upload failed: %s\n", qPrintable(r.errorString()));
+            return 1;
+        }
+    }
+    std::printf("{\"files\": %d, \"single_s\": %.3f, \"single_requests\": %d, \"batch_s\": %.3f, "
+                "\"batch_requests\": %d}\n",
+                n, single, singleRequests, batched, remote.client().stats().requests - requests);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -52,10 +105,12 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     const QString path = option(args, QStringLiteral("--file"));
+    const int small = option(args, QStringLiteral("--small"), QStringLiteral("0")).toInt();
     const QString token = qEnvironmentVariable("MUZE_BENCH_ACCESS_TOKEN");
-    if (path.isEmpty() || token.isEmpty()) {
+    if ((path.isEmpty() && small <= 0) || token.isEmpty()) {
         std::fprintf(stderr, "usage: MUZE_BENCH_ACCESS_TOKEN=T muze-dropbox-bench --file F [--folder /bench] "
-                             "[--threshold BYTES] [--chunk BYTES] [--name N]\n");
+                             "[--threshold BYTES] [--chunk BYTES] [--name N]\n"
+                             "       MUZE_BENCH_ACCESS_TOKEN=T muze-dropbox-bench --small N [--folder /bench]\n");
         return 2;
     }
     remote::DropboxRemoteOptions o = remote::DropboxRemoteOptions::fromEnvironment(
@@ -67,6 +122,8 @@ int main(int argc, char** argv)
                                                            return makeError(QStringLiteral("no refresh in the bench"));
                                                        });
     remote::DropboxRemote remote(auth::DropboxEndpoints::fromEnvironment(), tokens, o);
+    if (small > 0)
+        return smallFiles(remote, small);
 
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {

@@ -2,12 +2,15 @@
 # Upload/download throughput to the Dropbox emulator on loopback (HTTPS, test CA): Muze's
 # DropboxRemote (upload sessions with the production chunk size, and a single request) next
 # to curl against the same emulator in the same run.
-# Usage: bench/dropbox/run.sh [BUILD_DIR] [SIZE_MIB]   (defaults: build, 128)
+# Then 2,000 small JSON files (an initial upload of a vault's metadata) one request each and
+# through finish_batch_v2 batches. Build: -DMUZE_BENCH=ON (or with the tests), Release.
+# Usage: bench/dropbox/run.sh [BUILD_DIR] [SIZE_MIB] [SMALL_FILES]   (defaults: build, 128, 2000)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 size_mib=${2:-128}
+small_files=${3:-2000}
 bench=$build/bench/dropbox/muze-dropbox-bench
 [[ -x $bench ]] || { echo "build muze-dropbox-bench first (ninja -C $build muze-dropbox-bench)" >&2; exit 1; }
 
@@ -38,11 +41,13 @@ up=$(curl -sf --cacert "$ca" -o /dev/null -w '%{time_total}' -X POST "$base/2/fi
   -H 'Dropbox-API-Arg: {"path": "/bench/curl.bin", "mode": "overwrite"}' --data-binary @"$tmp/blob")
 down=$(curl -sf --cacert "$ca" -o /dev/null -w '%{time_total}' -X POST "$base/2/files/download" \
   -H "Authorization: Bearer $token" -H 'Dropbox-API-Arg: {"path": "/bench/curl.bin"}')
-printf '%-44s upload %7s MiB/s (%ss)   download %7s MiB/s (%ss)\n' "curl, one request" "$(mibs "$up")" "$up" \
-  "$(mibs "$down")" "$down"
+curl_up=$(mibs "$up")
+curl_down=$(mibs "$down")
+printf '%-44s upload %7s MiB/s (%ss)   download %7s MiB/s (%ss)\n' "curl, one request" "$curl_up" "$up" \
+  "$curl_down" "$down"
 
-# curl through an upload session with the same 8 MiB chunks (start, append_v2..., finish).
-split -b $((8 * 1024 * 1024)) -d -a 4 "$tmp/blob" "$tmp/chunk."
+# curl through an upload session with the app's 32 MiB chunks (start, append_v2..., finish).
+split -b $((32 * 1024 * 1024)) -d -a 4 "$tmp/blob" "$tmp/chunk."
 chunks=("$tmp"/chunk.*)
 t0=$(date +%s.%N)
 sid=$(curl -sf --cacert "$ca" -X POST "$base/2/files/upload_session/start" -H "Authorization: Bearer $token" \
@@ -62,19 +67,35 @@ curl -sf --cacert "$ca" -o /dev/null -X POST "$base/2/files/upload_session/finis
   --data-binary ''
 t1=$(date +%s.%N)
 session=$(python3 -c "print('%.3f' % ($t1 - $t0))")
-printf '%-44s upload %7s MiB/s (%ss)   %d requests\n' "curl, session of 8 MiB chunks" "$(mibs "$session")" "$session" \
+printf '%-44s upload %7s MiB/s (%ss)   %d requests\n' "curl, session of 32 MiB chunks" "$(mibs "$session")" "$session" \
   $((${#chunks[@]} + 1))
 
 report() {
   local label=$1; shift
   local json
   json=$("$bench" --file "$tmp/blob" --folder /bench "$@")
-  python3 - "$label" "$json" <<'PY'
+  python3 - "$label" "$json" "$curl_up" "$curl_down" <<'PY'
 import json, sys
 r = json.loads(sys.argv[2])
-print("%-44s upload %7.1f MiB/s (%.3fs)   download %7.1f MiB/s (%.3fs)   %d requests"
-      % (sys.argv[1], r["upload_mib_s"], r["upload_s"], r["download_mib_s"], r["download_s"], r["requests"]))
+up, down = float(sys.argv[3]), float(sys.argv[4])
+print("%-44s upload %7.1f MiB/s (%.3fs)   download %7.1f MiB/s (%.3fs)   %d requests   %.2fx / %.2fx curl"
+      % (sys.argv[1], r["upload_mib_s"], r["upload_s"], r["download_mib_s"], r["download_s"], r["requests"],
+         r["upload_mib_s"] / up, r["download_mib_s"] / down))
 PY
 }
 report "muze DropboxRemote, one request" --threshold $((150 * 1024 * 1024)) --name one.bin
-report "muze DropboxRemote, session of 8 MiB chunks" --threshold $((16 * 1024 * 1024)) --chunk $((8 * 1024 * 1024)) --name session.bin
+for mib in 8 32 48; do
+  report "muze DropboxRemote, session of $mib MiB chunks" --threshold $((16 * 1024 * 1024)) --chunk $((mib * 1024 * 1024)) \
+    --name "session-$mib.bin"
+done
+
+(( small_files > 0 )) || exit 0
+json=$("$bench" --small "$small_files" --folder /bench-small)
+python3 - "$json" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+print("%d small JSON files, one files/upload each:        %7.2fs  %5d requests  %5.0f files/s"
+      % (r["files"], r["single_s"], r["single_requests"], r["files"] / r["single_s"]))
+print("%d small JSON files, start_batch+append+finish_batch_v2: %7.2fs  %5d requests  %5.0f files/s  (%.1fx)"
+      % (r["files"], r["batch_s"], r["batch_requests"], r["files"] / r["batch_s"], r["single_s"] / r["batch_s"]))
+PY

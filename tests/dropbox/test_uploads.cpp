@@ -99,9 +99,9 @@ TEST_CASE("real-sized takes sync between two devices, with and without a bandwid
     Emulator emu;
     const QString token = QString::fromStdString(emu.signIn()["access_token"].get<std::string>());
     test::TempDir dir;
-    // The app's own sizes: one request up to 16 MiB, 8 MiB session chunks beyond.
+    // The app's own sizes: one request up to 16 MiB, 32 MiB session chunks beyond.
     const QStringList real = {QStringLiteral("MUZE_DROPBOX_SESSION_THRESHOLD=16777216"),
-                              QStringLiteral("MUZE_DROPBOX_CHUNK_SIZE=8388608")};
+                              QStringLiteral("MUZE_DROPBOX_CHUNK_SIZE=33554432")};
     const Device a = makeDevice(emu, dir, QStringLiteral("A"), {}, real);
     const Device b = makeDevice(emu, dir, QStringLiteral("B"), {}, real);
     const bool limited = GENERATE(false, true);

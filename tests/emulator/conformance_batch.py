@@ -5,7 +5,7 @@ per-entry errors of the real API."""
 import time
 import warnings
 
-from conformance_base import Base, files, raw
+from conformance_base import EMU, Base, files, raw
 from conformance_files import chash
 
 Cursor = files.UploadSessionCursor
@@ -65,6 +65,23 @@ class Batches(Base):
         retry = self.dbx.files_upload_session_finish_batch_v2(
             [self._entry(ids[1], len(data[1]), "taken.json", autorename=True)])
         self.assertEqual(retry.entries[0].get_success().name, "taken (1).json")
+
+    def test_an_entry_fault_fails_that_entry_alone(self):
+        ids, data = self._upload_closed(3)
+        EMU.add_faults({"kind": "entry_failure", "path": "b.json"})
+        EMU.add_faults({"kind": "entry_failure", "path": "c.json", "error": "content_hash_mismatch"})
+        writes = EMU.state()["writes"]["total"]
+        res = self.dbx.files_upload_session_finish_batch_v2(
+            [self._entry(sid, len(d), n) for sid, d, n in zip(ids, data, ("a.json", "b.json", "c.json"))])
+        self.assertEqual(EMU.state()["writes"]["total"], writes + 1)  # one commit for the batch
+        e = res.entries
+        self.assertEqual(e[0].get_success().content_hash, chash(data[0]))
+        self.assertTrue(e[1].get_failure().is_too_many_write_operations())
+        self.assertTrue(e[2].get_failure().is_content_hash_mismatch())
+        # The refused entries' sessions are untouched: committing them again works.
+        again = self.dbx.files_upload_session_finish_batch_v2(
+            [self._entry(sid, len(d), n) for sid, d, n in zip(ids[1:], data[1:], ("b.json", "c.json"))])
+        self.assertTrue(all(x.is_success() for x in again.entries))
 
     def test_finish_batch_is_a_job_to_poll(self):
         ids, data = self._upload_closed(2)

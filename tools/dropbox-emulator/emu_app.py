@@ -66,7 +66,7 @@ class Emulator:
         self.sessions = Sessions(self.store, self.files)
         self.auth = Auth(self.store, config)
         self.faults = Faults(self._immediate)
-        self.batches = Batches(self.store, self.sessions)
+        self.batches = Batches(self.store, self.sessions, self.faults)
         self.writes = WriteLimiter(config)
         self.history = History(self.store, self.files)
         f, s, b = self.files, self.sessions, self.batches

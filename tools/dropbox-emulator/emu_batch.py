@@ -15,9 +15,10 @@ from emu_wire import ApiFailure, BadRequest, api_msg, tag
 
 
 class Batches:
-    def __init__(self, store, sessions):
+    def __init__(self, store, sessions, faults=None):
         self.store = store
         self.sessions = sessions
+        self.faults = faults
         with store.tx():
             store.db.execute("UPDATE jobs SET result=? WHERE result IS NULL", (json.dumps("internal_error"),))
 
@@ -27,10 +28,13 @@ class Batches:
                                      "concurrent upload sessions are not supported by the emulator"))
         return {"session_ids": self.sessions.new_empty(arg["num_sessions"])}
 
-    def finish_v2(self, arg):
-        return {"entries": [self._entry(e) for e in arg["entries"]]}
+    def finish_v2(self, arg, route="files/upload_session/finish_batch_v2"):
+        return {"entries": [self._entry(e, route) for e in arg["entries"]]}
 
-    def _entry(self, entry):
+    def _entry(self, entry, route):
+        rule = self.faults and self.faults.take("entry_failure", route, entry["commit"]["path"])
+        if rule:  # fails alone, and leaves its session as it was
+            return {".tag": "failure", "failure": tag(rule["error"])}
         try:
             return dict({".tag": "success"}, **self.sessions.finish_closed(entry))
         except ApiFailure as failure:
@@ -44,7 +48,7 @@ class Batches:
 
         def run():
             try:
-                result = self.finish_v2(arg)
+                result = self.finish_v2(arg, "files/upload_session/finish_batch")
             except Exception:  # noqa: BLE001 - reported to the poller, as Dropbox does
                 result = "internal_error"
             finally:

@@ -12,6 +12,10 @@ null = forever). Kinds and their fields:
   drop_request   read after_bytes bytes of the request body, then close, no answer
   delay          sleep delay_ms (default 1000) before answering
   backoff        longpoll answers carry "backoff": seconds (default 5)
+  entry_failure  one entry of finish_batch(_v2) fails alone, as Dropbox's per-entry
+                 UploadSessionFinishError: path (substring of the entry's commit path,
+                 "" = any), error (too_many_write_operations (default), content_hash_mismatch,
+                 payload_too_large, too_many_shared_folder_targets); count counts entries
   expire_tokens  immediate: every access token issued so far is expired
   reset_cursors  immediate: every cursor issued so far gets `reset`
 """
@@ -25,7 +29,10 @@ KINDS = {
     "drop_request": {"after_bytes": 0},
     "delay": {"delay_ms": 1000},
     "backoff": {"seconds": 5},
+    "entry_failure": {"path": "", "error": "too_many_write_operations"},
 }
+ENTRY_ERRORS = ("too_many_write_operations", "content_hash_mismatch", "payload_too_large",
+                "too_many_shared_folder_targets")
 IMMEDIATE = ("expire_tokens", "reset_cursors")
 REASONS = ("too_many_requests", "too_many_write_operations")
 
@@ -43,6 +50,8 @@ def _normalise(rule):
     out = {"kind": kind, "route": rule.get("route") or "", "count": rule.get("count", 1)}
     if kind == "backoff" and not out["route"]:
         out["route"] = "list_folder/longpoll"
+    if kind == "entry_failure" and not out["route"]:
+        out["route"] = "upload_session/finish_batch"
     for key, default in KINDS[kind].items():
         out[key] = rule.get(key, default)
     unknown = set(rule) - set(out)
@@ -52,6 +61,8 @@ def _normalise(rule):
         raise FaultError("count must be a positive integer or null")
     if kind == "rate_limit" and out["reason"] not in REASONS:
         raise FaultError("reason must be one of %s" % ", ".join(REASONS))
+    if kind == "entry_failure" and out["error"] not in ENTRY_ERRORS:
+        raise FaultError("error must be one of %s" % ", ".join(ENTRY_ERRORS))
     if kind == "server_error" and not 500 <= int(out["status"]) <= 599:
         raise FaultError("status must be 5xx")
     return out
@@ -87,11 +98,13 @@ class Faults:
         with self._lock:
             return [dict(r) for r in self._rules]
 
-    def take(self, kind, path):
-        """Consumes and returns the first rule of `kind` matching `path`, or None."""
+    def take(self, kind, path, entry_path=None):
+        """Consumes and returns the first rule of `kind` matching `path` (and, for
+        entry_failure, the entry's commit path), or None."""
         with self._lock:
             for rule in self._rules:
-                if rule["kind"] == kind and rule["route"] in path:
+                if rule["kind"] == kind and rule["route"] in path and (
+                        entry_path is None or rule.get("path", "") in entry_path):
                     if rule["count"] is not None:
                         rule["count"] -= 1
                         if rule["count"] <= 0:

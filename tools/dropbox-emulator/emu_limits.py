@@ -22,6 +22,7 @@ class WriteLimiter:
         self._lock = threading.Lock()
         self.active = 0
         self.refused = 0
+        self.total = 0  # write requests let in since start
 
     def enter(self):
         """Takes a slot, or returns False when the namespace is busy (0 = no limit)."""
@@ -31,6 +32,7 @@ class WriteLimiter:
                 self.refused += 1
                 return False
             self.active += 1
+            self.total += 1
             return True
 
     def hold(self):
@@ -44,5 +46,5 @@ class WriteLimiter:
 
     def snapshot(self):
         with self._lock:
-            return {"active": self.active, "refused": self.refused,
+            return {"active": self.active, "refused": self.refused, "total": self.total,
                     "limit": self.config.write_concurrency}

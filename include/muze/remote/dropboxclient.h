@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 class QNetworkAccessManager;
 
@@ -64,6 +65,11 @@ public:
     /// POST <content>/2/<route> with `data` as the body; returns the JSON answer.
     Result<Json> upload(const QString& route, const Json& arg, const QByteArray& data,
                         const auth::UploadProgress& progress = {});
+    /// upload() of many requests to one route, up to `parallel` in flight at once; one result
+    /// per request, in order. A request that gets no 2xx answer is sent again alone through
+    /// upload(), with its retries, token refresh and error mapping (dropboxparallel.cpp).
+    std::vector<Result<Json>> uploadMany(const QString& route, const std::vector<Json>& args,
+                                         const std::vector<QByteArray>& data, int parallel);
     /// POST <content>/2/<route>; the body streams into `sink` (once the head is in), the
     /// metadata from Dropbox-API-Result is returned. A connection dropped after the first body
     /// byte is not retried here ("offline"): the caller resumes with a Range.
@@ -107,6 +113,9 @@ private:
     DropboxClientStats m_stats;
     int m_retryAfter = 0;
 };
+
+/// The RemoteStore error code of a Dropbox error_summary ("path/conflict/file/.." → "conflict").
+QString dropboxErrorCode(const QString& summary);
 
 /// Finds "correct_offset" anywhere in an upload session error (append_v2 and finish nest it
 /// differently); -1 when absent.

@@ -14,6 +14,7 @@
 //
 // Threading: construct, use and destroy on the sync worker's thread (RemoteStore rules).
 
+#include <muze/remote/batchupload.h>
 #include <muze/remote/dropboxclient.h>
 #include <muze/remote/dropboxpaths.h>
 #include <muze/remote/remotestore.h>
@@ -25,23 +26,29 @@
 namespace muze::remote {
 
 constexpr qint64 kDropboxMaxRequestBytes = 150LL * 1024 * 1024; // Dropbox's per-request limit
+constexpr int kDropboxBatchEntries = 1000; // entries of one finish_batch(_v2) / sessions of one start_batch
 
 struct DropboxRemoteOptions {
     QString folder;                             // the vault's Dropbox folder, "/Apps/Muze/Band"
     qint64 sessionThreshold = 16 * 1024 * 1024; // bigger uploads go through a session (≤ 150 MiB)
-    qint64 chunkSize = 8 * 1024 * 1024;         // bytes per session request (≤ 150 MiB)
+    qint64 chunkSize = 32 * 1024 * 1024;        // bytes per session request: a multiple of 4 MiB (Dropbox's
+                                                // hash block), ≤ 150 MiB; bench/dropbox/README.md
     int resumeAttempts = 8;                     // resumes of one transfer after dropped connections
     int longpollMinSeconds = 30;                // Dropbox accepts longpoll timeouts of 30..480 s
     int longpollJitterSeconds = 90;             // Dropbox may answer a longpoll this long after its timeout
+    bool batch = true;                          // commit small files with finish_batch_v2 (dropboxbatch.cpp)
+    qint64 batchFileLimit = 1024 * 1024;        // files up to this size are batched
+    int batchParallel = 8;                      // append_v2 requests of a batch in flight at once
+    int batchRetries = 4;                       // rounds for entries refused with too_many_write_operations
     DropboxClientOptions client;
 
     /// Defaults, with MUZE_DROPBOX_SESSION_THRESHOLD / MUZE_DROPBOX_CHUNK_SIZE (bytes),
     /// MUZE_DROPBOX_BACKOFF_MS and MUZE_DROPBOX_LONGPOLL_MIN (seconds) applied (tests and
-    /// benches use small values).
+    /// benches use small values); MUZE_DROPBOX_BATCH=0 sends every file on its own.
     static DropboxRemoteOptions fromEnvironment(const QString& folder);
 };
 
-class DropboxRemote : public RemoteStore {
+class DropboxRemote : public RemoteStore, public BatchUploads {
 public:
     DropboxRemote(auth::DropboxEndpoints endpoints, std::shared_ptr<auth::TokenManager> tokens,
                   DropboxRemoteOptions options);
@@ -58,6 +65,11 @@ public:
     Status makeFolder(const QString& path) override;
     Result<bool> waitForChanges(const QString& cursor, int timeoutSeconds) override;
     Result<SpaceUsage> spaceUsage() override;
+    BatchUploads* batchUploads() override { return m_options.batch ? this : nullptr; }
+
+    qint64 batchFileLimit() const override { return m_options.batchFileLimit; }
+    int batchEntryLimit() const override { return kDropboxBatchEntries; }
+    std::vector<Result<RemoteEntry>> uploadBatch(const std::vector<BatchItem>& items) override;
 
     DropboxClient& client() { return m_client; }
     const DropboxPathMapper& paths() const { return m_paths; }
@@ -75,6 +87,8 @@ private:
                                     const ProgressFn& progress);
     Result<RemoteEntry> uploadSession(const QString& serverPath, QIODevice& source, qint64 size, const Json& commit,
                                       const ProgressFn& progress);
+    struct BatchRound;
+    Status commitBatchRound(BatchRound& round);
     Result<RemoteEntry> checkUploaded(const QString& serverPath, const Result<Json>& answer, const QString& expectedHash,
                                       const Json& commit);
 

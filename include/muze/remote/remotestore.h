@@ -62,6 +62,8 @@ struct SpaceUsage {
 /// Called with bytes transferred so far; return false to abort the transfer.
 using ProgressFn = std::function<bool(qint64 done, qint64 total)>;
 
+class BatchUploads;
+
 class RemoteStore {
 public:
     virtual ~RemoteStore() = default;
@@ -93,6 +95,10 @@ public:
     /// its journal, so it can batch that cost. Default: nothing to do (a server's commit is
     /// durable when it answers).
     virtual Status flush() { return {}; }
+
+    /// The remote's way of committing many small files at once (muze/remote/batchupload.h),
+    /// or nullptr when it has none: then every file goes through upload().
+    virtual BatchUploads* batchUploads() { return nullptr; }
 
     /// Asks the running call (on another thread) to stop soon.
     void cancel() { m_cancelled.store(true); }

@@ -14,7 +14,11 @@
 namespace muze::remote {
 namespace {
 
-QString codeForSummary(const QString& summary)
+QString describe(const QString& route, const QString& text) { return QStringLiteral("Dropbox %1: %2").arg(route, text); }
+
+} // namespace
+
+QString dropboxErrorCode(const QString& summary)
 {
     static const std::pair<const char*, const char*> table[] = {
         {"incorrect_offset", "incorrect_offset"},
@@ -34,6 +38,8 @@ QString codeForSummary(const QString& summary)
     return QStringLiteral("io");
 }
 
+namespace {
+
 int retryAfterOf(const auth::HttpResponse& r, const Json* body)
 {
     bool ok = false;
@@ -44,8 +50,6 @@ int retryAfterOf(const auth::HttpResponse& r, const Json* body)
         return int(jsonNumber(*body, "retry_after", jsonNumber(body->value("error", Json::object()), "retry_after", 0)));
     return 0;
 }
-
-QString describe(const QString& route, const QString& text) { return QStringLiteral("Dropbox %1: %2").arg(route, text); }
 
 } // namespace
 
@@ -123,7 +127,7 @@ Error DropboxClient::errorFromResponse(const Call& call, const auth::HttpRespons
     case 403:
         return makeError(describe(call.route, QStringLiteral("access denied: %1").arg(text)), QStringLiteral("io"));
     case 409:
-        return makeError(describe(call.route, text), codeForSummary(m_lastError.summary));
+        return makeError(describe(call.route, text), dropboxErrorCode(m_lastError.summary));
     case 429:
         return makeError(describe(call.route, QStringLiteral("rate limited, retry in %1 s").arg(m_retryAfter)),
                          QStringLiteral("rate_limited"));

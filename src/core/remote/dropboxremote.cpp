@@ -27,6 +27,8 @@ DropboxRemoteOptions DropboxRemoteOptions::fromEnvironment(const QString& folder
     o.longpollMinSeconds = int(std::min<qint64>(envBytes("MUZE_DROPBOX_LONGPOLL_MIN", o.longpollMinSeconds), 480));
     if (const qint64 backoff = envBytes("MUZE_DROPBOX_BACKOFF_MS", 0); backoff > 0)
         o.client.backoffBaseMs = int(std::min<qint64>(backoff, 60000));
+    if (qEnvironmentVariable("MUZE_DROPBOX_BATCH") == QLatin1String("0"))
+        o.batch = false;
     return o;
 }
 

@@ -2,6 +2,8 @@
 // upload session), each checked against Dropbox's content_hash.
 #include <muze/remote/dropboxremote.h>
 
+#include "dropboxdetail.h"
+
 #include <muze/remote/contenthash.h>
 #include <muze/util/logging.h>
 
@@ -11,27 +13,6 @@
 
 namespace muze::remote {
 namespace {
-
-Json writeMode(const WriteSpec& spec)
-{
-    switch (spec.mode) {
-    case WriteMode::Add:
-        return "add";
-    case WriteMode::Overwrite:
-        return "overwrite";
-    case WriteMode::Update:
-        return Json{{".tag", "update"}, {"update", toStd(spec.rev)}};
-    }
-    return "add";
-}
-
-Json commitArg(const QString& serverPath, const Json& mode, const QDateTime& clientModified)
-{
-    Json arg = {{"path", toStd(serverPath)}, {"mode", mode}, {"autorename", false}, {"mute", true}};
-    if (clientModified.isValid())
-        arg["client_modified"] = toStd(clientModified.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
-    return arg;
-}
 
 // "bytes START-END/TOTAL" → START (-1 when unreadable).
 qint64 contentRangeStart(const QByteArray& value)
@@ -63,16 +44,6 @@ Result<QByteArray> readExactly(QIODevice& source, qint64 n, const QString& serve
     return data;
 }
 
-// `server`'s last component under `known`'s folders (when both have the same depth).
-QString withFoldersOf(const QString& known, const QString& server)
-{
-    const qsizetype k = known.lastIndexOf(QLatin1Char('/'));
-    const qsizetype s = server.lastIndexOf(QLatin1Char('/'));
-    if (known.count(QLatin1Char('/')) != server.count(QLatin1Char('/')))
-        return server;
-    return known.left(k + 1) + server.mid(s + 1);
-}
-
 // Whether Dropbox's path_lower names `path`: Dropbox lower-cases by its own rule, so the two
 // are compared case-folded, never by lower-casing ours (İ, ẞ and final Σ differ).
 bool samePath(const QString& pathLower, const QString& path)
@@ -83,6 +54,42 @@ bool samePath(const QString& pathLower, const QString& path)
 }
 
 } // namespace
+
+namespace detail {
+
+static Json writeMode(const WriteSpec& spec)
+{
+    switch (spec.mode) {
+    case WriteMode::Add:
+        return "add";
+    case WriteMode::Overwrite:
+        return "overwrite";
+    case WriteMode::Update:
+        return Json{{".tag", "update"}, {"update", toStd(spec.rev)}};
+    }
+    return "add";
+}
+
+Json dropboxCommit(const QString& serverPath, const WriteSpec& spec)
+{
+    Json arg = {{"path", toStd(serverPath)}, {"mode", writeMode(spec)}, {"autorename", false}, {"mute", true}};
+    if (spec.clientModified.isValid())
+        arg["client_modified"] = toStd(spec.clientModified.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
+    return arg;
+}
+
+QString withFoldersOf(const QString& known, const QString& server)
+{
+    const qsizetype k = known.lastIndexOf(QLatin1Char('/'));
+    const qsizetype s = server.lastIndexOf(QLatin1Char('/'));
+    if (known.count(QLatin1Char('/')) != server.count(QLatin1Char('/')))
+        return server;
+    return known.left(k + 1) + server.mid(s + 1);
+}
+
+} // namespace detail
+
+using detail::withFoldersOf;
 
 Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offset, qint64 length,
                                const ProgressFn& progress)
@@ -223,7 +230,7 @@ Result<RemoteEntry> DropboxRemote::upload(const QString& path, QIODevice& source
         return makeError(QStringLiteral("cannot upload to \"%1\"").arg(path), QStringLiteral("io"));
     if (spec.mode == WriteMode::Update && spec.rev.isEmpty())
         return makeError(QStringLiteral("update of %1 without a rev").arg(path), QStringLiteral("io"));
-    const Json commit = commitArg(*server, writeMode(spec), spec.clientModified);
+    const Json commit = detail::dropboxCommit(*server, spec);
     auto entry = size <= m_options.sessionThreshold ? uploadSmall(*server, source, size, commit, progress)
                                                     : uploadSession(*server, source, size, commit, progress);
     if (entry) // Dropbox vouches for the last component's casing only: the folders are as this device spells them

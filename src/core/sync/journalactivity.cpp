@@ -72,6 +72,8 @@ std::optional<ActivityRow> activityOf(const Action& a, const StepResult& res, qi
 {
     if (res.outcome == Outcome::Retry || res.error.code == QLatin1String("cancelled"))
         return std::nullopt;
+    if (res.outcome == Outcome::Done && res.state == FileState::Syncing)
+        return std::nullopt; // staged for a batch: logged when its commit is known (propagatorbatch.cpp)
     ActivityRow r;
     switch (a.kind) {
     case ActionKind::Upload: r.direction = QStringLiteral("up"); break;

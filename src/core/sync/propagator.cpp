@@ -314,6 +314,8 @@ StepResult Propagator::upload(const Action& a, const LocalFile& local)
     step("upload:begin", a.path);
     if (!unchanged(local))
         return retry(QStringLiteral("%1 changed since the scan").arg(a.path));
+    if (StepResult staged; stageUpload(a, local, staged)) // many small files: one commit (propagatorbatch.cpp)
+        return staged;
     const QString file = abs(local.diskPath);
     const remote::WriteSpec spec{a.mode, a.rev, fs::fromNs(local.mtimeNs)};
     QByteArray json;

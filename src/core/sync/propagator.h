@@ -9,6 +9,7 @@
 #include "basestore.h"
 #include "faultseam.h"
 
+#include <muze/remote/batchupload.h>
 #include <muze/remote/fsops.h>
 #include <muze/remote/remotestore.h>
 #include <muze/sync/codec.h>
@@ -76,7 +77,9 @@ public:
     /// Queues a journal-only correction of `row` for the next flush.
     Status queueRow(const JournalRow& row) { return commit(row, nullptr, nullptr); }
 
-    int queuedCommits() const { return int(m_queue.size() + m_placements.size()); }
+    /// Staged uploads count once: they hold no commit yet, and the propagator sends them
+    /// itself when a batch is full (propagatorbatch.cpp).
+    int queuedCommits() const { return int(m_queue.size() + m_placements.size()) + (m_staged.empty() ? 0 : 1); }
 
 private:
     struct Fetched {
@@ -131,6 +134,19 @@ private:
     remote::ProgressFn progressFn();
 
     Status renameLocal(const QString& from, const QString& to); // atomic; folder fsynced at flush
+
+    /// A small upload waiting to be committed with others (RemoteStore::batchUploads()).
+    struct Staged {
+        LocalFile local;
+        remote::BatchItem item;
+        QString plainHash;
+        quint32 keyId = 0;
+        QByteArray json; // the merge base of a JSON file
+    };
+    bool stageUpload(const Action& a, const LocalFile& local, StepResult& result);
+    Status sendStaged(); // rows of confirmed files join the queue; a Stop-class error is returned
+    std::vector<Staged> m_staged;
+    qint64 m_stagedBytes = 0;
 
     struct Queued {
         JournalRow row;

@@ -22,6 +22,10 @@ namespace fs = remote::fs;
 
 Status Propagator::flushCommits()
 {
+    if (Status sent = sendStaged(); !sent) { // the files it confirmed are still recorded
+        (void)flushCommits();
+        return sent;
+    }
     if (!m_placements.empty()) {
         std::vector<Placement> batch;
         batch.swap(m_placements);
