@@ -3,6 +3,7 @@
 #   tools/dev.sh run          install what is missing, build, start Muze
 #   tools/dev.sh test         install what is missing, build with -Werror, run every test (CTest)
 #   tools/dev.sh fuzz-smoke   build the libFuzzer targets with clang and run each briefly
+#   tools/dev.sh fuzz --seconds N [TARGET…]  run each fuzzer N s (ASan+UBSan); executions, crashes
 #   tools/dev.sh deps [KIND…] only install packages (build, test, bench)
 # Packages come from tools/deps-debian.txt; apt-get runs only when something is missing
 # (as root, or through sudo when available).
@@ -34,6 +35,20 @@ configure_and_build() {
   cmake --build "$build_dir" -j "$jobs"
 }
 
+# The libFuzzer targets: name, seed corpus under tests/fuzz/corpus (or -), max input length.
+fuzz_targets=("fuzz_blob_header blob 4096" "fuzz_blob_stream - 256" "fuzz_keyring keyring 4096" "fuzz_wav wav 4096"
+  "fuzz_model_json model_json 4096" "fuzz_vault_registry vault_registry 4096"
+  "fuzz_conflict_record conflict_record 4096" "fuzz_search_index search_index 4096" "fuzz_dropbox dropbox 4096")
+fuzz_dir=${build_dir}-fuzz
+
+build_fuzzers() {
+  cmake -S . -B "$fuzz_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    -DMUZE_FUZZ=ON -DMUZE_BUILD_TESTS=OFF -DMUZE_BUILD_GUI=OFF -DMUZE_BUILD_AUDIO=OFF >/dev/null
+  local names=() t
+  for t in "${fuzz_targets[@]}"; do names+=("${t%% *}"); done
+  cmake --build "$fuzz_dir" -j "$jobs" --target "${names[@]}"
+}
+
 case "${1:-}" in
   run)
     install_deps build
@@ -48,15 +63,9 @@ case "${1:-}" in
     ;;
   fuzz-smoke)
     install_deps build test
-    fuzz_dir=${build_dir}-fuzz
-    cmake -S . -B "$fuzz_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-      -DMUZE_FUZZ=ON -DMUZE_BUILD_TESTS=OFF -DMUZE_BUILD_GUI=OFF -DMUZE_BUILD_AUDIO=OFF
-    # target, seed corpus (or -), max input length
-    targets=("fuzz_blob_header blob 4096" "fuzz_blob_stream - 256" "fuzz_keyring keyring 4096" "fuzz_wav wav 4096")
-    names=(); for t in "${targets[@]}"; do names+=("${t%% *}"); done
-    cmake --build "$fuzz_dir" -j "$jobs" --target "${names[@]}"
+    build_fuzzers
     ran=0
-    for t in "${targets[@]}"; do
+    for t in "${fuzz_targets[@]}"; do
       read -r name corpus maxlen <<<"$t"
       scratch=$(mktemp -d)  # libFuzzer writes new inputs into its first corpus dir
       seeds=(); [[ "$corpus" != - ]] && seeds=("tests/fuzz/corpus/$corpus")
@@ -68,12 +77,52 @@ case "${1:-}" in
     done
     echo "fuzz smoke: $ran targets, ${MUZE_FUZZ_RUNS:-20000} runs each"
     ;;
+  fuzz)
+    shift
+    seconds=60; only=()
+    while (($#)); do
+      case "$1" in
+        --seconds) seconds=$2; shift 2 ;;
+        --seconds=*) seconds=${1#*=}; shift ;;
+        *) only+=("$1"); shift ;;
+      esac
+    done
+    install_deps build test
+    build_fuzzers
+    printf '%-22s %12s %9s %8s %8s\n' target executions exec/s seconds crashes
+    failed=0
+    for t in "${fuzz_targets[@]}"; do
+      read -r name corpus maxlen <<<"$t"
+      if ((${#only[@]})) && [[ " ${only[*]} " != *" $name "* ]]; then continue; fi
+      # A kept corpus per target (under the build dir) so long runs build on each other.
+      work="$fuzz_dir/corpus/$name"; artifacts="$fuzz_dir/artifacts/$name/"
+      mkdir -p "$work" "$artifacts"
+      seeds=(); [[ "$corpus" != - ]] && seeds=("tests/fuzz/corpus/$corpus")
+      log="$fuzz_dir/artifacts/$name.log"
+      before=$(find "$artifacts" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+      start=$(date +%s)
+      "$fuzz_dir/tests/fuzz/$name" "$work" "${seeds[@]}" -max_total_time="$seconds" -max_len="$maxlen" \
+        -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" >"$log" 2>&1 || true
+      took=$(($(date +%s) - start))
+      after=$(find "$artifacts" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+      execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+      rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+      crashes=$((after - before))
+      printf '%-22s %12s %9s %8s %8s\n' "$name" "${execs:-?}" "${rate:-?}" "$took" "$crashes"
+      if ((crashes > 0)); then
+        failed=1
+        grep -m 3 -E 'ERROR: |runtime error|SUMMARY' "$log" | sed 's/^/    /'
+        echo "    log: $log; inputs: $artifacts"
+      fi
+    done
+    exit "$failed"
+    ;;
   deps)
     shift
     install_deps "${@:-build}"
     ;;
   *)
-    sed -n '2,9p' "$0"
+    sed -n '2,10p' "$0"
     exit 2
     ;;
 esac

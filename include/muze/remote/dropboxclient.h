@@ -114,9 +114,6 @@ private:
     int m_retryAfter = 0;
 };
 
-/// The RemoteStore error code of a Dropbox error_summary ("path/conflict/file/.." → "conflict").
-QString dropboxErrorCode(const QString& summary);
-
 /// Finds "correct_offset" anywhere in an upload session error (append_v2 and finish nest it
 /// differently); -1 when absent.
 qint64 dropboxCorrectOffset(const Json& error);

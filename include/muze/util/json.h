@@ -35,5 +35,8 @@ inline QString fromStd(const std::string& s) { return QString::fromStdString(s);
 QString jsonString(const Json& obj, const char* key, const QString& fallback = {});
 double jsonNumber(const Json& obj, const char* key, double fallback = 0.0);
 bool jsonBool(const Json& obj, const char* key, bool fallback = false);
+/// A whole number from untrusted JSON: clamped to [lo, hi] (a cast of 1e300 would be undefined
+/// behaviour); `fallback` when missing, not a number or NaN.
+qint64 jsonInteger(const Json& obj, const char* key, qint64 fallback, qint64 lo, qint64 hi);
 
 } // namespace muze

@@ -6,6 +6,7 @@
 #include <muze/util/result.h>
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -39,5 +40,15 @@ struct VaultRecord {
     Json toJson() const;
     static Result<VaultRecord> fromJson(const Json& json);
 };
+
+/// What a parsed vaults.json holds: its records (a "vaults" list of valid entries with distinct
+/// ids), the current vault's id as written, and the top-level fields this version does not know.
+/// Errors name `file` and are "corrupt_json".
+struct Registry {
+    QList<VaultRecord> vaults;
+    QString current;
+    Json extra = Json::object();
+};
+Result<Registry> registryFromJson(const Json& doc, const QString& file);
 
 } // namespace muze::vault

@@ -49,8 +49,9 @@ Result<Tokens> Tokens::fromTokenResponse(const Json& response, const QDateTime& 
     const QString refresh = jsonString(response, "refresh_token");
     if (!refresh.isEmpty())
         t.refreshToken = refresh;
-    const double expiresIn = jsonNumber(response, "expires_in", -1);
-    t.expiresAt = expiresIn >= 0 ? now.addMSecs(qint64(expiresIn * 1000)) : QDateTime();
+    // At most ten years: a server's 1e300 must not overflow the clock (undefined behaviour).
+    const qint64 expiresIn = jsonInteger(response, "expires_in", -1, -1, 10LL * 366 * 24 * 3600);
+    t.expiresAt = expiresIn >= 0 ? now.addSecs(expiresIn) : QDateTime();
     t.obtainedAt = now;
     if (const QString a = jsonString(response, "account_id"); !a.isEmpty())
         t.accountId = a;

@@ -10,6 +10,7 @@
 #include "dropboxdetail.h"
 
 #include <muze/remote/contenthash.h>
+#include <muze/remote/dropboxparse.h>
 #include <muze/util/logging.h>
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 #include <muze/remote/dropboxclient.h>
 
 #include <muze/auth/tokenmanager.h>
+#include <muze/remote/dropboxparse.h>
 #include <muze/remote/dropboxpaths.h>
 #include <muze/util/logging.h>
 
@@ -10,6 +11,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <optional>
 
 namespace muze::remote {
 namespace {
@@ -17,54 +19,6 @@ namespace {
 QString describe(const QString& route, const QString& text) { return QStringLiteral("Dropbox %1: %2").arg(route, text); }
 
 } // namespace
-
-QString dropboxErrorCode(const QString& summary)
-{
-    static const std::pair<const char*, const char*> table[] = {
-        {"incorrect_offset", "incorrect_offset"},
-        {"not_found", "not_found"},
-        {"conflict", "conflict"},
-        {"insufficient_space", "insufficient_space"},
-        {"content_hash_mismatch", "corrupt"},
-        {"too_many_write_operations", "rate_limited"},
-        {"too_many_requests", "rate_limited"},
-    };
-    if (summary.startsWith(QLatin1String("reset")))
-        return QStringLiteral("reset");
-    for (const auto& [needle, code] : table) {
-        if (summary.contains(QLatin1String(needle)))
-            return QString::fromLatin1(code);
-    }
-    return QStringLiteral("io");
-}
-
-namespace {
-
-int retryAfterOf(const auth::HttpResponse& r, const Json* body)
-{
-    bool ok = false;
-    const int header = r.header("Retry-After").trimmed().toInt(&ok);
-    if (ok && header >= 0)
-        return header;
-    if (body && body->is_object())
-        return int(jsonNumber(*body, "retry_after", jsonNumber(body->value("error", Json::object()), "retry_after", 0)));
-    return 0;
-}
-
-} // namespace
-
-qint64 dropboxCorrectOffset(const Json& error)
-{
-    if (error.is_object()) {
-        if (auto it = error.find("correct_offset"); it != error.end() && it->is_number_integer())
-            return it->get<qint64>();
-        for (const auto& [key, value] : error.items()) {
-            if (const qint64 found = dropboxCorrectOffset(value); found >= 0)
-                return found;
-        }
-    }
-    return -1;
-}
 
 DropboxClient::DropboxClient(auth::DropboxEndpoints endpoints, std::shared_ptr<auth::TokenManager> tokens,
                              DropboxClientOptions options, const std::atomic<bool>* cancel)
@@ -110,33 +64,7 @@ Status DropboxClient::pause(int ms)
 
 Error DropboxClient::errorFromResponse(const Call& call, const auth::HttpResponse& r)
 {
-    m_lastError = {};
-    m_lastError.status = r.status;
-    auto json = parseJson(r.body, QStringLiteral("Dropbox's error"));
-    if (json && json->is_object()) {
-        m_lastError.summary = jsonString(*json, "error_summary");
-        m_lastError.error = json->value("error", Json());
-    }
-    const QString text = m_lastError.summary.isEmpty() ? QString::fromUtf8(r.body.left(300)).trimmed() : m_lastError.summary;
-    switch (r.status) {
-    case 400:
-        return makeError(describe(call.route, QStringLiteral("bad request: %1").arg(text)), QStringLiteral("io"));
-    case 401:
-        return makeError(describe(call.route, QStringLiteral("not signed in (%1): connect Dropbox again").arg(text)),
-                         QStringLiteral("auth"));
-    case 403:
-        return makeError(describe(call.route, QStringLiteral("access denied: %1").arg(text)), QStringLiteral("io"));
-    case 409:
-        return makeError(describe(call.route, text), dropboxErrorCode(m_lastError.summary));
-    case 429:
-        return makeError(describe(call.route, QStringLiteral("rate limited, retry in %1 s").arg(m_retryAfter)),
-                         QStringLiteral("rate_limited"));
-    default:
-        break;
-    }
-    if (r.status >= 500)
-        return makeError(describe(call.route, QStringLiteral("server error %1").arg(r.status)), QStringLiteral("offline"));
-    return makeError(describe(call.route, QStringLiteral("HTTP %1: %2").arg(r.status).arg(text)), QStringLiteral("io"));
+    return dropboxErrorFromResponse(call.route, r.status, r.body, m_retryAfter, &m_lastError);
 }
 
 Result<auth::HttpResponse> DropboxClient::execute(const Call& call, const auth::HttpHooks& hooks, bool* bodyStarted)
@@ -198,7 +126,7 @@ Result<auth::HttpResponse> DropboxClient::execute(const Call& call, const auth::
                 || (reply->status == 409 && summary.contains(QLatin1String("too_many_write_operations")));
             if (tooMany) {
                 ++m_stats.rateLimited;
-                const int wait = retryAfterOf(*reply, body ? &*body : nullptr);
+                const int wait = dropboxRetryAfter(reply->header("Retry-After"), body ? &*body : nullptr);
                 m_retryAfter = std::max(wait, 1);
                 if (last || wait > m_options.maxRetryAfterSeconds) {
                     Error e = errorFromResponse(call, *reply);
@@ -214,7 +142,7 @@ Result<auth::HttpResponse> DropboxClient::execute(const Call& call, const auth::
             if (reply->status < 500 || last)
                 return errorFromResponse(call, *reply);
             qCInfo(lcDropbox) << call.route << "attempt" << attempt << ": server error" << reply->status;
-            if (const int wait = retryAfterOf(*reply, nullptr); wait > 0 && wait <= m_options.maxRetryAfterSeconds) {
+            if (const int wait = dropboxRetryAfter(reply->header("Retry-After"), nullptr); wait > 0 && wait <= m_options.maxRetryAfterSeconds) {
                 ++m_stats.retries;
                 if (Status s = pause(wait * 1000); !s)
                     return s.error();
@@ -269,15 +197,15 @@ Result<Json> DropboxClient::download(const QString& route, const Json& arg, cons
     call.retryDroppedAfterBody = false;
     bool bodyStarted = false;
     Json metadata;
-    QString metadataError;
+    std::optional<Error> metadataError;
     auth::HttpHooks hooks;
     hooks.cancel = m_cancel;
     hooks.sink = [&](const auth::HttpResponse& head, const QByteArray& chunk) {
         if (!bodyStarted) {
             bodyStarted = true;
-            auto parsed = parseJson(head.header("Dropbox-API-Result"), describe(route, QStringLiteral("result header")));
-            if (!parsed || !parsed->is_object()) {
-                metadataError = parsed ? QStringLiteral("no Dropbox-API-Result") : parsed.errorString();
+            auto parsed = parseDropboxApiResult(head.header("Dropbox-API-Result"), route);
+            if (!parsed) {
+                metadataError = parsed.error();
                 return false;
             }
             metadata = *parsed;
@@ -285,14 +213,14 @@ Result<Json> DropboxClient::download(const QString& route, const Json& arg, cons
         return sink(head, chunk);
     };
     auto reply = execute(call, hooks, &bodyStarted);
-    if (!metadataError.isEmpty())
-        return makeError(describe(route, metadataError), QStringLiteral("corrupt"));
+    if (metadataError)
+        return *metadataError;
     if (!reply)
         return reply.error();
     if (!bodyStarted) { // an empty file: the head alone carries the metadata
-        auto parsed = parseJson(reply->header("Dropbox-API-Result"), describe(route, QStringLiteral("result header")));
-        if (!parsed || !parsed->is_object())
-            return makeError(describe(route, QStringLiteral("no Dropbox-API-Result")), QStringLiteral("corrupt"));
+        auto parsed = parseDropboxApiResult(reply->header("Dropbox-API-Result"), route);
+        if (!parsed)
+            return parsed.error();
         metadata = *parsed;
     }
     return metadata;

@@ -46,7 +46,7 @@ public:
             RemoteVersion v;
             v.path = path;
             v.rev = jsonString(md, "rev");
-            v.size = qint64(jsonNumber(md, "size", 0));
+            v.size = jsonInteger(md, "size", 0, 0, qint64(1) << 53);
             v.modified = parseIsoTimestamp(jsonString(md, "server_modified"));
             v.contentHash = jsonString(md, "content_hash");
             v.replaced = newer;
@@ -115,7 +115,7 @@ public:
             return md.error();
         RemoteEntry e;
         e.path = path;
-        e.size = qint64(jsonNumber(*md, "size", 0));
+        e.size = jsonInteger(*md, "size", 0, 0, qint64(1) << 53);
         e.rev = jsonString(*md, "rev");
         e.contentHash = jsonString(*md, "content_hash");
         e.modified = parseIsoTimestamp(jsonString(*md, "server_modified"));

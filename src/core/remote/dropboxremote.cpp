@@ -1,6 +1,7 @@
 #include <muze/remote/dropboxremote.h>
 
 #include <muze/auth/tokenmanager.h>
+#include <muze/remote/dropboxparse.h>
 #include <muze/util/clock.h>
 #include <muze/util/logging.h>
 
@@ -57,50 +58,16 @@ template Result<RemoteEntry> DropboxRemote::failed<RemoteEntry>(const Error&);
 
 Result<RemoteEntry> DropboxRemote::entryFromMetadata(const Json& md) const
 {
-    if (!md.is_object())
-        return makeError(QStringLiteral("Dropbox sent malformed metadata"), QStringLiteral("corrupt"));
-    // Unions carry ".tag"; FileMetadata as a struct (upload and finish answers) does not.
-    const QString tag = jsonString(md, ".tag", md.contains("rev") ? QStringLiteral("file") : QString());
-    auto rel = m_paths.toRelative(jsonString(md, "path_lower"), jsonString(md, "path_display"));
-    if (!rel)
-        return rel.error();
-    RemoteEntry e;
-    e.path = *rel;
-    e.isFolder = tag == QLatin1String("folder");
-    e.deleted = tag == QLatin1String("deleted");
-    if (!e.isFolder && !e.deleted && tag != QLatin1String("file"))
-        return makeError(QStringLiteral("Dropbox sent an entry of unknown kind \"%1\"").arg(tag), QStringLiteral("corrupt"));
-    e.size = qint64(jsonNumber(md, "size", 0));
-    e.rev = jsonString(md, "rev");
-    e.contentHash = jsonString(md, "content_hash");
-    e.modified = parseIsoTimestamp(jsonString(md, "server_modified"));
-    e.clientModified = parseIsoTimestamp(jsonString(md, "client_modified"));
-    // The mirror's key is Dropbox's own path_lower (never a local lower-casing: İ, ẞ, Σ differ).
-    if (auto lower = m_paths.toRelative(jsonString(md, "path_lower"), QString()); lower)
-        e.pathLower = *lower;
-    e.id = jsonString(md, "id");
-    return e;
+    return dropboxEntryFromMetadata(md, m_paths);
 }
 
 Status DropboxRemote::addPage(const Json& page, ChangeSet& out)
 {
-    if (!page.is_object() || !page.contains("entries") || !page["entries"].is_array())
-        return makeError(QStringLiteral("Dropbox sent a malformed listing"), QStringLiteral("corrupt"));
-    for (const Json& md : page["entries"]) {
-        auto e = entryFromMetadata(md);
-        if (!e) {
-            if (e.error().code != QLatin1String("hostile_path"))
-                return e.error();
-            qCWarning(lcDropbox) << "dropping entry:" << e.errorString();
-            m_rejected << jsonString(md, "path_lower");
-            continue;
-        }
-        if (e->path.isEmpty())
-            continue; // the vault folder itself
-        out.entries.push_back(std::move(*e));
-    }
-    out.cursor = jsonString(page, "cursor");
-    return {};
+    const qsizetype before = m_rejected.size();
+    Status s = dropboxAddPage(page, m_paths, out, m_rejected);
+    for (qsizetype i = before; i < m_rejected.size(); ++i)
+        qCWarning(lcDropbox) << "dropping entry outside the vault or malformed:" << m_rejected[i];
+    return s;
 }
 
 Result<ChangeSet> DropboxRemote::listAll(bool firstListing)
@@ -237,7 +204,7 @@ Result<bool> DropboxRemote::waitForChanges(const QString& cursor, int timeoutSec
             return true; // listChanges will relist
         return failed<bool>(r.error());
     }
-    if (const int backoff = int(jsonNumber(*r, "backoff", 0)); backoff > 0)
+    if (const int backoff = int(jsonInteger(*r, "backoff", 0, 0, 3600)); backoff > 0)
         m_longpollBackoffUntil = QDateTime::currentDateTimeUtc().addSecs(backoff);
     return jsonBool(*r, "changes");
 }
@@ -248,9 +215,9 @@ Result<SpaceUsage> DropboxRemote::spaceUsage()
     if (!r)
         return failed<SpaceUsage>(r.error());
     SpaceUsage u;
-    u.used = qint64(jsonNumber(*r, "used", 0));
+    u.used = jsonInteger(*r, "used", 0, 0, qint64(1) << 62);
     const Json alloc = r->value("allocation", Json::object());
-    u.allocated = qint64(jsonNumber(alloc, "allocated", -1));
+    u.allocated = jsonInteger(alloc, "allocated", -1, -1, qint64(1) << 62);
     return u;
 }
 

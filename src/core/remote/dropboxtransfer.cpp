@@ -5,6 +5,7 @@
 #include "dropboxdetail.h"
 
 #include <muze/remote/contenthash.h>
+#include <muze/remote/dropboxparse.h>
 #include <muze/util/logging.h>
 
 #include <QIODevice>
@@ -13,17 +14,6 @@
 
 namespace muze::remote {
 namespace {
-
-// "bytes START-END/TOTAL" → START (-1 when unreadable).
-qint64 contentRangeStart(const QByteArray& value)
-{
-    const QByteArray v = value.trimmed();
-    if (!v.startsWith("bytes "))
-        return -1;
-    bool ok = false;
-    const qint64 start = v.mid(6, v.indexOf('-') - 6).toLongLong(&ok);
-    return ok ? start : -1;
-}
 
 // Exactly `n` bytes from `source`, however few each read hands over (the engine's throttled,
 // hashing devices give at most 1 MiB, or rate/8 under a bandwidth limit, per read).
@@ -136,7 +126,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
             const QString mdRev = jsonString(md, "rev");
             if (rev.isEmpty()) {
                 rev = mdRev;
-                fileSize = qint64(jsonNumber(md, "size", -1));
+                fileSize = jsonInteger(md, "size", -1, -1, qint64(1) << 53);
                 expectedHash = jsonString(md, "content_hash");
             } else if (mdRev != rev) {
                 sinkError = makeError(QStringLiteral("%1 changed on Dropbox during the download").arg(path),
@@ -144,7 +134,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
                 return false;
             }
             if (status == 206) {
-                if (contentRangeStart(contentRange) != start) {
+                if (dropboxContentRangeStart(contentRange) != start) {
                     sinkError = makeError(QStringLiteral("Dropbox sent the wrong range of %1").arg(path),
                                           QStringLiteral("corrupt"));
                     return false;

@@ -1,4 +1,5 @@
 #include "propagator.h"
+#include "diskfull.h"
 #include "takeguard.h"
 
 #include "hashingdevice.h"
@@ -47,7 +48,7 @@ StepResult Propagator::fail(const Error& e) const
 {
     const QString& c = e.code;
     if (c == QLatin1String("offline") || c == QLatin1String("cancelled") || c == QLatin1String("auth")
-        || c == QLatin1String("insufficient_space"))
+        || c == QLatin1String("insufficient_space") || c == QLatin1String("local_disk_full"))
         return {Outcome::Stop, e, FileState::Pending};
     if (c == QLatin1String("conflict") || c == QLatin1String("changed") || c == QLatin1String("not_found"))
         return {Outcome::Retry, e, FileState::Pending}; // the remote moved since the listing
@@ -165,8 +166,11 @@ Result<Propagator::Fetched> Propagator::fetch(const QString& path, const RemoteR
         if (s)
             s = syncAndClose(file, durable && (!m_ctx.codec->encrypted() || isPlaintextPath(path)));
         if (!s) {
+            const bool full = file.error() == QFileDevice::ResourceError || localDiskFull(m_ctx.root, remote.size);
             file.close();
-            QFile::remove(temp);
+            QFile::remove(temp); // never a half file, here or at the final path
+            if (full)
+                return diskFullError(m_ctx.root, path, remote.size);
             return s.error();
         }
     }

@@ -27,14 +27,14 @@ Json SyncSettings::toJson() const
 SyncSettings SyncSettings::fromJson(const Json& json)
 {
     SyncSettings s;
-    const int interval = int(jsonNumber(json, "interval_minutes", 15));
+    const int interval = int(jsonInteger(json, "interval_minutes", 15, -1, 1 << 20));
     if (interval == 0 || interval == 5 || interval == 15 || interval == 60)
         s.intervalMinutes = interval;
     s.dataTypes = jsonString(json, "data_types") == QLatin1String("json") ? DataTypes::JsonOnly : DataTypes::All;
     s.audioDownload = jsonString(json, "audio_download") == QLatin1String("on_demand") ? AudioDownload::OnDemand
                                                                                         : AudioDownload::All;
-    s.bandwidthKiBps = std::max<qint64>(0, qint64(jsonNumber(json, "bandwidth_kbps", 0)));
-    s.trashDays = std::clamp(int(jsonNumber(json, "trash_days", 7)), 0, 365);
+    s.bandwidthKiBps = jsonInteger(json, "bandwidth_kbps", 0, 0, qint64(1) << 40);
+    s.trashDays = int(jsonInteger(json, "trash_days", 7, 0, 365));
     s.paused = json.is_object() && json.contains("paused") && json["paused"].is_boolean() && json["paused"].get<bool>();
     return s;
 }

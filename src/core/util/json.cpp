@@ -50,8 +50,10 @@ Result<Json> parseJson(const QByteArray& bytes, const QString& what)
         Json json = Json::parse(bytes.constBegin(), bytes.constEnd());
         return json;
     } catch (const Json::exception& e) {
+        // Compiled once: a pattern per failed parse made refusing junk cost milliseconds.
+        static const QRegularExpression prefix(QStringLiteral("^\\[json\\.exception\\.[a-z_]+\\.\\d+\\] "));
         QString detail = QString::fromUtf8(e.what());
-        detail.remove(QRegularExpression(QStringLiteral("^\\[json\\.exception\\.[a-z_]+\\.\\d+\\] ")));
+        detail.remove(prefix);
         return makeError(QStringLiteral("%1: invalid JSON (%2)").arg(what, detail), QStringLiteral("corrupt_json"));
     }
 }
@@ -105,6 +107,18 @@ bool jsonBool(const Json& obj, const char* key, bool fallback)
         return fallback;
     const auto it = obj.find(key);
     return it != obj.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+qint64 jsonInteger(const Json& obj, const char* key, qint64 fallback, qint64 lo, qint64 hi)
+{
+    const double v = jsonNumber(obj, key, std::nan(""));
+    if (std::isnan(v))
+        return fallback;
+    if (v <= double(lo))
+        return lo;
+    if (v >= double(hi))
+        return hi;
+    return qint64(v);
 }
 
 } // namespace muze

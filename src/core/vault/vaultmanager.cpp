@@ -55,25 +55,16 @@ Status VaultManager::load()
     auto doc = readJsonObjectFile(registryFile());
     if (!doc)
         return doc.error();
-    const auto list = doc->find("vaults");
-    if (list == doc->end() || !list->is_array())
-        return makeError(QStringLiteral("%1: \"vaults\" must be a list").arg(registryFile()), QStringLiteral("corrupt_json"));
-    for (const Json& entry : *list) {
-        auto record = VaultRecord::fromJson(entry);
-        if (!record)
-            return makeError(QStringLiteral("%1: %2").arg(registryFile(), record.error().message), QStringLiteral("corrupt_json"));
-        if (indexOf(record->id) >= 0)
-            return makeError(QStringLiteral("%1: vault id %2 appears twice").arg(registryFile(), record->id),
-                             QStringLiteral("corrupt_json"));
-        m_persistedSynced.insert(record->id, record->lastSynced);
-        m_vaults.append(*record);
-    }
-    m_currentId = jsonString(*doc, "current");
+    auto registry = registryFromJson(*doc, registryFile());
+    if (!registry)
+        return registry.error();
+    m_vaults = registry->vaults;
+    for (const VaultRecord& r : m_vaults)
+        m_persistedSynced.insert(r.id, r.lastSynced);
+    m_currentId = registry->current;
     if (indexOf(m_currentId) < 0)
         m_currentId = m_vaults.isEmpty() ? QString() : m_vaults.front().id;
-    m_extra = *doc;
-    m_extra.erase("vaults");
-    m_extra.erase("current");
+    m_extra = registry->extra;
     return {};
 }
 

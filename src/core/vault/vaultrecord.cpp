@@ -102,4 +102,30 @@ Result<VaultRecord> VaultRecord::fromJson(const Json& j)
     return r;
 }
 
+Result<Registry> registryFromJson(const Json& doc, const QString& file)
+{
+    auto bad = [&file](const QString& why) { return makeError(QStringLiteral("%1: %2").arg(file, why), QStringLiteral("corrupt_json")); };
+    if (!doc.is_object())
+        return bad(QStringLiteral("not a JSON object"));
+    const auto list = doc.find("vaults");
+    if (list == doc.end() || !list->is_array())
+        return bad(QStringLiteral("\"vaults\" must be a list"));
+    Registry out;
+    for (const Json& entry : *list) {
+        auto record = VaultRecord::fromJson(entry);
+        if (!record)
+            return bad(record.error().message);
+        for (const VaultRecord& seen : out.vaults) {
+            if (seen.id == record->id)
+                return bad(QStringLiteral("vault id %1 appears twice").arg(record->id));
+        }
+        out.vaults.append(std::move(*record));
+    }
+    out.current = jsonString(doc, "current");
+    out.extra = doc;
+    out.extra.erase("vaults");
+    out.extra.erase("current");
+    return out;
+}
+
 } // namespace muze::vault

@@ -233,7 +233,14 @@ Status WavWriter::finalize()
         }
         st = sync();
     } else {
-        st = makeError(QStringLiteral("%1: the take is incomplete after an earlier error").arg(m_file.fileName()),
+        // A write failed (a full disk): keep what was written playable. The header sits in
+        // blocks the file already owns, so rewriting it needs no free space; cutting the
+        // torn tail frees some. The header then names every whole frame written.
+        const qint64 keep = wavHeaderBytes(m_spec.format) + m_dataBytes;
+        const bool repaired = m_file.resize(keep) && writeHeader(m_dataBytes) && syncToDisk(m_file);
+        st = makeError(QStringLiteral("%1: the take is incomplete after an earlier error (%2)")
+                           .arg(m_file.fileName(), repaired ? QStringLiteral("kept %1 s").arg(double(m_dataBytes / blockAlign()) / m_spec.sampleRate, 0, 'f', 1)
+                                                             : QStringLiteral("its header could not be repaired")),
             QStringLiteral("io_error"));
     }
     m_file.close();
