@@ -55,6 +55,7 @@ function(muze_add_test name)
   if(ARG_LOCK)
     set(lock_props RESOURCE_LOCK ${ARG_LOCK})
   endif()
-  catch_discover_tests(muze_tests_${name} TEST_PREFIX "${name}: "
+  # --warn NoTests: a name that matches no test case fails instead of passing silently.
+  catch_discover_tests(muze_tests_${name} TEST_PREFIX "${name}: " EXTRA_ARGS --warn NoTests
     PROPERTIES LABELS "${labels}" TIMEOUT 300 ${lock_props})
 endfunction()

@@ -150,7 +150,7 @@ TEST_CASE("cli: exit 1 with one line on stderr for user errors, 2 for bad usage"
     }
 }
 
-TEST_CASE("cli: a corrupt file is a warning; the rest of the vault still lists")
+TEST_CASE("cli: a corrupt file is a warning, the rest of the vault still lists")
 {
     Cli cli;
     const QString vaultDir = cli.dir.filePath(QStringLiteral("v"));

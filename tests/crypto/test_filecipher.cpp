@@ -67,7 +67,7 @@ TEST_CASE("file cipher round-trips edge sizes and the ciphertext size is computa
     }
 }
 
-TEST_CASE("file cipher header carries format, key id, chunk size and size; nonces are random")
+TEST_CASE("file cipher header carries format, key id, chunk size and size, nonces are random")
 {
     auto keys = test::makeKeys({3, 9});
     const FileCipher c = smallChunks(keys, 4096);

@@ -112,7 +112,7 @@ TEST_CASE("changing the password re-wraps the same master keys")
     CHECK(after.activeKeyId() == *rotated);
 }
 
-TEST_CASE("rotation adds an active key under the same KEK; old keys still unwrap")
+TEST_CASE("rotation adds an active key under the same KEK, old keys still unwrap")
 {
     KeyRing ring = makeRing();
     const quint32 first = ring.activeKeyId();

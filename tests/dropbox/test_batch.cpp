@@ -32,7 +32,7 @@ int writesSoFar(Emulator& emu) { return emu.admin("GET", QStringLiteral("state")
 
 } // namespace
 
-TEST_CASE("1,500 small files commit in two batches; a refused entry fails alone, a throttled one is retried")
+TEST_CASE("1,500 small files commit in two batches, a refused entry fails alone, a throttled one is retried")
 {
     Emulator emu;
     const QString token = QString::fromStdString(emu.signIn()["access_token"].get<std::string>());
@@ -76,7 +76,7 @@ TEST_CASE("1,500 small files commit in two batches; a refused entry fails alone,
         CHECK(QString::fromStdString(seen[sheetPath(i).toStdString()][1].get<std::string>()) == contentHash(sheet(i)));
 }
 
-TEST_CASE("2,000 small JSON files sync up in batches; the journal records exactly the confirmed ones")
+TEST_CASE("2,000 small JSON files sync up in batches, the journal records exactly the confirmed ones")
 {
     using namespace muze::test::dropbox;
     Emulator emu;

@@ -39,7 +39,7 @@ TEST_CASE("change summary: a new item says it was created")
     CHECK(summaryText(changes) == QStringLiteral("created \"Song\""));
 }
 
-TEST_CASE("change summary: name, tempo, notes and tags; timestamps alone are no change")
+TEST_CASE("change summary: name, tempo, notes and tags, timestamps alone are no change")
 {
     const Json a = mix(Json::array());
     Json b = a;

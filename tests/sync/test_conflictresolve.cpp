@@ -85,7 +85,7 @@ TEST_CASE("conflicts: a field edited on both devices shows base, mine and theirs
     CHECK(ConflictResolver(b.root(), b.name()).list().empty());
 }
 
-TEST_CASE("conflicts: all theirs settles every field conflict; both is refused for a number")
+TEST_CASE("conflicts: all theirs settles every field conflict, both is refused for a number")
 {
     World w;
     Device a(w, QStringLiteral("A")), b(w, QStringLiteral("B"));

@@ -13,7 +13,7 @@
 using namespace muze;
 using namespace muze::test;
 
-TEST_CASE("sync: iCloud evicting a take deletes nothing; a conflict version reaches the Conflicts list")
+TEST_CASE("sync: iCloud evicting a take deletes nothing, a conflict version reaches the Conflicts list")
 {
     TempDir dir;
     const QString root = dir.filePath(QStringLiteral("ubiquity"));

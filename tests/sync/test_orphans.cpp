@@ -156,7 +156,7 @@ TEST_CASE("orphans: a project removed while another device edits its mix comes b
     requireEditedMixKept(p, "name", "Kept");
 }
 
-TEST_CASE("orphans: a project added to a removed collection keeps the collection; the rest stays removed")
+TEST_CASE("orphans: a project added to a removed collection keeps the collection, the rest stays removed")
 {
     Pair p;
     const QString other = must(p.a, {QStringLiteral("project"), QStringLiteral("add"), p.band.cid, QStringLiteral("New")});

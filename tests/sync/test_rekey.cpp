@@ -36,7 +36,7 @@ using namespace muze::test;
 using namespace muze::sync;
 using namespace muze::test::rekey;
 
-TEST_CASE("rekey: after a rotation, re-encryption moves every remote file to the new key; cloud-only takes too")
+TEST_CASE("rekey: after a rotation, re-encryption moves every remote file to the new key, cloud-only takes too")
 {
     World w;
     std::unique_ptr<Device> a = encryptedOrigin(w);

@@ -104,7 +104,7 @@ TEST_CASE("devices: the list is newest first, keeps unknown fields, skips what i
     CHECK_FALSE(QFileInfo::exists(gone));
 }
 
-TEST_CASE("devices: found by id, id prefix or name; an unlinked device stays unlinked")
+TEST_CASE("devices: found by id, id prefix or name, an unlinked device stays unlinked")
 {
     ClockFixture f;
     test::TempDir dir;
