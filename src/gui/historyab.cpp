@@ -8,6 +8,7 @@
 #include <QButtonGroup>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QTimer>
@@ -36,7 +37,9 @@ HistoryAbControl::HistoryAbControl(vault::VaultRecord vault, QString mixFile, QW
     , m_player(new audio::Player(this))
 {
     setObjectName(QStringLiteral("historyAb"));
-    auto* row = new QHBoxLayout(this);
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(0, 0, 0, 0);
+    auto* row = new QHBoxLayout;
     row->setContentsMargins(0, 0, 0, 0);
     auto* title = new QLabel(tr("Compare by ear:"), this);
     m_play = new QPushButton(tr("Play"), this);
@@ -56,12 +59,19 @@ HistoryAbControl::HistoryAbControl(vault::VaultRecord vault, QString mixFile, QW
     m_position->setObjectName(QStringLiteral("abPosition"));
     m_state = new QLabel(tr("Select an earlier version to compare it with the current mix."), this);
     m_state->setObjectName(QStringLiteral("abState"));
-    row->addWidget(title);
+    // Three lines, so the control fits a 360 px phone: what it is, the buttons, then where it is and why.
+    m_state->setWordWrap(true);
+    column->addWidget(title);
     row->addWidget(m_play);
     row->addWidget(m_a);
     row->addWidget(m_b);
-    row->addWidget(m_position);
-    row->addWidget(m_state, 1);
+    row->addStretch(1);
+    auto* second = new QHBoxLayout;
+    second->setContentsMargins(0, 0, 0, 0);
+    second->addWidget(m_position, 0, Qt::AlignTop);
+    second->addWidget(m_state, 1);
+    column->addLayout(row);
+    column->addLayout(second);
     for (QPushButton* b : {m_play, m_a, m_b})
         b->setEnabled(false);
 

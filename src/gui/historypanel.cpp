@@ -12,6 +12,7 @@
 
 #include <QApplication>
 #include <QFileInfo>
+#include <QBoxLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -73,7 +74,7 @@ HistoryPanel::HistoryPanel(vault::VaultRecord vault, QString itemFile, const QSt
     m_list->header()->setStretchLastSection(true);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &HistoryPanel::selectionChanged);
 
-    auto* buttons = new QHBoxLayout;
+    m_buttons = new QBoxLayout(QBoxLayout::LeftToRight);
     m_restore = new QPushButton(tr("Restore"), this);
     m_restore->setObjectName(QStringLiteral("historyRestore"));
     m_restore->setToolTip(tr("Put this version back as a new edit: it syncs and merges like any edit"));
@@ -92,10 +93,6 @@ HistoryPanel::HistoryPanel(vault::VaultRecord vault, QString itemFile, const QSt
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });
-    buttons->addWidget(m_restore);
-    buttons->addWidget(m_restoreCopy);
-    buttons->addStretch(1);
-    buttons->addWidget(m_deleted);
 
     layout->addWidget(m_status);
     layout->addWidget(m_list, 1);
@@ -105,7 +102,8 @@ HistoryPanel::HistoryPanel(vault::VaultRecord vault, QString itemFile, const QSt
         layout->addWidget(m_ab);
     }
 #endif
-    layout->addLayout(buttons);
+    layout->addLayout(m_buttons);
+    placeButtons(false);
     resize(860, 460);
     load();
 }
@@ -160,6 +158,12 @@ void HistoryPanel::load()
 void HistoryPanel::showVersions(const Result<std::vector<sync::ItemVersion>>& versions)
 {
     m_loaded = true;
+    if (!versions && versions.error().code == QLatin1String("no_remote")) {
+        // Versions are kept where a vault syncs to; a vault that syncs nowhere has none yet.
+        m_status->setText(tr("This vault does not sync anywhere yet, so it keeps no earlier versions. "
+                             "Choose a sync folder or a cloud for it in Vault settings."));
+        return;
+    }
     if (!versions) {
         m_status->setText(tr("The history cannot be shown: %1").arg(versions.errorString()));
         return;
@@ -260,6 +264,27 @@ void HistoryPanel::install(QToolBar* bar, vault::VaultManager& vaults, ProjectTr
             dialog->open();
         }
     });
+}
+
+void HistoryPanel::resizeEvent(QResizeEvent* event)
+{
+    QDialog::resizeEvent(event);
+    placeButtons(width() < 560);
+}
+
+void HistoryPanel::placeButtons(bool narrow)
+{
+    if (int(narrow) == m_narrow)
+        return;
+    m_narrow = int(narrow);
+    while (QLayoutItem* item = m_buttons->takeAt(0))
+        delete item; // the stretch, or a button's item: the buttons stay children of the dialog
+    m_buttons->setDirection(narrow ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight);
+    m_buttons->addWidget(m_restore);
+    m_buttons->addWidget(m_restoreCopy);
+    if (!narrow)
+        m_buttons->addStretch(1);
+    m_buttons->addWidget(m_deleted);
 }
 
 } // namespace muze::gui

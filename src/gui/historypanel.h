@@ -13,6 +13,7 @@
 #include <QDialog>
 
 class QLabel;
+class QBoxLayout;
 class QPushButton;
 class QToolBar;
 class QTreeWidget;
@@ -49,7 +50,11 @@ Q_SIGNALS:
     /// A version was written into the vault folder (`path`, vault-relative); the next sync uploads it.
     void restored(const QString& path);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void placeButtons(bool narrow); // one row on a desktop, a column of full-width buttons on a phone
     void load();
     void showVersions(const Result<std::vector<sync::ItemVersion>>& versions);
     void selectionChanged();
@@ -64,6 +69,8 @@ private:
     QPushButton* m_restore = nullptr;
     QPushButton* m_restoreCopy = nullptr;
     QPushButton* m_deleted = nullptr;
+    QBoxLayout* m_buttons = nullptr;
+    int m_narrow = -1; // the layout the buttons have: -1 none yet, 0 a row, 1 a column
     HistoryAbControl* m_ab = nullptr;
     QThread* m_thread = nullptr;
     bool m_loaded = false;

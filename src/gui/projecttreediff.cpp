@@ -120,6 +120,19 @@ bool ProjectTreeModel::setOwnData(Node* node, const TreeEntry& entry)
     return true;
 }
 
+void ProjectTreeModel::refreshAncestors(Node* node)
+{
+    const bool known = m_states && m_states->hasStates(m_vaultId);
+    for (Node* p = node->parent; p && p != &m_root; p = p->parent) {
+        const int before = p->badge;
+        computeBadge(p, known);
+        if (p->badge != before) {
+            const QModelIndex at = indexOfNode(p);
+            Q_EMIT dataChanged(at, at, {Qt::DecorationRole, Qt::ToolTipRole, Qt::AccessibleDescriptionRole, StateRole});
+        }
+    }
+}
+
 bool ProjectTreeModel::updateEntry(const TreeEntry& entry)
 {
     Node* node = m_byId.value(entry.id);
@@ -128,6 +141,7 @@ bool ProjectTreeModel::updateEntry(const TreeEntry& entry)
     if (setOwnData(node, entry)) {
         const QModelIndex at = indexOfNode(node);
         Q_EMIT dataChanged(at, at);
+        refreshAncestors(node);
     }
     return true;
 }
@@ -210,8 +224,10 @@ void ProjectTreeModel::follow(Node* parent, const std::vector<TreeEntry>& wanted
         if (setOwnData(at, e)) {
             const QModelIndex idx = indexOfNode(at);
             Q_EMIT dataChanged(idx, idx);
-            if (e.kind == ItemKind::Mix)
+            if (e.kind == ItemKind::Mix) {
                 changedMixes << e.id;
+                refreshAncestors(at);
+            }
         }
         follow(at, e.children, changedMixes);
     }

@@ -103,6 +103,7 @@ private:
     void follow(Node* parent, const std::vector<TreeEntry>& wanted, QStringList& changedMixes);
     bool setOwnData(Node* node, const TreeEntry& entry);
     void computeBadge(Node* node, bool known);
+    void refreshAncestors(Node* node); // a mix's new takes change its project's and collection's badge
     QIcon iconOf(const Node* node) const;
 
     Node m_root;

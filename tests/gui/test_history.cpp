@@ -73,6 +73,6 @@ TEST_CASE("history panel lists a mix's versions with what changed in each")
     alone.remotePath.clear();
     gui::HistoryPanel none(alone, mixFile, QStringLiteral("Main"));
     REQUIRE(test::waitUntil([&] { return none.isLoaded(); }, 20000));
-    CHECK(none.statusLabel()->text().contains(QStringLiteral("no remote")));
+    CHECK(none.statusLabel()->text().contains(QStringLiteral("does not sync anywhere yet")));
     CHECK(none.versionList()->topLevelItemCount() == 0);
 }
