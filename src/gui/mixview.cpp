@@ -218,6 +218,10 @@ void MixView::showMix(const QString& vaultRoot, const QString& mixId)
     m_root = vaultRoot;
     m_mixId = mixId;
     m_spec = {};
+    // Another mix: the old cards go now. An empty mix's spec equals the cleared one, so
+    // reload() alone would keep the previous mix's tracks on screen.
+    qDeleteAll(m_rows);
+    m_rows.clear();
     m_status->clear();
     (void)m_player->load(m_spec); // an empty mix: nothing can fail
     if (mixId.isEmpty()) {

@@ -115,6 +115,7 @@ TEST_CASE("phone: every screen at phone and desktop sizes fits, with touch targe
     MixView* mix = window.mixView();
     ProjectTree* tree = window.projectTree();
 
+    int sketchTakes = 0; // each size records one more take into the sketch
     for (const Size& size : kSizes) {
         window.resize(size.w, size.h);
         TRY_REQUIRE_FOR(window.size() == QSize(size.w, size.h), 3000);
@@ -160,6 +161,7 @@ TEST_CASE("phone: every screen at phone and desktop sizes fits, with touch targe
         // counts up while it records.
         tree->select(sketchId);
         TRY_REQUIRE_FOR(mix->mixId() == sketchId, 5000);
+        CHECK(mix->trackCount() == sketchTakes); // not the rough mix's three cards
         if (size.phone())
             phone->showPage(PhoneShell::Page::Mix);
         if (size.phone()) // on a desktop only an empty mix listens
@@ -180,6 +182,8 @@ TEST_CASE("phone: every screen at phone and desktop sizes fits, with touch targe
         recordAction->trigger();
         REQUIRE((!recorded.isEmpty() || recorded.wait(20000)));
         CHECK(recorded.front().at(1).toString().isEmpty());
+        ++sketchTakes;
+        TRY_REQUIRE_FOR(mix->trackCount() == sketchTakes, 5000);
 
         // The dialogs, full-screen on a phone.
         {
