@@ -8,7 +8,7 @@
 using namespace muze;
 using namespace muze::remote;
 
-TEST_CASE("Dropbox-API-Arg is pure ASCII with \\uXXXX escapes")
+TEST_CASE("Dropbox-API-Arg is pure ASCII: other characters go as JSON u-escapes")
 {
     // é (U+00E9), 🎸 (U+1F3B8, a surrogate pair), DEL, a quote and a control character.
     const Json arg = {{"path", "/Apps/Muze/Café/🎸 take\x7f\"1\"\x01.wav"}};

@@ -2,7 +2,8 @@
 """Every Catch2 TEST_CASE must reach CTest as itself.
 
 catch_discover_tests keeps test names in a CMake list, so a ';' in a name splits it into
-pieces that match no test case: Catch then prints "No test cases matched" and exits 0, and
+pieces, and a backslash, '[' or '"' means something else in the test spec CTest passes back;
+either way the name matches no test case: Catch then prints "No test cases matched" and exits 0, and
 CTest reports a pass for a test that never ran. Names must also be unique (Catch refuses
 duplicates at start-up, which would fail every test of that runner).
 """
@@ -22,6 +23,10 @@ for path in sorted((root / "tests").rglob("*.cpp")):
         where = f"{path.relative_to(root)}:{line}"
         if ";" in name:
             problems.append(f"{where}: ';' in \"{name}\" splits it in CTest; the test would never run")
+        for bad, why in (("\\", "escapes the next character in a Catch test spec"),
+                         ("[", "starts a tag in a Catch test spec"), ('\\"', "quotes in a Catch test spec")):
+            if bad in name:
+                problems.append(f"{where}: {bad!r} in \"{name}\" {why}; CTest's name would match no test")
         key = (path.parent, name)
         if key in seen:
             problems.append(f"{where}: \"{name}\" is also at {seen[key]}")

@@ -17,6 +17,7 @@ using namespace muze::test;
 using namespace muze::sync;
 
 namespace {
+const ConflictView* byField(const std::vector<ConflictView>&& list, const QString& suffix) = delete; // would dangle
 const ConflictView* byField(const std::vector<ConflictView>& list, const QString& suffix)
 {
     for (const ConflictView& c : list) {
@@ -92,7 +93,8 @@ TEST_CASE("conflicts: all theirs settles every field conflict, both is refused f
     const Band band = seedBand(w, a, b);
     makeFieldConflicts(a, b, band);
     const ConflictResolver onB(b.root(), b.name());
-    const ConflictView* gain = byField(onB.list(), QStringLiteral("/gain_db"));
+    const std::vector<ConflictView> listed = onB.list(); // byField points into it
+    const ConflictView* gain = byField(listed, QStringLiteral("/gain_db"));
     REQUIRE(gain);
     const Status both = onB.resolve(gain->id, Choice::Both);
     CHECK_FALSE(both.ok());
