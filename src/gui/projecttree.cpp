@@ -148,9 +148,12 @@ void ProjectTree::reload()
         [this, generation](TreeSnapshot snapshot) {
             m_loadRunning = false;
             if (generation != m_loadGeneration || snapshot.root != m_root || std::exchange(m_reloadAgain, false)) {
-                if (generation == m_loadGeneration && snapshot.root == m_root)
-                    applySnapshot(snapshot); // show what we have; the next read follows
+                // The next read starts first, so applySnapshot() keeps the after-load callbacks
+                // (select and name a new item) for it: this snapshot may predate the item.
+                const bool current = generation == m_loadGeneration && snapshot.root == m_root;
                 reload();
+                if (current)
+                    applySnapshot(snapshot); // show what we have; the next read follows
                 return;
             }
             applySnapshot(snapshot);
