@@ -78,6 +78,23 @@ TEST_CASE("table: changed / same → upload with update(rev)")
     CHECK(a.rev == QStringLiteral("r0"));
 }
 
+TEST_CASE("table: the same bytes under a new rev are unchanged, and a write names the new rev")
+{
+    // Another device rewrote the file as it was (chaos seed 5080: a revived project). With the
+    // journal's old rev the update was refused on every pass and the sync never converged.
+    const JournalRow j = synced(kJson);
+    const LocalFile edited = localFile(kJson, QStringLiteral("h1"));
+    const RemoteRow rewritten = remoteRow(kJson, QStringLiteral("r9"), QStringLiteral("rh-h0"));
+    const Action up = decide(kJson, &edited, &rewritten, &j);
+    CHECK(up.remote == Side::Unchanged);
+    CHECK(up.kind == ActionKind::Upload);
+    CHECK(up.mode == remote::WriteMode::Update);
+    CHECK(up.rev == QStringLiteral("r9"));
+    const Action del = decide(kJson, nullptr, &rewritten, &j);
+    CHECK(del.kind == ActionKind::DeleteRemote);
+    CHECK(del.rev == QStringLiteral("r9"));
+}
+
 TEST_CASE("table: same / changed → download")
 {
     const JournalRow j = synced(kJson);
@@ -100,7 +117,7 @@ TEST_CASE("table: changed / changed → record when equal, else resolve")
     CHECK(decide(kJson, &l, &equal, &j, enc).kind == ActionKind::Resolve);
 }
 
-TEST_CASE("table: deleted / same → delete remote with the journal's rev")
+TEST_CASE("table: deleted / same → delete remote with the listed rev")
 {
     const JournalRow j = synced(kWav);
     const RemoteRow r = remoteRow(kWav, QStringLiteral("r0"), QStringLiteral("rh-h0"));

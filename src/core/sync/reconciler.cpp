@@ -90,7 +90,9 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
             if (audioOff)
                 return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             a.mode = remote::WriteMode::Update;
-            a.rev = row->remoteRev;
+            // The listed rev: "unchanged" may mean the same bytes under a new rev (a device
+            // rewrote it as it was); the journal's older rev would be refused for ever.
+            a.rev = remote->rev;
             return make(ActionKind::Upload);
         case Side::Changed:
             if (knownEqual)
@@ -110,7 +112,7 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
     case Side::Deleted:
         switch (a.remote) {
         case Side::Unchanged:
-            a.rev = row->remoteRev;
+            a.rev = remote->rev; // the listed rev, as for an upload
             return make(ActionKind::DeleteRemote);
         case Side::Changed:
             if (audioOff)
