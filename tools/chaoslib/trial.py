@@ -130,9 +130,14 @@ class Trial:
             value = round(self.rng.uniform(-1, 1), 2)
         else:
             value = round(self.rng.uniform(-96, 24), 1)
+        item = tree.items.get(iid)
+        data = item["data"] if item is not None and isinstance(item["data"], dict) else {}
+        # Writing the value the device already shows changes nothing a three-way merge can see
+        # (seed 7006: the random gain repeated one an earlier edit had set): not an edit to keep.
+        unchanged = field in data and checks.norm(field, data[field]) == checks.norm(field, value)
         r = d.run(["edit", iid, "%s=%s" % (field, value)])
-        seq = self.note(d, "edit %s %s %s=%s" % (kind, iid, field, value), r)
-        if r.code == 0:
+        seq = self.note(d, "edit %s %s %s=%s%s" % (kind, iid, field, value, " (the value it had)" if unchanged else ""), r)
+        if r.code == 0 and not unchanged:
             self.edits.append((seq, d.name, iid, field, value))
 
     def remove(self, d, tree):
