@@ -397,3 +397,29 @@ TEST_CASE("scenario: encrypted vault — a wrong key is a clear error and the lo
     CHECK(b.read(QStringLiteral("x.txt")) == "mine");
 }
 #endif
+
+TEST_CASE("scenario: an edit of a file another device rewrote with the same bytes goes up at once")
+{
+    // Chaos seeds 5080, 5135, 5179: the remote file got a new rev but kept its bytes (a device
+    // revived the project it belongs to). The edit was sent on the old rev, refused as changed,
+    // and retried on every pass: the sync never converged and the edit never left the device.
+    World w;
+    Device a(w, QStringLiteral("A")), b(w, QStringLiteral("B"));
+    const QString rel = QStringLiteral("collections/c1/projects/p1/project.json");
+    a.writeJson(rel, Json{{"name", "Demo"}, {"tempo", 100}});
+    REQUIRE(a.sync().converged);
+    REQUIRE(b.sync().converged);
+    const QString onRemote = w.remoteDir() + QLatin1Char('/') + rel;
+    const QByteArray same = test::readAll(onRemote);
+    QFile::remove(onRemote); // rewritten as it was: a new file, the same bytes
+    test::writeAll(onRemote, same);
+    REQUIRE(remote::fs::setMtime(onRemote, QDateTime::currentDateTimeUtc().addSecs(-5)).ok());
+
+    a.writeJson(rel, Json{{"name", "Demo"}, {"tempo", 120}});
+    const SyncReport r = a.sync();
+    CHECK(r.converged);
+    CHECK(r.uploaded == 1);
+    CHECK(Json::parse(test::readAll(onRemote).toStdString())["tempo"] == 120);
+    REQUIRE(b.sync().converged);
+    CHECK(b.readJson(rel)["tempo"] == 120);
+}
