@@ -85,7 +85,7 @@ QStringList findOrphanTakes(const QString& vaultRoot, const QString& mixId)
             const QString host = jsonString(*json, "host");
             if (!host.isEmpty() && host != QSysInfo::machineHostName())
                 continue; // another device's take: its recorder may well be alive
-            if (processAlive(qint64(jsonNumber(*json, "pid", 0))))
+            if (processAlive(jsonInteger(*json, "pid", 0, 0, qint64(1) << 31)))
                 continue; // still being recorded
             if (!mixId.isEmpty() && jsonString(*json, "mix") != mixId)
                 continue;

@@ -157,8 +157,8 @@ int account(Context& ctx, Args& a)
     auto account = fetchAccount(*appKey, true);
     if (!account)
         return ctx.fail(account.error());
-    const qint64 used = qint64(jsonNumber(account->space, "used", 0));
-    const qint64 allocated = qint64(jsonNumber(account->space.value("allocation", Json::object()), "allocated", -1));
+    const qint64 used = jsonInteger(account->space, "used", 0, 0, qint64(1) << 62);
+    const qint64 allocated = jsonInteger(account->space.value("allocation", Json::object()), "allocated", -1, -1, qint64(1) << 62);
     if (ctx.json) {
         ctx.printJson(Json{{"account_id", toStd(jsonString(account->current, "account_id"))},
                            {"name", toStd(displayName(account->current))},

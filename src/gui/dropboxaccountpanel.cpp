@@ -82,8 +82,8 @@ void DropboxAccountPanel::refresh()
             if (account && space) {
                 name = jsonString(account->value("name", Json::object()), "display_name");
                 email = jsonString(*account, "email");
-                used = qint64(jsonNumber(*space, "used", 0));
-                allocated = qint64(jsonNumber(space->value("allocation", Json::object()), "allocated", 0));
+                used = jsonInteger(*space, "used", 0, 0, qint64(1) << 62);
+                allocated = jsonInteger(space->value("allocation", Json::object()), "allocated", 0, 0, qint64(1) << 62);
             } else {
                 error = account ? space.errorString() : account.errorString();
                 signedIn = (account ? space.error() : account.error()).code != QLatin1String("auth");

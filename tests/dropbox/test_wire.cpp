@@ -3,6 +3,7 @@
 #include "catch.h"
 
 #include <muze/remote/dropboxclient.h>
+#include <muze/remote/dropboxparse.h>
 #include <muze/remote/dropboxpaths.h>
 
 using namespace muze;

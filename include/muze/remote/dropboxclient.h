@@ -114,8 +114,4 @@ private:
     int m_retryAfter = 0;
 };
 
-/// Finds "correct_offset" anywhere in an upload session error (append_v2 and finish nest it
-/// differently); -1 when absent.
-qint64 dropboxCorrectOffset(const Json& error);
-
 } // namespace muze::remote

@@ -36,6 +36,10 @@ int dropboxRetryAfter(const QByteArray& header, const Json* body);
 /// The metadata object in a Dropbox-API-Result header; "corrupt" when missing or malformed.
 Result<Json> parseDropboxApiResult(const QByteArray& header, const QString& route);
 
+/// Finds "correct_offset" anywhere in an upload session error (append_v2 and finish nest it
+/// differently); -1 when absent.
+qint64 dropboxCorrectOffset(const Json& error);
+
 /// "bytes START-END/TOTAL" → START; -1 when unreadable.
 qint64 dropboxContentRangeStart(const QByteArray& value);
 
