@@ -89,6 +89,22 @@ for mib in 8 32 48; do
     --name "session-$mib.bin"
 done
 
+# The ceiling of Qt Network itself on the same file: no hash, no sink (floor.cpp).
+floor=$build/bench/dropbox/muze-dropbox-floor
+if [[ -x $floor ]]; then
+  json=$("$floor" --path /bench/curl.bin)
+  python3 - "$json" "$curl_down" <<'PY'
+import json, sys
+r, down = json.loads(sys.argv[1]), float(sys.argv[2])
+print("%-44s                                 download %7.1f MiB/s (%.3fs)   %.2fx curl"
+      % ("Qt QNetworkAccessManager alone (no hash)", r["nam_mib_s"], r["nam_s"], r["nam_mib_s"] / down))
+print("%-44s                                 download %7.1f MiB/s (%.3fs)   %.2fx curl"
+      % ("Qt QSslSocket, bare HTTP/1.1 (no hash)", r["socket_mib_s"], r["socket_s"], r["socket_mib_s"] / down))
+PY
+else
+  echo "muze-dropbox-floor not built: no Qt Network ceiling row"
+fi
+
 (( small_files > 0 )) || exit 0
 json=$("$bench" --small "$small_files" --folder /bench-small)
 python3 - "$json" <<'PY'

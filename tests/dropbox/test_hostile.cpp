@@ -3,6 +3,7 @@
 #include "catch.h"
 
 #include <muze/auth/tokenmanager.h>
+#include <muze/remote/contenthash.h>
 #include <muze/remote/dropboxremote.h>
 
 #include <QBuffer>
@@ -153,4 +154,41 @@ TEST_CASE("a download answered with another file's metadata or wrong bytes is re
     auto corrupt = remote->download(QStringLiteral("take.wav"), sink);
     REQUIRE(!corrupt.ok());
     CHECK(corrupt.error().code == QStringLiteral("corrupt"));
+}
+
+TEST_CASE("a take whose bytes differ from its content_hash by one byte is refused")
+{
+    // 9 MiB: past one 4 MiB hash block, so the bytes are hashed while they arrive.
+    QByteArray take(9 * 1024 * 1024 + 123, '\0');
+    for (qsizetype i = 0; i < take.size(); ++i)
+        take[i] = char((i * 7919) >> 5);
+    const QByteArray hash = contentHash(take).toLatin1();
+    QByteArray body = take;
+    FakeDropbox fake;
+    fake.handler = [&](const QByteArray&) {
+        FakeReply r;
+        r.headers = {{"Content-Type", "application/octet-stream"},
+                     {"Dropbox-API-Result",
+                      R"({".tag": "file", "name": "take.wav", "id": "id:1", "rev": "0123456789a", "size": )"
+                          + QByteArray::number(take.size()) + R"(, "content_hash": ")" + hash
+                          + R"(", "server_modified": "2026-01-01T00:00:00Z", "client_modified": )"
+                          + R"("2026-01-01T00:00:00Z", "path_lower": "/apps/muze/v/take.wav", )"
+                          + R"("path_display": "/Apps/Muze/V/take.wav"})"}};
+        r.body = body;
+        return r;
+    };
+    auto remote = remoteOn(fake);
+
+    QBuffer good;
+    good.open(QIODevice::WriteOnly);
+    REQUIRE(remote->download(QStringLiteral("take.wav"), good).ok());
+    CHECK(good.data() == take);
+
+    body[6 * 1024 * 1024 + 17] = char(body[6 * 1024 * 1024 + 17] ^ 0x40); // in the second block
+    QBuffer bad;
+    bad.open(QIODevice::WriteOnly);
+    auto s = remote->download(QStringLiteral("take.wav"), bad);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().code == QStringLiteral("corrupt"));
+    CHECK(s.error().message.contains(QStringLiteral("content hash mismatch")));
 }

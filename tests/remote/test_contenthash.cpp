@@ -41,6 +41,15 @@ TEST_CASE("content hash matches the Dropbox reference vectors in every form")
                 h.addData(QByteArrayView(data).sliced(off, std::min(chunk, data.size() - off)));
             CHECK(h.finish() == expected);
         }
+        // Hashed on a thread of its own, pieces of a larger buffer, a queue smaller than a block.
+        {
+            const QByteArray padded = "head" + data + "tail";
+            BackgroundContentHasher bg(1 << 20);
+            const qsizetype piece = 777777;
+            for (qsizetype off = 0; off < data.size(); off += piece)
+                bg.addData(padded, 4 + off, std::min(piece, data.size() - off));
+            CHECK(bg.finish() == expected);
+        }
         // The parallel file hasher with one and two threads.
         const QString path = dir.filePath(QStringLiteral("v%1").arg(i++));
         test::writeAll(path, data);

@@ -39,6 +39,28 @@ private:
     qint64 m_total = 0;
 };
 
+/// A ContentHasher on a thread of its own, for downloads: addData() hands the bytes over
+/// (shared, not copied) and returns, so the network and the hashing overlap; finish() waits
+/// for what is queued. At most `maxQueued` bytes wait at a time: addData() blocks beyond
+/// that, so memory stays bounded when the network outruns the hash.
+/// Used by one producer thread; the destructor stops the thread without a result.
+class BackgroundContentHasher {
+public:
+    explicit BackgroundContentHasher(qint64 maxQueued = 64 * 1024 * 1024);
+    ~BackgroundContentHasher();
+    BackgroundContentHasher(const BackgroundContentHasher&) = delete;
+    BackgroundContentHasher& operator=(const BackgroundContentHasher&) = delete;
+
+    /// Queues `length` bytes of `chunk` from `offset`.
+    void addData(const QByteArray& chunk, qsizetype offset, qsizetype length);
+    /// The hash of everything added; the hasher starts over afterwards.
+    QString finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_d;
+};
+
 /// Hash of a byte array.
 QString contentHash(QByteArrayView data);
 

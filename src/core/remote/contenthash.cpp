@@ -5,6 +5,9 @@
 #include <QFile>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -69,6 +72,79 @@ void ContentHasher::addData(QByteArrayView data)
             m_d->inBlock = 0;
         }
     }
+}
+
+struct BackgroundContentHasher::Impl {
+    struct Piece {
+        QByteArray bytes;
+        qsizetype offset = 0;
+        qsizetype length = 0;
+    };
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<Piece> queue;
+    qint64 queued = 0;
+    qint64 maxQueued = 0;
+    bool busy = false;
+    bool stop = false;
+    ContentHasher hasher; // touched by the thread only while `busy`, by finish() only when idle
+    std::thread thread;
+
+    void loop()
+    {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            changed.wait(lock, [&] { return stop || !queue.empty(); });
+            if (queue.empty())
+                return;
+            Piece piece = std::move(queue.front());
+            queue.pop_front();
+            busy = true;
+            lock.unlock();
+            hasher.addData(QByteArrayView(piece.bytes).sliced(piece.offset, piece.length));
+            lock.lock();
+            busy = false;
+            queued -= piece.length;
+            changed.notify_all();
+        }
+    }
+};
+
+BackgroundContentHasher::BackgroundContentHasher(qint64 maxQueued)
+    : m_d(std::make_unique<Impl>())
+{
+    m_d->maxQueued = std::max<qint64>(maxQueued, 1);
+    m_d->thread = std::thread([d = m_d.get()] { d->loop(); });
+}
+
+BackgroundContentHasher::~BackgroundContentHasher()
+{
+    {
+        std::lock_guard lock(m_d->mutex);
+        m_d->stop = true;
+        m_d->queue.clear();
+    }
+    m_d->changed.notify_all();
+    m_d->thread.join();
+}
+
+void BackgroundContentHasher::addData(const QByteArray& chunk, qsizetype offset, qsizetype length)
+{
+    if (length <= 0)
+        return;
+    std::unique_lock lock(m_d->mutex);
+    // A piece larger than the cap still goes in once the queue is empty.
+    m_d->changed.wait(lock, [&] { return m_d->queued == 0 || m_d->queued + length <= m_d->maxQueued; });
+    m_d->queue.push_back({chunk, offset, length});
+    m_d->queued += length;
+    m_d->changed.notify_all();
+}
+
+QString BackgroundContentHasher::finish()
+{
+    std::unique_lock lock(m_d->mutex);
+    m_d->changed.wait(lock, [&] { return m_d->queue.empty() && !m_d->busy; });
+    return m_d->hasher.finish();
 }
 
 QString ContentHasher::finish()

@@ -11,6 +11,7 @@
 #include <QIODevice>
 
 #include <algorithm>
+#include <optional>
 
 namespace muze::remote {
 namespace {
@@ -97,7 +98,8 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
     qint64 fileSize = -1;
     QString expectedHash;
     qint64 delivered = 0; // bytes written to `sink`
-    ContentHasher hasher;
+    ContentHasher hasher;                              // small files: inline
+    std::optional<BackgroundContentHasher> background; // takes: hashed while the next bytes arrive
 
     for (int attempt = 0;; ++attempt) {
         const qint64 start = offset + delivered;
@@ -168,8 +170,13 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
                                       QStringLiteral("io"));
                 return false;
             }
-            if (wholeFile)
+            if (wholeFile && fileSize > kContentHashBlockSize) {
+                if (!background)
+                    background.emplace();
+                background->addData(chunk, data.data() - chunk.constData(), data.size());
+            } else if (wholeFile) {
                 hasher.addData(data);
+            }
             delivered += data.size();
             const qint64 total = length >= 0 ? length : fileSize - offset;
             if (progress && !progress(delivered, total)) {
@@ -201,7 +208,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
         return makeError(QStringLiteral("%1: got %2 of %3 bytes from Dropbox").arg(path).arg(delivered).arg(expected),
                          QStringLiteral("corrupt"));
     if (wholeFile) {
-        const QString got = hasher.finish();
+        const QString got = background ? background->finish() : hasher.finish();
         if (got != expectedHash)
             return makeError(QStringLiteral("%1: content hash mismatch (Dropbox says %2, received %3)")
                                  .arg(path, expectedHash, got),
