@@ -158,6 +158,8 @@ public:
     void cancel();
 
 private:
+    void refreshCodec(SyncReport& report);
+
     struct Impl;
     std::unique_ptr<Impl> m_d;
     SyncEngineConfig m_config;
