@@ -2,13 +2,12 @@
 #include "cli.h"
 
 #include <muze/remote/contenthash.h>
-#include <muze/sync/remotefactory.h>
-#include <muze/sync/codec.h>
 #include <muze/sync/conflictresolve.h>
 #include <muze/sync/conflicts.h>
 #include <muze/sync/synccontroller.h>
 #include <muze/sync/syncengine.h>
 #include <muze/sync/syncsettings.h>
+#include <muze/sync/vaultengine.h>
 #include <muze/util/clock.h>
 
 #include <muze/crypto/vaultkeys.h>
@@ -26,29 +25,22 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void onSignal(int) { g_stop = 1; }
 
-// The engine for the target vault. A vault whose keys are not on this device gets no codec:
-// the engine then syncs the key ring only and says the vault is locked.
+// The engine for the target vault (sync::makeEngineForVault and its key-ring policy). A vault
+// whose keys are not on this device, or whose key ring cannot be trusted, syncs the key ring
+// only and says it is locked; keys that fail otherwise are this command's error.
 Result<std::unique_ptr<sync::SyncEngine>> engineFor(Context& ctx, const vault::VaultRecord& v)
 {
-    Result<std::unique_ptr<remote::RemoteStore>> store = sync::createRemote(v);
-    if (!store)
-        return store.error();
-    Result<std::unique_ptr<sync::ContentCodec>> codec = sync::makeCodecForVault(v);
-    if (!codec) {
-        const QString& code = codec.error().code;
-        if (code == QLatin1String("tampered_keyring") || code == QLatin1String("keyring_rollback"))
-            ctx.err << "muze-cli: warning: " << codec.error().message << Qt::endl; // files wait, as when locked
-        else if (code != QLatin1String("locked") && code != QLatin1String("not_found"))
-            return codec.error();
-    }
     Result<sync::SyncSettings> settings = sync::SyncSettings::load(v.path);
     if (!settings)
         return settings.error();
-    sync::SyncEngineConfig config{v.path, ctx.vaults.device().name, *settings, 2000};
-    auto engine = std::make_unique<sync::SyncEngine>(config, std::move(*store), codec ? std::move(*codec) : nullptr);
-    engine->setCodecProvider([v] { return sync::makeCodecForVault(v); });
-    engine->setDeviceId(ctx.vaults.device().id);
-    return engine;
+    Result<sync::VaultEngine> made = sync::makeEngineForVault(v, *settings, ctx.vaults.device().name, ctx.vaults.device().id);
+    if (!made)
+        return made.error();
+    if (made->keys == sync::KeysState::Failed)
+        return made->keysError;
+    if (made->keys == sync::KeysState::Untrusted)
+        ctx.err << "muze-cli: warning: " << made->keysError.message << Qt::endl; // files wait, as when locked
+    return std::move(made->engine);
 }
 
 void noteEncryption(Context& ctx, vault::VaultRecord v)

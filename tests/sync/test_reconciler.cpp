@@ -245,3 +245,50 @@ TEST_CASE("rule 5: the mass-delete rail")
     CHECK(m.tripped);
     CHECK(m.message.contains(QStringLiteral("remote")));
 }
+
+TEST_CASE("audio sync off: an audio file is neither sent nor fetched, whatever the sides say")
+{
+    ReconcileOptions off;
+    off.dataTypes = DataTypes::JsonOnly;
+    const JournalRow j = synced(kWav);
+    const LocalFile same = localFile(kWav, QStringLiteral("h0"));
+    const LocalFile edited = localFile(kWav, QStringLiteral("h1"));
+    const LocalFile fresh = localFile(kWav, QStringLiteral("h5"));
+    const RemoteRow unchanged = remoteRow(kWav, QStringLiteral("r0"), QStringLiteral("rh-h0"));
+    const RemoteRow changed = remoteRow(kWav, QStringLiteral("r1"), QStringLiteral("rh-h1"));
+    const RemoteRow equalToFresh = remoteRow(kWav, QStringLiteral("r1"), QStringLiteral("h5"));
+    struct Row {
+        const char* what;
+        const LocalFile* local;
+        const RemoteRow* remote;
+        const JournalRow* row;
+        ActionKind on;  // with audio sync on
+        ActionKind off; // with it off
+    };
+    const std::vector<Row> table{
+        {"same / changed", &same, &changed, &j, ActionKind::Download, ActionKind::Skip},
+        {"changed / same", &edited, &unchanged, &j, ActionKind::Upload, ActionKind::Skip},
+        {"changed / changed", &edited, &changed, &j, ActionKind::Resolve, ActionKind::Skip},
+        {"changed / deleted", &edited, nullptr, &j, ActionKind::Upload, ActionKind::Skip},
+        {"deleted / changed", nullptr, &changed, &j, ActionKind::Download, ActionKind::Skip},
+        {"new / new", &fresh, &changed, nullptr, ActionKind::Resolve, ActionKind::Skip},
+        {"new / absent", &fresh, nullptr, nullptr, ActionKind::Upload, ActionKind::Skip},
+        {"new / new, equal content", &fresh, &equalToFresh, nullptr, ActionKind::Record, ActionKind::Record},
+        {"same / deleted", &same, nullptr, &j, ActionKind::DeleteLocal, ActionKind::DeleteLocal},
+        {"deleted / same", nullptr, &unchanged, &j, ActionKind::DeleteRemote, ActionKind::DeleteRemote},
+        {"deleted / deleted", nullptr, nullptr, &j, ActionKind::Forget, ActionKind::Forget},
+        {"absent / new", nullptr, &changed, nullptr, ActionKind::Download, ActionKind::CloudOnly},
+    };
+    for (const Row& row : table) {
+        INFO(row.what);
+        CHECK(decide(kWav, row.local, row.remote, row.row).kind == row.on);
+        const Action a = decide(kWav, row.local, row.remote, row.row, off);
+        CHECK(a.kind == row.off);
+        if (a.kind == ActionKind::Skip) {
+            CHECK(a.why == QStringLiteral("audio sync is off"));
+            CHECK(a.rev.isEmpty());
+        }
+        // JSON is never held back by the audio setting.
+        CHECK(decide(kJson, row.local, row.remote, row.row, off).kind == row.on);
+    }
+}

@@ -17,6 +17,8 @@
 //   new        absent     → upload (add);   absent  new → download, or cloud-only for audio
 //                                              the vault fetches on demand
 // A local file being recorded or written (scan skip) is skipped whatever the remote did.
+// With audio sync off (DataTypes::JsonOnly) an audio file is never uploaded, downloaded or
+// resolved: those become skips ("audio sync is off"); deletes and journal-only steps still apply.
 
 #include <muze/remote/remotestore.h>
 #include <muze/sync/journal.h>

@@ -1,8 +1,8 @@
 #pragma once
 // The sync engine of one vault: list the remote's changes, scan the local folder, reconcile
-// against the journal (reconciler.h) and propagate the actions, pass after pass until a pass
-// finds nothing to do (DESIGN.md §3). Used directly by muze-cli and, on its own thread, by
-// SyncWorker.
+// against the journal (reconciler.h), plan the pass (syncplan.h) and execute the plan, pass
+// after pass until a pass finds nothing to do (DESIGN.md §3). Made for a registered vault by
+// makeEngineForVault (vaultengine.h), for muze-cli and, on its own thread, SyncWorker.
 //
 //   SyncEngine engine(config, std::move(remote), makePlainCodec());
 //   Result<SyncReport> r = engine.run();          // blocks; r->converged, counts, errors
@@ -158,6 +158,8 @@ public:
     void cancel();
 
 private:
+    void refreshCodec(SyncReport& report);
+
     struct Impl;
     std::unique_ptr<Impl> m_d;
     SyncEngineConfig m_config;

@@ -35,8 +35,11 @@ QString actionName(ActionKind k)
     return {};
 }
 
-Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow* remote, const JournalRow* row,
-                    const ReconcileOptions& options)
+namespace {
+
+// DESIGN.md §3's table, for a file that may move. The rules around it are in reconcileOne().
+Action decide(const QString& path, const LocalFile* local, const RemoteRow* remote, const JournalRow* row,
+              const ReconcileOptions& options, bool fetch)
 {
     Action a;
     a.path = path;
@@ -54,9 +57,6 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
         a.remote = remote ? Side::New : Side::Absent;
     }
 
-    const bool audio = isAudioPath(path);
-    const bool audioOff = audio && options.dataTypes == DataTypes::JsonOnly;
-    const bool fetch = !audio || (!audioOff && (options.audioDownload == AudioDownload::All || options.wanted.contains(path)));
     auto make = [&](ActionKind k, QString why = {}) {
         a.kind = k;
         a.why = std::move(why);
@@ -65,18 +65,12 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
     // Equal content decides without a transfer when both hashes are of plaintext.
     const bool knownEqual = local && remote && !options.encrypted && !local->hash.isEmpty() && local->hash == remote->hash;
 
-    // Rule 4: a file being recorded or written is left alone this round, whatever the remote did.
-    if (local && !local->skip.isEmpty())
-        return make(ActionKind::Skip, local->skip);
-
     switch (a.local) {
     case Side::Unchanged:
         switch (a.remote) {
         case Side::Unchanged:
             return local->statMatchesJournal ? make(ActionKind::None) : make(ActionKind::Record, QStringLiteral("stat moved"));
         case Side::Changed:
-            if (audioOff)
-                return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             return make(ActionKind::Download);
         case Side::Deleted:
             return make(ActionKind::DeleteLocal);
@@ -87,8 +81,6 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
     case Side::Changed:
         switch (a.remote) {
         case Side::Unchanged:
-            if (audioOff)
-                return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             a.mode = remote::WriteMode::Update;
             // The listed rev: "unchanged" may mean the same bytes under a new rev (a device
             // rewrote it as it was); the journal's older rev would be refused for ever.
@@ -97,12 +89,8 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
         case Side::Changed:
             if (knownEqual)
                 return make(ActionKind::Record, QStringLiteral("equal content"));
-            if (audioOff)
-                return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             return make(ActionKind::Resolve);
         case Side::Deleted:
-            if (audioOff)
-                return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             a.mode = remote::WriteMode::Add;
             return make(ActionKind::Upload, QStringLiteral("the change wins over the delete"));
         default:
@@ -115,8 +103,6 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
             a.rev = remote->rev; // the listed rev, as for an upload
             return make(ActionKind::DeleteRemote);
         case Side::Changed:
-            if (audioOff)
-                return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             return make(ActionKind::Download, QStringLiteral("the change wins over the delete"));
         case Side::Deleted:
             return make(ActionKind::Forget);
@@ -133,13 +119,9 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
         case Side::Changed:
             if (knownEqual)
                 return make(ActionKind::Record, QStringLiteral("equal content"));
-            if (audioOff)
-                return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             return make(ActionKind::Resolve);
         case Side::Absent:
         case Side::Deleted:
-            if (audioOff)
-                return make(ActionKind::Skip, QStringLiteral("audio sync is off"));
             a.mode = remote::WriteMode::Add;
             return make(ActionKind::Upload);
         }
@@ -160,6 +142,38 @@ Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow
         break;
     }
     return make(ActionKind::None);
+}
+
+bool transfers(ActionKind k) { return k == ActionKind::Upload || k == ActionKind::Download || k == ActionKind::Resolve; }
+
+// The table's sides stay (for logs); what the table chose does not happen this round.
+Action skipped(Action a, QString why)
+{
+    a.kind = ActionKind::Skip;
+    a.why = std::move(why);
+    a.mode = remote::WriteMode::Add;
+    a.rev.clear();
+    return a;
+}
+
+} // namespace
+
+Action reconcileOne(const QString& path, const LocalFile* local, const RemoteRow* remote, const JournalRow* row,
+                    const ReconcileOptions& options)
+{
+    const bool audio = isAudioPath(path);
+    const bool audioOff = audio && options.dataTypes == DataTypes::JsonOnly;
+    // Audio comes down when the vault fetches all of it or it was asked for; never with audio sync off.
+    const bool fetch = !audio || (!audioOff && (options.audioDownload == AudioDownload::All || options.wanted.contains(path)));
+    Action a = decide(path, local, remote, row, options, fetch);
+    // Rule 4: a file being recorded or written is left alone this round, whatever the remote did.
+    if (local && !local->skip.isEmpty())
+        return skipped(std::move(a), local->skip);
+    // Audio sync off: an audio file moves in neither direction. (Deletes, records and forgets
+    // still apply, and audio only the remote has stays cloud-only: `fetch` is false.)
+    if (audioOff && transfers(a.kind))
+        return skipped(std::move(a), QStringLiteral("audio sync is off"));
+    return a;
 }
 
 std::vector<Action> reconcile(const QHash<QString, LocalFile>& local, const QHash<QString, RemoteRow>& remote,

@@ -6,16 +6,16 @@
 #include "enginestate.h"
 #include "faultseam.h"
 #include "propagator.h"
-#include "takeguard.h"
 #include "rekey.h"
+#include "syncpass.h"
 
 #include <muze/model/layout.h>
 #include <muze/remote/fsops.h>
 #include <muze/sync/conflicts.h>
 #include <muze/sync/journal.h>
 #include <muze/sync/reconciler.h>
-#include <muze/sync/scanner.h>
 #include <muze/sync/syncpaths.h>
+#include <muze/sync/syncplan.h>
 #include <muze/sync/throttle.h>
 #include <muze/sync/trash.h>
 #include <muze/util/clock.h>
@@ -23,7 +23,6 @@
 #include <muze/util/logging.h>
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QThread>
 
 #include <algorithm>
@@ -39,27 +38,6 @@ fs::FileStat keyRingStat(const QString& root) { return fs::lstatPath(root + QStr
 bool sameFile(const fs::FileStat& a, const fs::FileStat& b)
 {
     return a.exists == b.exists && a.size == b.size && a.mtimeNs == b.mtimeNs && a.inode == b.inode;
-}
-
-int priority(const Action& a)
-{
-    // A take's delete waits for the pass's mix merges, which decide whether it still has a user.
-    if ((a.kind == ActionKind::DeleteRemote || a.kind == ActionKind::DeleteLocal) && isTakePath(a.path))
-        return 6;
-    // A parent item's delete goes last, projects before collections: what is left then needs it.
-    if ((a.kind == ActionKind::DeleteRemote || a.kind == ActionKind::DeleteLocal) && isParentItemPath(a.path))
-        return a.path.endsWith(QLatin1String("/project.json")) ? 7 : 8;
-    switch (a.kind) {
-    case ActionKind::DeleteRemote: return 0;
-    case ActionKind::DeleteLocal: return 1;
-    case ActionKind::Forget:
-    case ActionKind::Record:
-    case ActionKind::CloudOnly: return 2;
-    case ActionKind::Resolve: return 3;
-    case ActionKind::Download: return 4;
-    case ActionKind::Upload: return 5;
-    default: return 9;
-    }
 }
 
 } // namespace
@@ -89,6 +67,22 @@ void SyncEngine::setCodec(std::unique_ptr<ContentCodec> codec)
 {
     m_d->codec = std::move(codec);
     m_d->ringAtCodec = keyRingStat(m_config.vaultRoot);
+}
+
+// New keys from a key ring that came in during this run (the ring-first rule, syncplan.h).
+void SyncEngine::refreshCodec(SyncReport& report)
+{
+    if (!m_codecProvider || !m_d->codec || !codecOutdated())
+        return;
+    Result<std::unique_ptr<ContentCodec>> fresh = m_codecProvider();
+    if (fresh && *fresh && (*fresh)->encrypted()) {
+        setCodec(std::move(*fresh));
+    } else if (!fresh) {
+        const QString note =
+            QStringLiteral("The key ring changed and its keys cannot be used here: %1").arg(fresh.error().message);
+        if (!report.notes.contains(note))
+            report.notes << note;
+    }
 }
 
 bool SyncEngine::codecOutdated() const { return !sameFile(m_d->ringAtCodec, keyRingStat(m_config.vaultRoot)); }
@@ -179,141 +173,65 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
         report.passes = pass;
 
-        // 1. What changed remotely: into the mirror, with the cursor, in one transaction.
-        Result<remote::ChangeSet> changes = m_remote->listChanges(journal.cursor());
-        if (!changes)
-            return changes.error();
-        remote::ChangeSet accepted;
-        accepted.cursor = changes->cursor;
-        accepted.complete = changes->complete;
-        for (remote::RemoteEntry& e : changes->entries) {
-            if (e.isFolder)
-                continue;
-            if (!isAcceptableRemotePath(e.path)) {
-                const bool hostile = !isSafeRelativePath(e.path) || fs::nfc(e.path) != e.path || model::isLocalOnly(e.path);
-                if (hostile && !rejected.contains(e.path)) {
-                    rejected.insert(e.path);
-                    qCWarning(lcSync) << "refusing a hostile remote name:" << e.path;
-                    report.rejected << e.path;
-                }
-                continue;
-            }
-            accepted.entries.push_back(std::move(e));
-        }
-        if (Status s = journal.applyRemoteChanges(accepted); !s)
+        // 1. List: what changed remotely, into the mirror with the cursor, in one transaction.
+        if (Status s = listRemote(*m_remote, journal, rejected, report); !s)
             return s.error();
 
-        // 2. Both sides against the journal.
-        Result<QHash<QString, JournalRow>> rows = journal.rows();
-        Result<QHash<QString, RemoteRow>> mirror = journal.remoteRows();
-        if (!rows || !mirror)
-            return rows ? mirror.error() : rows.error();
-        Result<ScanResult> scan = scanLocal(root, *rows, {m_config.settleMs, &m_d->cancelled});
-        if (!scan)
-            return scan.error();
-        report.hashedFiles += scan->hashedFiles;
-        report.hashedBytes += scan->hashedBytes;
-        for (const QString& p : scan->problems) {
-            if (!report.notes.contains(p))
-                report.notes << p;
-        }
+        // 2. Scan: both sides against the journal.
+        Result<PassView> view = scanPass(root, journal, {m_config.settleMs, &m_d->cancelled}, report);
+        if (!view)
+            return view.error();
 
-        // 3. Names that differ only in case cannot coexist on Dropbox or macOS: rename.
-        Result<bool> clashes = resolveCaseClashes(root, *scan, *mirror, *rows, propagator, *m_remote, journal,
-                                                  failedThisRun, report);
+        // Names that differ only in case cannot coexist on Dropbox or macOS: rename.
+        Result<bool> clashes = resolveCaseClashes(root, view->scan, view->mirror, view->rows, propagator, *m_remote,
+                                                  journal, failedThisRun, report);
         if (!clashes)
             return clashes.error();
-        const bool remoteClashHandled = *clashes;
-        if (remoteClashHandled) {
+        if (*clashes) { // a remote rename: list again
             if (Status s = propagator.flushCommits(); !s)
                 return s.error();
             continue;
         }
+        lastScan = view->scan.files; // after case-clash renames: what re-encryption may read locally
+        refreshCodec(report);
 
-        lastScan = scan->files; // after case-clash renames: what re-encryption may read locally
-
-        // New keys from a key ring that came in during this run (see the ring-first rule below).
-        if (m_codecProvider && m_d->codec && codecOutdated()) {
-            Result<std::unique_ptr<ContentCodec>> fresh = m_codecProvider();
-            if (fresh && *fresh && (*fresh)->encrypted()) {
-                setCodec(std::move(*fresh));
-                ctx.codec = m_d->codec.get();
-            } else if (!fresh) {
-                const QString note = QStringLiteral("The key ring changed and its keys cannot be used here: %1")
-                                         .arg(fresh.error().message);
-                if (!report.notes.contains(note))
-                    report.notes << note;
-            }
-        }
-
-        // 4. Decide.
+        // 3. Plan: the reconciler's decisions, then what this pass does of them (syncplan.h).
         Result<QStringList> wanted = journal.wanted();
         ReconcileOptions opts;
-        opts.encrypted = m_d->codec && m_d->codec->encrypted();
+        opts.encrypted = encrypting();
         opts.dataTypes = m_config.settings.dataTypes;
         opts.audioDownload = m_config.settings.audioDownload;
         if (wanted)
             opts.wanted = QSet<QString>(wanted->cbegin(), wanted->cend());
-        std::vector<Action> actions = reconcile(scan->files, *mirror, *rows, opts);
+        PlanInput input;
+        input.actions = reconcile(view->scan.files, view->mirror, view->rows, opts);
+        input.hasCodec = hasCodec();
+        input.encrypting = encrypting();
+        input.remoteEncrypted = view->mirror.contains(QStringLiteral(".muze/keyring.json"));
+        input.localFiles = int(view->scan.files.size());
+        input.remoteFiles = int(view->mirror.size());
+        input.force = options.force;
+        input.failed = failedThisRun;
+        input.canRemakeKeys = m_codecProvider && hasCodec();
+        const SyncPlan todo = plan(std::move(input));
 
-        // An encrypted remote and no keys here: only the key ring may move.
-        const bool remoteEncrypted = mirror->contains(QStringLiteral(".muze/keyring.json"));
-        const bool locked = !m_d->codec || (remoteEncrypted && !m_d->codec->encrypted());
         ctx.codec = m_d->codec ? m_d->codec.get() : plainForLocked.get();
-        lockedRun = locked;
-        if (locked) {
-            for (Action& a : actions) {
-                if (a.kind != ActionKind::None && a.kind != ActionKind::Skip && !isPlaintextPath(a.path)) {
-                    a.kind = ActionKind::Skip;
-                    a.why = QStringLiteral("vault is locked");
-                }
-            }
-            report.locked = true;
-            report.message = QStringLiteral("This vault is encrypted and locked on this device: unlock it with its password "
-                                            "(muze-cli keys unlock) to sync its files");
-        }
-
-        ringPending = std::any_of(actions.begin(), actions.end(),
-                                  [](const Action& a) { return a.kind != ActionKind::None && isPlaintextPath(a.path); });
-
-        // 5. Rule 5: refuse a pass that would wipe most of one side.
-        const MassDelete md = checkMassDelete(actions, int(scan->files.size()), int(mirror->size()));
-        if (md.tripped && !options.force) {
+        lockedRun = todo.locked;
+        ringPending = todo.ringPending;
+        report.locked = report.locked || todo.locked;
+        if (!todo.message.isEmpty())
+            report.message = todo.message;
+        if (todo.refused) { // rule 5: the queue says what waits for --force
             report.massDeleteRefused = true;
-            report.message = md.message + QStringLiteral(": refusing without --force");
-            std::vector<PendingRow> queue;
-            for (const Action& a : actions) {
-                if (a.kind != ActionKind::None)
-                    queue.push_back({a.path, actionName(a.kind), 0, {}, 0});
-            }
-            (void)journal.setPending(queue);
+            (void)journal.setPending(todo.queue);
             return report;
         }
-
-        // 6. The queue survives restarts; then do it.
-        std::vector<PendingRow> queue;
-        std::vector<const Action*> work;
-        report.skipped.clear();
-        for (const Action& a : actions) {
-            if (a.kind == ActionKind::None)
-                continue;
-            if (a.kind == ActionKind::Skip) {
-                report.skipped << QStringLiteral("%1: %2").arg(a.path, a.why);
-                queue.push_back({a.path, QStringLiteral("skip"), 0, a.why, 0});
-                continue;
-            }
-            queue.push_back({a.path, actionName(a.kind), 0, {}, 0});
-            if (!failedThisRun.contains(a.path))
-                work.push_back(&a);
-        }
-        if (Status s = journal.setPending(queue); !s)
+        // The queue survives restarts.
+        if (Status s = journal.setPending(todo.queue); !s)
             return s.error();
-        if (work.empty()) {
-            const bool onlySettling = !report.skipped.isEmpty()
-                && std::all_of(actions.begin(), actions.end(), [](const Action& a) {
-                       return a.kind != ActionKind::Skip || a.why == QLatin1String("settling");
-                   });
-            if (onlySettling && options.waitForSettling && !waitedForSettling && m_config.settleMs > 0) {
+        report.skipped = todo.skipped;
+        if (todo.work.empty()) {
+            if (todo.onlySettling && options.waitForSettling && !waitedForSettling && m_config.settleMs > 0) {
                 // Rule 4 says "this round"; a one-shot sync would rather wait a moment than
                 // leave the file behind.
                 waitedForSettling = true;
@@ -324,96 +242,12 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             report.converged = failedThisRun.isEmpty();
             break;
         }
-        std::stable_sort(work.begin(), work.end(), [](const Action* x, const Action* y) {
-            const int px = priority(*x), py = priority(*y);
-            if (px != py)
-                return px < py;
-            return isJsonPath(x->path) && !isJsonPath(y->path);
-        });
-        // Ring first: a key ring coming in may carry the key other files now need. Take it
-        // alone, make the codec again (top of the next pass) and plan the rest anew.
-        bool ringOnly = false;
-        if (m_codecProvider && m_d->codec && work.size() > 1) {
-            const auto ring = std::find_if(work.begin(), work.end(), [](const Action* a) {
-                return isPlaintextPath(a->path) && (a->kind == ActionKind::Download || a->kind == ActionKind::Resolve);
-            });
-            if (ring != work.end()) {
-                work = {*ring};
-                ringOnly = true;
-                ++extraPasses;
-            }
-        }
-        ctx.bytesDone = 0;
-        ctx.bytesTotal = 0;
-        ctx.filesDone = 0;
-        ctx.filesTotal = int(work.size());
-        for (const Action* a : work) {
-            if (a->kind == ActionKind::Upload)
-                ctx.bytesTotal += scan->files.value(a->path).size;
-            else if (a->kind == ActionKind::Download || a->kind == ActionKind::Resolve)
-                ctx.bytesTotal += mirror->value(a->path).size;
-        }
-        TakeGuard takeGuard(root);
-        takeGuard.watch(work);
-        QElapsedTimer sinceFlush;
-        sinceFlush.start();
-        std::vector<ActivityRow> activity;
-        auto flush = [&]() -> Status {
-            sinceFlush.restart();
-            (void)journal.addActivity(std::exchange(activity, {})); // for the user; never fails a run
-            return propagator.flushCommits();
-        };
-        for (const Action* a : work) {
-            if (m_d->cancelled.load()) {
-                (void)flush();
-                return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
-            }
-            const auto l = scan->files.constFind(a->path);
-            const auto r = mirror->constFind(a->path);
-            const auto j = rows->constFind(a->path);
-            if (m_observer)
-                m_observer->fileStateChanged(a->path, FileState::Syncing);
-            if (takeGuard.applies(*a) && propagator.queuedCommits() > 0) {
-                if (Status s = flush(); !s) // the merged mixes go in place before they are read
-                    return s.error();
-            }
-            const Action guarded = takeGuard.guard(*a);
-            const StepResult res = propagator.execute(guarded, l == scan->files.cend() ? nullptr : &*l,
-                                                      r == mirror->cend() ? nullptr : &*r, j == rows->cend() ? nullptr : &*j);
-            ++ctx.filesDone;
-            const qint64 size = guarded.kind == ActionKind::Upload ? scan->files.value(a->path).size : mirror->value(a->path).size;
-            if (std::optional<ActivityRow> line = activityOf(guarded, res, size))
-                activity.push_back(*line);
-            if (res.outcome == Outcome::Failed || res.outcome == Outcome::Stop) {
-                const qint64 retryAfter = m_remote->retryAfterSeconds() > 0
-                                              ? clock().now().toSecsSinceEpoch() + m_remote->retryAfterSeconds()
-                                              : 0;
-                (void)journal.notePendingError(a->path, actionName(a->kind), res.error.message, retryAfter);
-            }
-            if (m_observer) {
-                m_observer->fileStateChanged(a->path, res.outcome == Outcome::Done ? res.state
-                                                      : res.outcome == Outcome::Failed ? FileState::Error
-                                                                                       : FileState::Pending);
-                m_observer->progress(ctx.bytesDone, ctx.bytesTotal, ctx.filesDone, ctx.filesTotal);
-            }
-            if (res.outcome == Outcome::Stop) {
-                (void)flush(); // what did finish is recorded
-                return res.error;
-            }
-            if (res.outcome == Outcome::Failed) {
-                failedThisRun.insert(a->path);
-                report.errors << QStringLiteral("%1: %2").arg(a->path, res.error.message);
-                qCWarning(lcSync) << a->path << res.error.message;
-            }
-            if (propagator.queuedCommits() >= 256 || sinceFlush.elapsed() > 2000) {
-                if (Status s = flush(); !s)
-                    return s.error();
-            }
-        }
-        if (Status s = flush(); !s)
+        if (todo.ringOnly) // the key ring alone; the next pass makes the codec again and plans the rest
+            ++extraPasses;
+
+        // 4. Execute.
+        if (Status s = executePlan(todo.work, *view, ctx, propagator, failedThisRun); !s)
             return s.error();
-        if (ringOnly)
-            continue;
     }
 
     // After a key rotation: files still stored under an older key move to the active one.

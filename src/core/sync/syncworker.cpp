@@ -4,11 +4,11 @@
 #include "longpoller.h"
 
 #include <muze/model/layout.h>
-#include <muze/sync/remotefactory.h>
 #include <muze/sync/codec.h>
 #include <muze/sync/conflicts.h>
 #include <muze/sync/freeup.h>
 #include <muze/sync/syncpaths.h>
+#include <muze/sync/vaultengine.h>
 #include <muze/util/logging.h>
 
 #include <QDir>
@@ -72,24 +72,21 @@ void SyncWorker::start()
 {
     if (Result<SyncSettings> s = SyncSettings::load(m_vault.path))
         m_settings = *s;
-    Result<std::unique_ptr<remote::RemoteStore>> made = sync::createRemote(m_vault);
+    Result<VaultEngine> made = makeEngineForVault(m_vault, m_settings, m_deviceName, m_deviceId);
     if (!made) {
         setState(VaultState::Error, made.errorString());
         return;
     }
-    const bool longpoll = (*made)->kind() == QLatin1String("dropbox");
-    Result<std::unique_ptr<ContentCodec>> codec = makeCodecForVault(m_vault);
-    if (!codec) {
-        qCInfo(lcSync) << m_vault.name << "is locked on this device:" << codec.errorString();
-        if (codec.error().code != QLatin1String("locked"))
-            m_keysProblem = codec.error().message;
+    if (made->keys != KeysState::Usable) {
+        // Locked or not, the engine moves the key ring; a ring that cannot be used says why.
+        qCInfo(lcSync) << m_vault.name << "is locked on this device:" << made->keysError.message;
+        if (made->keys != KeysState::Locked)
+            m_keysProblem = made->keysError.message;
     }
-    SyncEngineConfig config{m_vault.path, m_deviceName, m_settings, 2000};
+    const bool longpoll = made->engine->remote().kind() == QLatin1String("dropbox");
     {
         QMutexLocker lock(&m_engineMutex);
-        m_engine = std::make_unique<SyncEngine>(config, std::move(*made), codec ? std::move(*codec) : nullptr);
-        m_engine->setCodecProvider([vault = m_vault] { return makeCodecForVault(vault); });
-        m_engine->setDeviceId(m_deviceId);
+        m_engine = std::move(made->engine);
         if (m_stopping.load())
             m_engine->cancel();
     }
@@ -313,17 +310,15 @@ void SyncWorker::runSync(bool force)
     // files must use the new active key, and re-encryption must aim at it.
     if (!m_engine->hasCodec() || m_engine->codecOutdated()
         || (!m_engine->encrypting() && QFile::exists(m_vault.path + QStringLiteral("/.muze/keyring.json")))) {
-        Result<std::unique_ptr<ContentCodec>> codec = makeCodecForVault(m_vault);
-        if (codec && (*codec)->encrypted()) {
-            m_engine->setCodec(std::move(*codec));
+        VaultCodec codec = codecForVault(m_vault);
+        if (codec.codec && codec.codec->encrypted()) {
+            m_engine->setCodec(std::move(codec.codec));
             m_keysProblem.clear();
-        } else if (!codec
-            && (codec.error().code == QLatin1String("tampered_keyring")
-                || codec.error().code == QLatin1String("keyring_rollback"))) {
+        } else if (codec.keys == KeysState::Untrusted) {
             // The ring can no longer be trusted: stop writing files until the user unlocks
             // with the password (which repairs it), and say why.
             m_engine->setCodec(nullptr);
-            m_keysProblem = codec.error().message;
+            m_keysProblem = codec.error.message;
         }
     }
     setState(VaultState::Syncing, QString());

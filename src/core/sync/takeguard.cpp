@@ -40,14 +40,14 @@ bool isParentItemPath(const QString& relPath) { return parentRe().match(relPath)
 // Declared in syncpaths.h; defined here beside the one pattern both use.
 bool isTakePath(const QString& relPath) { return takeRe().match(relPath).hasMatch(); }
 
-void TakeGuard::watch(const std::vector<const Action*>& work)
+void TakeGuard::watch(const std::vector<Action>& work)
 {
     static const QRegularExpression mixRe(QStringLiteral("^(collections/[^/]+/projects/[^/]+)/mixes/[^/]+\\.json$"));
-    for (const Action* a : work) {
+    for (const Action& a : work) {
         // A mix merged or downloaded here, or a local change going up (also over a remote delete).
-        if (a->kind != ActionKind::Resolve && a->kind != ActionKind::Download && a->kind != ActionKind::Upload)
+        if (a.kind != ActionKind::Resolve && a.kind != ActionKind::Download && a.kind != ActionKind::Upload)
             continue;
-        const QRegularExpressionMatch m = mixRe.match(a->path);
+        const QRegularExpressionMatch m = mixRe.match(a.path);
         if (m.hasMatch())
             m_changing.insert(m.captured(1));
     }

@@ -28,7 +28,7 @@ public:
     explicit TakeGuard(QString vaultRoot) : m_root(std::move(vaultRoot)) {}
 
     /// The pass's work: notes the projects whose mixes it merges or downloads.
-    void watch(const std::vector<const Action*>& work);
+    void watch(const std::vector<Action>& work);
 
     /// True when `a` deletes a take in a project whose mixes this pass changes: guard() must
     /// then see those mixes in place (downloads waiting for their batch flushed first).
