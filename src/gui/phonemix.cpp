@@ -104,7 +104,7 @@ QString MixView::emptyText() const
 
 bool MixView::isMonitoringInput() const
 {
-    return m_monitor->isActive();
+    return m_monitor && m_monitor->isActive();
 }
 
 void MixView::setupMonitor()
@@ -122,10 +122,12 @@ void MixView::setupMonitor()
 
 void MixView::updateMonitor()
 {
+    if (!m_monitor)
+        return; // the view is going
     // Listening before a take: on an empty mix (nothing else to look at) and on the phone's mix
-    // page; never while recording (the recorder feeds the meter then).
-    const bool wanted = isVisible() && !m_mixId.isEmpty() && !m_recorder->isRecording()
-        && (m_form != MixForm::Desktop || m_rows.isEmpty());
+    // page; never once a take is asked for (the recorder feeds the meter then).
+    const bool wanted
+        = isVisible() && !m_mixId.isEmpty() && !m_take && (m_form != MixForm::Desktop || m_rows.isEmpty());
     if (!wanted) {
         if (m_monitor->isActive()) {
             m_monitor->stop();

@@ -169,8 +169,14 @@ TEST_CASE("phone: every screen at phone and desktop sizes fits, with touch targe
         QAction* recordAction = window.findChild<QAction*>(QStringLiteral("actionRecord"));
         REQUIRE(recordAction);
         QSignalSpy recorded(mix, &MixView::recordingFinished);
+        QPushButton* recordButton = mix->transport()->recordButton();
+        const QString idleRecord = recordButton->text();
         recordAction->trigger();
-        REQUIRE(mix->isRecording());
+        // The device opens on the recorder's thread: the button turns to Stop only once it
+        // records.
+        CHECK(recordButton->text() == idleRecord);
+        TRY_REQUIRE_FOR(mix->isRecording(), 15000);
+        CHECK(recordButton->text() != idleRecord);
         CHECK_FALSE(mix->isMonitoringInput());
         QLabel* elapsed = mix->transport()->recordTimeLabel();
         TRY_REQUIRE_FOR(elapsed->text() >= QStringLiteral("● 0:00.5"), 10000);
