@@ -70,6 +70,7 @@ MixView::MixView(QWidget* parent)
     m_rowsLayout = new QVBoxLayout(m_rowsHost);
     m_rowsLayout->setContentsMargins(0, 0, 0, 0);
     m_empty = new QLabel(m_rowsHost);
+    m_empty->setObjectName(QStringLiteral("mixEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     m_rowsLayout->addWidget(m_empty);

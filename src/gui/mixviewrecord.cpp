@@ -53,6 +53,7 @@ void MixView::onRecordingStarted()
     if (!m_take)
         return;
     m_transport->setRecording(true);
+    m_empty->setText(emptyText());
     updateMonitor(); // the recorder feeds the meter now
     showStatus(tr("Recording %1…").arg(m_take->target.trackName));
     // Play along: the other tracks from the top, where the new take starts. Playback starts
@@ -69,6 +70,7 @@ void MixView::onRecordingStartFailed(const Error& error)
         return;
     m_take.reset(); // the recorder left no file
     showStatus(tr("Cannot record: %1").arg(error.message), true);
+    m_empty->setText(emptyText());
     updateMonitor();
 }
 
@@ -97,6 +99,7 @@ void MixView::stopRecording()
     m_transport->setRecording(false);
     const audio::TakeTarget target = m_take->target;
     m_take.reset();
+    m_empty->setText(emptyText());
     showStatus(tr("Saving %1…").arg(target.trackName));
     // Copying a long take into the mix can take a moment: off the GUI thread.
     QPointer<MixView> self(this);

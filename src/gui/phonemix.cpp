@@ -98,6 +98,8 @@ QString MixView::emptyText() const
 {
     if (m_mixId.isEmpty())
         return tr("Pick a mix in the project tree.");
+    if (m_take && m_recorder->isRecording())
+        return tr("Recording the first take…");
     return m_form == MixForm::Desktop ? tr("No tracks yet. Press R (or Record) to record the first one.")
                                       : tr("No tracks yet. Tap the red button to record the first one.");
 }
