@@ -21,6 +21,7 @@ struct Player::Shared {
     std::atomic<qint64> length{0};
     std::atomic<int> rate{48000};
     std::atomic<bool> playing{false};
+    std::atomic<bool> starting{false};
     QMutex mutex;
     QStringList problems;
 };
@@ -84,13 +85,14 @@ public:
         m_ab.attach(&m_mixer, nullptr);
         m_tick.setInterval(20);
         QObject::connect(&m_tick, &QTimer::timeout, this, [this] { tick(); });
+        m_retry.setSingleShot(true);
+        QObject::connect(&m_retry, &QTimer::timeout, this, [this] { attempt(); });
     }
-    ~Engine() override { stop(); }
+    ~Engine() override { (void)halt(); }
 
     Status load(const MixSpec& spec)
     {
-        const bool wasPlaying = m_sink != nullptr;
-        stop();
+        const bool wasPlaying = halt();
         const qint64 keep = m_mixer.position();
         m_ab.attach(&m_mixer, nullptr);
         if (Status s = m_mixer.open(spec); !s)
@@ -103,7 +105,9 @@ public:
         }
         for (const QString& p : m_mixer.problems())
             qCWarning(lcAudio) << "playback leaves out" << p;
-        return wasPlaying ? play() : Status();
+        if (wasPlaying)
+            startDevice();
+        return {};
     }
 
     // The current mix and an earlier version side by side (AbSwitch), keeping the position.
@@ -111,8 +115,7 @@ public:
     {
         if (Status s = load(current); !s)
             return s;
-        const bool wasPlaying = m_sink != nullptr;
-        stop();
+        const bool wasPlaying = halt();
         if (Status s = m_other.open(other); !s)
             return s;
         if (m_other.sampleRate() != m_mixer.sampleRate())
@@ -126,7 +129,9 @@ public:
             QMutexLocker lock(&m_shared->mutex);
             m_shared->problems += m_other.problems();
         }
-        return wasPlaying ? play() : Status();
+        if (wasPlaying)
+            startDevice();
+        return {};
     }
     void hearOther(bool other) { m_ab.select(other); }
 
@@ -134,74 +139,29 @@ public:
     void setTrackMix(const QString& id, const TrackMix& mix) { m_mixer.setTrackMix(id, mix); }
     void setMasterGainDb(double db) { m_mixer.setMasterGainDb(db); }
 
-    Status play()
+    // Starts the device without waiting: success or failure is reported through the owner's
+    // started() / startFailed(). A device that refuses the stream is tried again by m_retry.
+    void play(int generation)
     {
-        if (m_sink)
-            return {};
-        if (m_mixer.atEnd())
-            m_mixer.seek(0);
-        const QAudioDevice* device = &m_device;
-        if (device->isNull())
-            return makeError(QStringLiteral("no audio output device"), QStringLiteral("no_device"));
-        QAudioFormat format;
-        format.setSampleRate(m_mixer.sampleRate());
-        format.setChannelCount(2);
-        format.setSampleFormat(QAudioFormat::Float);
-        if (!device->isFormatSupported(format))
-            format.setSampleFormat(QAudioFormat::Int16);
-        if (!device->isFormatSupported(format))
-            return makeError(QStringLiteral("the output device \"%1\" cannot play %2 Hz stereo")
-                                 .arg(device->description())
-                                 .arg(format.sampleRate()),
-                QStringLiteral("unsupported_device_format"));
-        QString error;
-        // Retry the audio server connection a few times: a server that is still starting
-        // refuses the first stream.
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            if (attempt > 0)
-                QThread::msleep(200 * attempt);
-            m_source = std::make_unique<MixDevice>(m_mixer, m_ab, format.sampleFormat());
-            m_source->open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-            m_sink = new QAudioSink(*device, format, this);
-            m_sink->setBufferSize(qsizetype(format.bytesForDuration(150000))); // 150 ms of latency
-            m_startFrame = m_mixer.position();
-            m_sink->start(m_source.get());
-            if (m_sink->error() == QAudio::NoError && m_sink->state() != QAudio::StoppedState) {
-                QObject::connect(m_sink, &QAudioSink::stateChanged, this, [this](QAudio::State st) {
-                    if (st == QAudio::StoppedState && m_sink && m_sink->error() != QAudio::NoError) {
-                        const QString message
-                            = QStringLiteral("the output device stopped (error %1)").arg(int(m_sink->error()));
-                        // Not inside the sink's own signal: stop() deletes it.
-                        QMetaObject::invokeMethod(
-                            this,
-                            [this, message] {
-                                stop();
-                                notifyFailed(message);
-                            },
-                            Qt::QueuedConnection);
-                    }
-                });
-                m_idle.invalidate();
-                m_tick.start();
-                m_shared->playing.store(true);
-                notifyPlaying(true);
-                return {};
-            }
-            error = QStringLiteral("cannot open the output device \"%1\" (error %2)")
-                        .arg(device->description())
-                        .arg(int(m_sink->error()));
-            qCWarning(lcAudio) << error << "attempt" << attempt + 1;
-            delete m_sink;
-            m_sink = nullptr;
-            m_source.reset();
-        }
-        return makeError(error, QStringLiteral("device_error"));
+        m_generation = generation;
+        startDevice();
+    }
+    // The owner could not even find the device: reported the same way as a refused one.
+    void failStart(int generation, const Error& error)
+    {
+        m_generation = generation;
+        finishStart(error);
     }
 
-    void stop()
+    // Stops playing or cancels a start under way; true when either was going on.
+    bool halt()
     {
+        const bool starting = m_starting;
+        m_retry.stop();
+        m_starting = false;
+        m_shared->starting.store(false);
         if (!m_sink)
-            return;
+            return starting;
         m_tick.stop();
         // What was heard, not what was rendered: the next play() starts where the listener is.
         const qint64 heard = heardPosition();
@@ -213,22 +173,122 @@ public:
         publish();
         m_shared->playing.store(false);
         notifyPlaying(false);
+        return true;
     }
+    void stop() { (void)halt(); }
 
     void seek(qint64 frame)
     {
-        const bool wasPlaying = m_sink != nullptr;
-        if (wasPlaying)
-            stop();
+        const bool wasPlaying = halt();
         m_ab.seek(frame);
         publish();
-        if (wasPlaying) {
-            if (Status s = play(); !s)
-                notifyFailed(s.error().message);
-        }
+        if (wasPlaying)
+            startDevice();
     }
 
 private:
+    static constexpr int kAttempts = 5;
+
+    void startDevice()
+    {
+        if (m_sink || m_starting)
+            return;
+        m_starting = true;
+        m_shared->starting.store(true);
+        m_attempt = 0;
+        if (m_mixer.atEnd())
+            m_ab.seek(0);
+        attempt();
+    }
+
+    // One try at opening the device; on a refusal the next try waits 200 ms more than the last
+    // (a server that is still starting refuses the first stream), on the event loop, not asleep.
+    void attempt()
+    {
+        if (!m_starting)
+            return;
+        const QAudioDevice& device = m_device;
+        if (device.isNull())
+            return finishStart(makeError(QStringLiteral("no audio output device"), QStringLiteral("no_device")));
+        QAudioFormat format;
+        format.setSampleRate(m_mixer.sampleRate());
+        format.setChannelCount(2);
+        format.setSampleFormat(QAudioFormat::Float);
+        if (!device.isFormatSupported(format))
+            format.setSampleFormat(QAudioFormat::Int16);
+        if (!device.isFormatSupported(format))
+            return finishStart(makeError(QStringLiteral("the output device \"%1\" cannot play %2 Hz stereo")
+                                             .arg(device.description())
+                                             .arg(format.sampleRate()),
+                QStringLiteral("unsupported_device_format")));
+        m_source = std::make_unique<MixDevice>(m_mixer, m_ab, format.sampleFormat());
+        m_source->open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+        m_sink = new QAudioSink(device, format, this);
+        m_sink->setBufferSize(qsizetype(format.bytesForDuration(150000))); // 150 ms of latency
+        m_startFrame = m_mixer.position();
+        m_sink->start(m_source.get());
+        if (m_sink->error() == QAudio::NoError && m_sink->state() != QAudio::StoppedState) {
+            QObject::connect(m_sink, &QAudioSink::stateChanged, this, [this](QAudio::State st) {
+                if (st == QAudio::StoppedState && m_sink && m_sink->error() != QAudio::NoError) {
+                    const QString message
+                        = QStringLiteral("the output device stopped (error %1)").arg(int(m_sink->error()));
+                    // Not inside the sink's own signal: halt() deletes it.
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, message] {
+                            halt();
+                            notifyFailed(message);
+                        },
+                        Qt::QueuedConnection);
+                }
+            });
+            m_idle.invalidate();
+            m_tick.start();
+            m_starting = false;
+            m_shared->starting.store(false);
+            m_shared->playing.store(true);
+            notifyStarted();
+            notifyPlaying(true);
+            return;
+        }
+        const QString error = QStringLiteral("cannot open the output device \"%1\" (error %2)")
+                                  .arg(device.description())
+                                  .arg(int(m_sink->error()));
+        qCWarning(lcAudio) << error << "attempt" << m_attempt + 1;
+        delete m_sink;
+        m_sink = nullptr;
+        m_source.reset();
+        if (++m_attempt < kAttempts) {
+            m_retry.start(200 * m_attempt);
+            return;
+        }
+        finishStart(makeError(error, QStringLiteral("device_error")));
+    }
+
+    void finishStart(const Error& error)
+    {
+        m_starting = false;
+        m_shared->starting.store(false);
+        QMetaObject::invokeMethod(
+            m_owner,
+            [o = m_owner, g = m_generation, error] {
+                if (g == o->m_generation)
+                    Q_EMIT o->startFailed(error);
+            },
+            Qt::QueuedConnection);
+    }
+
+    void notifyStarted()
+    {
+        QMetaObject::invokeMethod(
+            m_owner,
+            [o = m_owner, g = m_generation] {
+                if (g == o->m_generation)
+                    Q_EMIT o->started();
+            },
+            Qt::QueuedConnection);
+    }
+
     qint64 heardPosition() const
     {
         if (!m_sink)
@@ -253,7 +313,7 @@ private:
         if (!m_idle.isValid())
             m_idle.start();
         if (heardPosition() >= m_mixer.length() || m_idle.elapsed() > 1500) {
-            stop();
+            (void)halt();
             m_mixer.seek(m_mixer.length());
             publish();
             QMetaObject::invokeMethod(
@@ -282,6 +342,10 @@ private:
     QAudioDevice m_device; // resolved on the owner's thread (QMediaDevices lives there)
     qint64 m_startFrame = 0;
     QTimer m_tick{this}; // a child, so it moves to the player thread with the engine
+    QTimer m_retry{this}; // the next try at opening the device
+    bool m_starting = false;
+    int m_attempt = 0;
+    int m_generation = 0; // the owner's, when the start under way was asked for
     QElapsedTimer m_idle;
 };
 
@@ -348,22 +412,33 @@ void Player::setMasterGainDb(double db)
 
 Status Player::play()
 {
+    if (isPlaying() || isStarting())
+        return {};
+    if (length() <= 0)
+        return makeError(tr("nothing to play: the mix has no audio yet"), QStringLiteral("empty"));
+    const int generation = ++m_generation;
+    m_shared->starting.store(true); // the engine clears it when the start ends
+    // QMediaDevices lives on this thread; looking a device up only reads its list.
     auto device = findDevice(DeviceMode::Output, m_deviceName);
-    if (!device)
-        return device.error();
-    Status result;
+    Engine* e = m_engine;
+    if (!device) {
+        QMetaObject::invokeMethod(
+            e, [e, generation, error = device.error()] { e->failStart(generation, error); }, Qt::QueuedConnection);
+        return {};
+    }
     QMetaObject::invokeMethod(
-        m_engine,
-        [&] {
-            m_engine->setDevice(*device);
-            result = m_engine->play();
+        e,
+        [e, generation, d = *device] {
+            e->setDevice(d);
+            e->play(generation);
         },
-        Qt::BlockingQueuedConnection);
-    return result;
+        Qt::QueuedConnection);
+    return {};
 }
 
 void Player::stop()
 {
+    ++m_generation; // a start under way reports nothing
     QMetaObject::invokeMethod(
         m_engine, [e = m_engine] { e->stop(); }, Qt::BlockingQueuedConnection);
 }
@@ -378,6 +453,10 @@ void Player::seek(qint64 frame)
 bool Player::isPlaying() const
 {
     return m_shared->playing.load();
+}
+bool Player::isStarting() const
+{
+    return m_shared->starting.load();
 }
 qint64 Player::position() const
 {

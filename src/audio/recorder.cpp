@@ -10,10 +10,13 @@
 #include <muze/util/logging.h>
 #include <muze/wav/wavwriter.h>
 
+#include <QAudioDevice>
 #include <QAudioSource>
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QMutex>
 #include <QThread>
 #include <QTimer>
@@ -25,6 +28,10 @@
 #include <thread>
 
 namespace muze::audio {
+
+namespace {
+constexpr int kOpenAttempts = 5;
+}
 
 QString recordingMarkerPath(const QString& wavPath)
 {
@@ -43,6 +50,12 @@ struct Recorder::Session {
     CaptureDevice* device = nullptr; // on captureThread
     std::thread disk;
     QTimer poll;
+    // Opening, on the capture thread: what to open, and how far it got.
+    QAudioDevice audioDevice;
+    QAudioFormat captureFormat;
+    Json marker;
+    bool fileOpen = false;
+    int attempt = 0;
     bool limitSignalled = false;
     qint64 gapSignalled = 0;
 };
@@ -52,7 +65,13 @@ Recorder::Recorder(QObject* parent)
 {
     // A phone call takes the microphone: end the take now, cleanly, with what was recorded.
     connect(&AudioSession::instance(), &AudioSession::interruptionBegan, this, [this] {
-        if (!m_session)
+        if (m_state == State::Starting) {
+            cancelStart();
+            Q_EMIT startFailed(makeError(
+                tr("another app took the microphone (a call?); record again after it"), QStringLiteral("interrupted")));
+            return;
+        }
+        if (m_state != State::Recording)
             return;
         (void)stop();
         Q_EMIT failed(tr("another app took the microphone (a call?); the take so far is kept"));
@@ -61,7 +80,7 @@ Recorder::Recorder(QObject* parent)
 
 Recorder::~Recorder()
 {
-    if (m_session)
+    if (m_state != State::Idle)
         (void)stop();
 }
 
@@ -75,8 +94,8 @@ Status Recorder::prepareAudioSession()
         return makeError(microphoneDeniedMessage(), QStringLiteral("mic_denied"));
     case MicrophonePermission::Undetermined:
         session.requestMicrophonePermission({});
-        return makeError(tr("Muze asked to use the microphone: allow it, then record again."),
-                         QStringLiteral("mic_undetermined"));
+        return makeError(
+            tr("Muze asked to use the microphone: allow it, then record again."), QStringLiteral("mic_undetermined"));
     case MicrophonePermission::Granted:
         break;
     }
@@ -85,19 +104,27 @@ Status Recorder::prepareAudioSession()
 
 QString Recorder::wavPath() const
 {
-    return m_session ? m_session->wavPath : QString();
+    return m_session ? m_session->wavPath : QString(); // starting or recording
 }
 
 Status Recorder::start(const QString& wavPath, const RecordOptions& options)
 {
-    if (m_session)
+    if (m_state != State::Idle)
         return makeError(QStringLiteral("already recording"), QStringLiteral("busy"));
     if (Status s = prepareAudioSession(); !s)
         return s;
+    const QFileInfo target(wavPath);
+    if (wavPath.isEmpty() || target.isDir() || !target.absoluteDir().exists())
+        return makeError(QStringLiteral("cannot record into \"%1\": its folder does not exist").arg(wavPath),
+            QStringLiteral("bad_path"));
+    const int generation = ++m_generation;
+    m_state = State::Starting;
+    // QMediaDevices lives on this thread; looking a device up only reads its list.
     auto device = findDevice(DeviceMode::Input, options.device);
-    if (!device)
-        return device.error();
-
+    if (!device) {
+        failStartLater(device.error());
+        return {};
+    }
     // Format: 44.1 or 48 kHz, mono or stereo, 16/24-bit or float as the device allows.
     const QAudioFormat preferred = device->preferredFormat();
     int rate = options.sampleRate;
@@ -137,12 +164,14 @@ Status Recorder::start(const QString& wavPath, const RecordOptions& options)
             break;
         }
     }
-    if (!found)
-        return makeError(QStringLiteral("the input device \"%1\" cannot record %2 Hz, %3 channel(s)")
-                             .arg(device->description())
-                             .arg(rate)
-                             .arg(channels),
-            QStringLiteral("unsupported_device_format"));
+    if (!found) {
+        failStartLater(makeError(QStringLiteral("the input device \"%1\" cannot record %2 Hz, %3 channel(s)")
+                                     .arg(device->description())
+                                     .arg(rate)
+                                     .arg(channels),
+            QStringLiteral("unsupported_device_format")));
+        return {};
+    }
 
     auto session = std::make_unique<Session>();
     const int frameBytes = channels * bytesPerSample(format.sampleFormat());
@@ -160,73 +189,97 @@ Status Recorder::start(const QString& wavPath, const RecordOptions& options)
     session->format.format = fileFormat;
     session->format.deviceDescription = device->description();
 
-    // The marker goes down before the first byte of the take.
     Json marker = options.marker.is_object() ? options.marker : Json::object();
     marker["pid"] = QCoreApplication::applicationPid();
     marker["started_at"] = toStd(nowIso());
     marker["sample_rate"] = rate;
     marker["channels"] = channels;
-    if (Status s = writeFileAtomic(recordingMarkerPath(wavPath), dumpJson(marker)); !s)
-        return s;
-    if (Status s = session->writer.open(wavPath, {rate, channels, fileFormat}); !s) {
-        QFile::remove(recordingMarkerPath(wavPath));
-        return s;
-    }
+    session->marker = std::move(marker);
+    session->audioDevice = *device;
+    session->captureFormat = format;
 
-    // Capture thread: QAudioSource and its timer live there, away from the owner's event loop.
+    // Capture thread: the files, QAudioSource and its timers live there, away from the
+    // owner's event loop (docs/ARCHITECTURE.md, Threads).
     session->captureThread.setObjectName(QStringLiteral("muze-capture"));
     session->captureThread.start(QThread::TimeCriticalPriority);
     session->captureContext = new QObject;
     session->captureContext->moveToThread(&session->captureThread);
-    QString openError;
-    const QAudioDevice dev = *device;
     Session* sp = session.get();
+    m_session = std::move(session);
     QMetaObject::invokeMethod(
-        session->captureContext,
-        [sp, dev, format, &openError] {
-            // Retry the audio server connection (not the recording): a server that is still
-            // starting refuses the first stream.
-            for (int attempt = 0; attempt < 5; ++attempt) {
-                if (attempt > 0)
-                    QThread::msleep(200 * attempt);
-                sp->device = new CaptureDevice(sp->shared);
-                sp->device->open(QIODevice::WriteOnly | QIODevice::Unbuffered);
-                sp->source = new QAudioSource(dev, format);
-                // ~50 ms fragments: small enough for a lively meter, large enough to be cheap.
-                sp->source->setBufferSize(qsizetype(format.bytesForDuration(50000)));
-                sp->source->start(sp->device);
-                if (sp->source->error() == QAudio::NoError && sp->source->state() != QAudio::StoppedState) {
-                    openError.clear();
-                    QObject::connect(sp->source, &QAudioSource::stateChanged, sp->source, [sp](QAudio::State st) {
-                        if (st == QAudio::StoppedState && sp->source->error() != QAudio::NoError)
-                            sp->shared->fail(
-                                QStringLiteral("the input device stopped (error %1)").arg(int(sp->source->error())));
-                    });
-                    return;
-                }
-                openError = QStringLiteral("cannot open the input device \"%1\" (error %2)")
-                                .arg(dev.description())
-                                .arg(int(sp->source->error()));
-                qCWarning(lcAudio) << openError << "attempt" << attempt + 1;
-                delete sp->source;
-                delete sp->device;
-                sp->source = nullptr;
-                sp->device = nullptr;
-            }
-        },
-        Qt::BlockingQueuedConnection);
-    if (!openError.isEmpty()) {
-        QMetaObject::invokeMethod(session->captureContext, "deleteLater", Qt::QueuedConnection);
-        session->captureThread.quit();
-        session->captureThread.wait();
-        (void)session->writer.finalize();
-        QFile::remove(wavPath);
-        QFile::remove(recordingMarkerPath(wavPath));
-        return makeError(openError, QStringLiteral("device_error"));
-    }
+        sp->captureContext, [this, sp, generation] { openOnCaptureThread(sp, generation); }, Qt::QueuedConnection);
+    return {};
+}
 
+// On the capture thread: the marker and the WAV (once), then the device. A refused stream is
+// tried again after 200 ms more than the last wait, on this thread's event loop. Reports to
+// onOpened() on the owner's thread; a failure leaves no file. stop() cancels by deleting
+// captureContext, which takes a pending retry with it.
+void Recorder::openOnCaptureThread(Session* sp, int generation)
+{
+    auto report = [this, generation](std::optional<Error> error) {
+        QMetaObject::invokeMethod(
+            this, [this, generation, error] { onOpened(generation, error); }, Qt::QueuedConnection);
+    };
+    if (!sp->fileOpen) {
+        // The marker goes down before the first byte of the take.
+        if (Status s = writeFileAtomic(recordingMarkerPath(sp->wavPath), dumpJson(sp->marker)); !s)
+            return report(s.error());
+        const RecordingStats& f = sp->format;
+        if (Status s = sp->writer.open(sp->wavPath, {f.sampleRate, f.channels, f.format}); !s) {
+            QFile::remove(recordingMarkerPath(sp->wavPath));
+            return report(s.error());
+        }
+        sp->fileOpen = true;
+    }
+    const QAudioDevice& dev = sp->audioDevice;
+    const QAudioFormat& format = sp->captureFormat;
+    sp->device = new CaptureDevice(sp->shared);
+    sp->device->open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+    sp->source = new QAudioSource(dev, format);
+    // ~50 ms fragments: small enough for a lively meter, large enough to be cheap.
+    sp->source->setBufferSize(qsizetype(format.bytesForDuration(50000)));
+    sp->source->start(sp->device);
+    if (sp->source->error() == QAudio::NoError && sp->source->state() != QAudio::StoppedState) {
+        QObject::connect(sp->source, &QAudioSource::stateChanged, sp->source, [sp](QAudio::State st) {
+            if (st == QAudio::StoppedState && sp->source->error() != QAudio::NoError)
+                sp->shared->fail(QStringLiteral("the input device stopped (error %1)").arg(int(sp->source->error())));
+        });
+        return report(std::nullopt);
+    }
+    const QString openError = QStringLiteral("cannot open the input device \"%1\" (error %2)")
+                                  .arg(dev.description())
+                                  .arg(int(sp->source->error()));
+    qCWarning(lcAudio) << openError << "attempt" << sp->attempt + 1;
+    delete sp->source;
+    delete sp->device;
+    sp->source = nullptr;
+    sp->device = nullptr;
+    if (++sp->attempt < kOpenAttempts) {
+        QTimer::singleShot(
+            200 * sp->attempt, sp->captureContext, [this, sp, generation] { openOnCaptureThread(sp, generation); });
+        return;
+    }
+    (void)sp->writer.finalize();
+    QFile::remove(sp->wavPath);
+    QFile::remove(recordingMarkerPath(sp->wavPath));
+    sp->fileOpen = false;
+    report(makeError(openError, QStringLiteral("device_error")));
+}
+
+// On the owner's thread: the capture thread opened the device, or gave up.
+void Recorder::onOpened(int generation, const std::optional<Error>& error)
+{
+    if (generation != m_generation || m_state != State::Starting || !m_session)
+        return; // stop() cancelled this start
+    if (error) {
+        cancelStart();
+        Q_EMIT startFailed(*error);
+        return;
+    }
+    Session* sp = m_session.get();
     // Disk thread: drains the ring into the WAV; header rewritten and fsynced each second.
-    session->disk = std::thread([sp] {
+    sp->disk = std::thread([sp] {
         CaptureShared& s = *sp->shared;
         std::vector<char> block(size_t(s.frameBytes) * 8192);
         std::vector<float> scratch;
@@ -250,18 +303,65 @@ Status Recorder::start(const QString& wavPath, const RecordOptions& options)
         }
     });
 
-    session->poll.setInterval(100);
-    connect(&session->poll, &QTimer::timeout, this, &Recorder::poll);
-    session->poll.start();
-    m_session = std::move(session);
-    qCDebug(lcAudio) << "recording" << wavPath << rate << "Hz" << channels << "ch" << wav::sampleFormatName(fileFormat)
-                     << "from" << dev.description();
-    return {};
+    sp->poll.setInterval(100);
+    connect(&sp->poll, &QTimer::timeout, this, &Recorder::poll);
+    sp->poll.start();
+    m_state = State::Recording;
+    qCDebug(lcAudio) << "recording" << sp->wavPath << sp->format.sampleRate << "Hz" << sp->format.channels << "ch"
+                     << wav::sampleFormatName(sp->format.format) << "from" << sp->format.deviceDescription;
+    Q_EMIT started();
+}
+
+// A start that fails before a session exists still reports after start() returned.
+void Recorder::failStartLater(const Error& error)
+{
+    const int generation = m_generation;
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, error] {
+            if (generation != m_generation || m_state != State::Starting)
+                return;
+            cancelStart();
+            Q_EMIT startFailed(error);
+        },
+        Qt::QueuedConnection);
+}
+
+// Ends a start under way: the capture thread lets go of the device and of the files, which
+// are removed (nothing was recorded yet).
+void Recorder::cancelStart()
+{
+    ++m_generation;
+    m_state = State::Idle;
+    std::unique_ptr<Session> session = std::move(m_session);
+    if (!session)
+        return;
+    Session* sp = session.get();
+    QMetaObject::invokeMethod(
+        sp->captureContext,
+        [sp] {
+            if (sp->source)
+                sp->source->stop();
+            delete sp->source;
+            delete sp->device;
+            sp->source = nullptr;
+            sp->device = nullptr;
+            delete sp->captureContext; // and a pending retry with it
+            sp->captureContext = nullptr;
+            if (sp->fileOpen) {
+                (void)sp->writer.finalize();
+                QFile::remove(sp->wavPath);
+                QFile::remove(recordingMarkerPath(sp->wavPath));
+            }
+        },
+        Qt::BlockingQueuedConnection);
+    session->captureThread.quit();
+    session->captureThread.wait();
 }
 
 void Recorder::poll()
 {
-    if (!m_session)
+    if (m_state != State::Recording)
         return;
     CaptureShared& s = *m_session->shared;
     if (s.failed.load()) {
@@ -288,7 +388,7 @@ void Recorder::poll()
 
 RecordingStats Recorder::stats() const
 {
-    if (!m_session)
+    if (m_state != State::Recording)
         return {};
     const CaptureShared& s = *m_session->shared;
     RecordingStats st = m_session->format;
@@ -302,13 +402,19 @@ RecordingStats Recorder::stats() const
 
 float Recorder::takePeakLevel()
 {
-    return m_session ? m_session->shared->peak.exchange(0.0f) : 0.0f;
+    return m_state == State::Recording ? m_session->shared->peak.exchange(0.0f) : 0.0f;
 }
 
 Result<RecordingStats> Recorder::stop()
 {
-    if (!m_session)
+    if (m_state == State::Idle)
         return makeError(QStringLiteral("not recording"), QStringLiteral("not_recording"));
+    if (m_state == State::Starting) {
+        cancelStart();
+        return makeError(QStringLiteral("the recording had not started"), QStringLiteral("not_started"));
+    }
+    ++m_generation;
+    m_state = State::Idle;
     std::unique_ptr<Session> session = std::move(m_session);
     session->poll.stop();
     Session* sp = session.get();

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <optional>
 
 namespace muze::cli {
 
@@ -103,15 +104,21 @@ int record(Context& ctx, Args& a, const QString& vaultRoot)
     options.marker = audio::takeMarker(*take);
 
     audio::Recorder recorder;
+    QEventLoop loop;
+    QString failure;
+    std::optional<Error> startError;
+    QObject::connect(&recorder, &audio::Recorder::started, &loop,
+        [&] { ctx.err << "muze-cli: recording " << secs << " s to " << take->wavPath << Qt::endl; });
+    QObject::connect(&recorder, &audio::Recorder::startFailed, &loop, [&](const Error& e) {
+        startError = e;
+        loop.quit();
+    });
     if (Status s = recorder.start(take->wavPath, options); !s)
         return ctx.fail(s.error());
-    ctx.err << "muze-cli: recording " << secs << " s to " << take->wavPath << Qt::endl;
 
     // Ctrl-C / SIGTERM end the take early but cleanly (finalized and added to the mix).
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
-    QEventLoop loop;
-    QString failure;
     QObject::connect(&recorder, &audio::Recorder::limitReached, &loop, &QEventLoop::quit);
     QObject::connect(&recorder, &audio::Recorder::failed, &loop, [&](const QString& m) {
         failure = m;
@@ -134,6 +141,12 @@ int record(Context& ctx, Args& a, const QString& vaultRoot)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 
+    if (startError) // nothing was recorded: the recorder left no file
+        return ctx.fail(*startError);
+    if (recorder.isStarting()) { // interrupted or timed out before the device started
+        (void)recorder.stop(); // cancels: no file is left
+        return ctx.fail(failure.isEmpty() ? QStringLiteral("stopped before the input device started") : failure);
+    }
     audio::RecordingStats stats;
     if (recorder.isRecording()) {
         auto stopped = recorder.stop();

@@ -221,6 +221,17 @@ void ConflictsDialog::play(const QString& relPath, bool mine)
             m_status->setText(message);
             stopPlaying();
         });
+        connect(m_player.get(), &audio::Player::startFailed, this, [this](const Error& error) {
+            m_status->setText(tr("Cannot play: %1").arg(error.message));
+            stopPlaying();
+        });
+        // The card says Stop once the device plays, not when asked.
+        connect(m_player.get(), &audio::Player::started, this, [this] {
+            for (ConflictCard* card : m_cards) {
+                if (card->view().minePath == m_playingPath || card->view().theirsPath == m_playingPath)
+                    card->setPlaying(m_playingMine, true);
+            }
+        });
     }
     audio::MixSpec spec;
     spec.vaultRoot = m_root;
@@ -235,11 +246,8 @@ void ConflictsDialog::play(const QString& relPath, bool mine)
         m_status->setText(s.errorString());
         return;
     }
-    m_playingPath = relPath;
-    for (ConflictCard* card : m_cards) {
-        if (card->view().minePath == relPath || card->view().theirsPath == relPath)
-            card->setPlaying(mine, true);
-    }
+    m_playingPath = relPath; // asked for: a second tap cancels the start
+    m_playingMine = mine;
 #else
     Q_UNUSED(mine);
     m_status->setText(tr("This build of Muze cannot play audio."));

@@ -72,6 +72,7 @@ private:
     QPushButton* m_apply = nullptr;
     bool m_busy = false;
     QString m_playingPath;
+    bool m_playingMine = true;
     std::unique_ptr<audio::Player> m_player;
 };
 

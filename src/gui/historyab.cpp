@@ -78,13 +78,15 @@ HistoryAbControl::HistoryAbControl(vault::VaultRecord vault, QString mixFile, QW
     connect(m_a, &QPushButton::clicked, this, [this] { hear(false); });
     connect(m_b, &QPushButton::clicked, this, [this] { hear(true); });
     connect(m_play, &QPushButton::clicked, this, [this] {
-        if (m_player->isPlaying()) {
-            m_player->stop();
+        if (m_player->isPlaying() || m_player->isStarting()) {
+            m_player->stop(); // also cancels a start under way
             return;
         }
         if (Status s = m_player->play(); !s)
             m_state->setText(tr("Cannot play: %1").arg(s.errorString()));
     });
+    connect(m_player, &audio::Player::startFailed, this,
+        [this](const Error& e) { m_state->setText(tr("Cannot play: %1").arg(e.message)); });
     connect(m_player, &audio::Player::playingChanged, this,
         [this](bool playing) { m_play->setText(playing ? tr("Stop") : tr("Play")); });
     connect(m_player, &audio::Player::failed, this,

@@ -70,6 +70,7 @@ MixView::MixView(QWidget* parent)
     m_rowsLayout = new QVBoxLayout(m_rowsHost);
     m_rowsLayout->setContentsMargins(0, 0, 0, 0);
     m_empty = new QLabel(m_rowsHost);
+    m_empty->setObjectName(QStringLiteral("mixEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     m_rowsLayout->addWidget(m_empty);
@@ -120,6 +121,10 @@ MixView::MixView(QWidget* parent)
     connect(m_player.get(), &audio::Player::playingChanged, this,
         [this](bool playing) { m_transport->setPlaying(playing); });
     connect(m_player.get(), &audio::Player::failed, this, [this](const QString& m) { showStatus(m, true); });
+    connect(m_player.get(), &audio::Player::startFailed, this,
+        [this](const Error& e) { showStatus(tr("Cannot play: %1").arg(e.message), true); });
+    connect(m_recorder.get(), &audio::Recorder::started, this, &MixView::onRecordingStarted);
+    connect(m_recorder.get(), &audio::Recorder::startFailed, this, &MixView::onRecordingStartFailed);
     connect(m_recorder.get(), &audio::Recorder::failed, this, [this](const QString& m) {
         // The recorder already finalized the take: keep what was recorded.
         showStatus(tr("Recording stopped: %1").arg(m), true);
@@ -150,8 +155,8 @@ MixView::MixView(QWidget* parent)
 MixView::~MixView()
 {
     delete m_monitor; // and its timer: nothing polls the recorder while the view goes
-    if (m_recorder->isRecording())
-        stopRecording();
+    m_monitor = nullptr;
+    stopRecording(); // a take under way still joins its mix
     flushSaves(false); // no signals from a dying widget
 }
 
@@ -210,8 +215,7 @@ void MixView::showMix(const QString& vaultRoot, const QString& mixId)
         reload(); // the tree reloaded: pick up edits without interrupting playback
         return;
     }
-    if (m_recorder->isRecording())
-        stopRecording(); // the take still joins the mix it was recorded for
+    stopRecording(); // a take under way still joins the mix it was recorded for
     flushSaves();
     m_player->stop();
     m_peaks->cancelAll();
@@ -334,11 +338,13 @@ void MixView::updateAudible()
 
 void MixView::togglePlay()
 {
-    if (m_recorder->isRecording()) {
+    if (m_take) {
         stopRecording();
         return;
     }
-    if (m_player->isPlaying()) {
+    // Playing or still starting: Stop (which also cancels the start). The transport shows
+    // Stop only once the device plays (playingChanged); a failure arrives as startFailed.
+    if (m_player->isPlaying() || m_player->isStarting()) {
         m_player->stop();
     } else if (Status s = m_player->play(); !s) {
         showStatus(s.errorString(), true);

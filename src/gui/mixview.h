@@ -51,7 +51,7 @@ public:
 
     QString mixId() const { return m_mixId; }
     int trackCount() const;
-    bool isRecording() const;
+    bool isRecording() const; // the device records (after the recorder's started())
     bool isPlaying() const;
     TransportBar* transport() const { return m_transport; }
 
@@ -83,7 +83,9 @@ private:
     void updateAudible();
     void tick();
     void startRecording();
-    void stopRecording();
+    void stopRecording(); // ends a take under way, or cancels one still starting
+    void onRecordingStarted();
+    void onRecordingStartFailed(const Error& error);
     void recoverOrphans();
     void populateDevices();
     void showStatus(const QString& text, bool error = false);

@@ -17,12 +17,15 @@ namespace muze::gui {
 
 void MixView::toggleRecord()
 {
-    if (m_recorder->isRecording())
+    if (m_take)
         stopRecording();
     else
         startRecording();
 }
 
+// Asks for a take; the recorder opens the device on its own thread and answers with
+// started() (onRecordingStarted) or startFailed() (onRecordingStartFailed). Until then the
+// Record button stays as it is, and pressing it again cancels.
 void MixView::startRecording()
 {
     if (m_mixId.isEmpty())
@@ -41,9 +44,18 @@ void MixView::startRecording()
         return;
     }
     m_take = std::make_unique<PendingTake>(PendingTake{*take});
+    updateMonitor(); // the take gets the microphone
+    showStatus(tr("Opening the microphone…"));
+}
+
+void MixView::onRecordingStarted()
+{
+    if (!m_take)
+        return;
     m_transport->setRecording(true);
+    m_empty->setText(emptyText());
     updateMonitor(); // the recorder feeds the meter now
-    showStatus(tr("Recording %1…").arg(take->trackName));
+    showStatus(tr("Recording %1…").arg(m_take->target.trackName));
     // Play along: the other tracks from the top, where the new take starts. Playback starts
     // with the first captured audio (tick()) so the take lines up with what was heard, give or
     // take the devices' latencies (not compensated).
@@ -52,10 +64,27 @@ void MixView::startRecording()
     m_playAlongPending = m_playAlong;
 }
 
+void MixView::onRecordingStartFailed(const Error& error)
+{
+    if (!m_take)
+        return;
+    m_take.reset(); // the recorder left no file
+    showStatus(tr("Cannot record: %1").arg(error.message), true);
+    m_empty->setText(emptyText());
+    updateMonitor();
+}
+
 void MixView::stopRecording()
 {
     if (!m_take)
         return;
+    if (m_recorder->isStarting()) { // nothing recorded yet: cancel, no take
+        (void)m_recorder->stop();
+        m_take.reset();
+        m_status->clear();
+        updateMonitor();
+        return;
+    }
     if (m_playAlong)
         m_player->stop();
     m_playAlong = m_playAlongPending = false;
@@ -70,6 +99,7 @@ void MixView::stopRecording()
     m_transport->setRecording(false);
     const audio::TakeTarget target = m_take->target;
     m_take.reset();
+    m_empty->setText(emptyText());
     showStatus(tr("Saving %1…").arg(target.trackName));
     // Copying a long take into the mix can take a moment: off the GUI thread.
     QPointer<MixView> self(this);

@@ -98,13 +98,15 @@ QString MixView::emptyText() const
 {
     if (m_mixId.isEmpty())
         return tr("Pick a mix in the project tree.");
+    if (m_take && m_recorder->isRecording())
+        return tr("Recording the first take…");
     return m_form == MixForm::Desktop ? tr("No tracks yet. Press R (or Record) to record the first one.")
                                       : tr("No tracks yet. Tap the red button to record the first one.");
 }
 
 bool MixView::isMonitoringInput() const
 {
-    return m_monitor->isActive();
+    return m_monitor && m_monitor->isActive();
 }
 
 void MixView::setupMonitor()
@@ -122,10 +124,12 @@ void MixView::setupMonitor()
 
 void MixView::updateMonitor()
 {
+    if (!m_monitor)
+        return; // the view is going
     // Listening before a take: on an empty mix (nothing else to look at) and on the phone's mix
-    // page; never while recording (the recorder feeds the meter then).
-    const bool wanted = isVisible() && !m_mixId.isEmpty() && !m_recorder->isRecording()
-        && (m_form != MixForm::Desktop || m_rows.isEmpty());
+    // page; never once a take is asked for (the recorder feeds the meter then).
+    const bool wanted
+        = isVisible() && !m_mixId.isEmpty() && !m_take && (m_form != MixForm::Desktop || m_rows.isEmpty());
     if (!wanted) {
         if (m_monitor->isActive()) {
             m_monitor->stop();

@@ -5,6 +5,8 @@
 #include <muze/wav/wavreader.h>
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QThread>
 
@@ -76,6 +78,24 @@ std::unique_ptr<QProcess> startRecordingMonitor(const QString& wavPath, int rate
             QStringLiteral("--rate=%1").arg(rate), QStringLiteral("--channels=2"), QStringLiteral("--format=s16le"),
             wavPath});
     REQUIRE(p->waitForStarted(10000));
+    return p;
+}
+
+std::unique_ptr<QProcess> listenToSink(const QString& wavPath)
+{
+    auto p = startRecordingMonitor(wavPath);
+    const qint64 enough = 44 + 48000 * 4 / 2; // half a second of 48 kHz stereo s16
+    auto wait = [](int ms) {
+        QEventLoop loop;
+        QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+        loop.exec();
+    };
+    QElapsedTimer clock;
+    clock.start();
+    while (QFileInfo(wavPath).size() < enough && clock.elapsed() < 15000)
+        wait(20);
+    REQUIRE(QFileInfo(wavPath).size() >= enough);
+    wait(200);
     return p;
 }
 

@@ -2,12 +2,19 @@
 // Helpers for the audio suites: the private PulseAudio of tools/test-env.sh, tones made
 // with sox, paplay/parecord as the outside world, and frequency analysis of takes.
 
+#include <muze/util/result.h>
+
 #include <nlohmann/json.hpp>
 
+#include <QEventLoop>
+#include <QObject>
 #include <QProcess>
 #include <QString>
+#include <QTimer>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace muze::test {
@@ -34,6 +41,9 @@ void makeTone(
 std::unique_ptr<QProcess> startPlaying(const QString& wavPath);
 /// `parecord` of the sink's monitor into a WAV, running until stopRecording().
 std::unique_ptr<QProcess> startRecordingMonitor(const QString& wavPath, int rate = 48000);
+/// startRecordingMonitor() at 48 kHz, returned once the monitor delivers: until a low-latency
+/// stream listens, the null sink may consume seconds of audio in one block.
+std::unique_ptr<QProcess> listenToSink(const QString& wavPath);
 void stopProcess(QProcess& p);
 
 /// Mono mix-down (average of channels) of a WAV as doubles.
@@ -43,6 +53,40 @@ double goertzelPower(const double* x, size_t n, int rate, double freq);
 /// The strongest frequency between lo and hi (step `step` Hz) in a block.
 double dominantFrequency(const double* x, size_t n, int rate, double lo = 50, double hi = 5000, double step = 5);
 double rms(const double* x, size_t n);
+
+/// Runs the event loop until `sender` emits `signal` or `timeoutMs` pass; true when it fired.
+/// (Player and Recorder report a start this way: tests wait on the signal, the GUI never does.)
+template <typename Sender, typename Signal> bool waitForSignal(const Sender* sender, Signal signal, int timeoutMs)
+{
+    QEventLoop loop;
+    bool fired = false;
+    QObject::connect(sender, signal, &loop, [&] {
+        fired = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return fired;
+}
+
+/// The order in which a start is answered (Player::play, Recorder::start): the test adds
+/// "returned" once the call is back; started() adds "started", startFailed() "start failed"
+/// and keeps the error.
+struct StartLog {
+    template <typename T> explicit StartLog(T* object)
+    {
+        QObject::connect(object, &T::started, &context, [this] { events.push_back("started"); });
+        QObject::connect(object, &T::startFailed, &context, [this](const Error& e) {
+            events.push_back("start failed");
+            error = e;
+        });
+    }
+    void returned() { events.push_back("returned"); }
+
+    QObject context; // the connections end with the log
+    std::vector<std::string> events;
+    std::optional<Error> error;
+};
 
 } // namespace muze::test
 

@@ -80,6 +80,32 @@ TEST_CASE("a call during a take ends it cleanly, keeping what was recorded", "[s
     CHECK(QFileInfo(take).size() == size);
 }
 
+TEST_CASE("a call while the take is still starting ends it with startFailed and no files", "[server]")
+{
+    AudioServer server;
+    TempDir dir;
+    const QString take = dir.filePath(QStringLiteral("take.wav"));
+    audio::Recorder recorder;
+    audio::RecordOptions options;
+    options.device = QStringLiteral("muze_mic");
+    StartLog log(&recorder);
+    QString takeError;
+    QObject::connect(&recorder, &audio::Recorder::failed, [&](const QString& m) { takeError = m; });
+    REQUIRE(recorder.start(take, options));
+    log.returned();
+    REQUIRE(recorder.isStarting());
+    Q_EMIT audio::AudioSession::instance().interruptionBegan(); // the phone rings first
+    CHECK(log.events == std::vector<std::string>{"returned", "start failed"});
+    REQUIRE(log.error);
+    CHECK(log.error->message.contains(QStringLiteral("microphone")));
+    CHECK(takeError.isEmpty()); // no take was under way
+    CHECK_FALSE(recorder.isStarting());
+    spin(1000); // what the capture thread had queued arrives, and is dropped
+    CHECK(log.events.size() == 2); // no started() after all
+    CHECK_FALSE(recorder.isRecording());
+    CHECK(QDir(dir.path()).entryList(QDir::Files).isEmpty());
+}
+
 TEST_CASE("a refused microphone is a clear error and leaves no files")
 {
     TempDir dir;

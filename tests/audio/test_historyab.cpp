@@ -89,13 +89,7 @@ TEST_CASE("history A/B: the sink hears the current mix, then the earlier version
     CHECK_FALSE(QFile::exists(store.absolute(lowFile)));
 
     const QString capture = dir.filePath(QStringLiteral("monitor.wav"));
-    auto recorder = startRecordingMonitor(capture);
-    QElapsedTimer clock;
-    clock.start();
-    while (QFileInfo(capture).size() < 44 + 48000 * 4 / 2 && clock.elapsed() < 15000)
-        spin(20);
-    REQUIRE(QFileInfo(capture).size() >= 44 + 48000 * 4 / 2);
-    spin(200);
+    auto recorder = listenToSink(capture);
     audio::Player* player = ab->player();
     auto waitPosition = [&](qint64 frames) {
         QElapsedTimer wait;
@@ -105,6 +99,7 @@ TEST_CASE("history A/B: the sink hears the current mix, then the earlier version
         return player->position();
     };
     ab->playButton()->click();
+    REQUIRE(waitForSignal(player, &audio::Player::started, 15000));
     REQUIRE(player->isPlaying());
     REQUIRE(waitPosition(48000 * 2) >= 48000 * 2);
     ab->bButton()->click(); // hear version 1 from here on

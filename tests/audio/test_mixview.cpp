@@ -144,6 +144,9 @@ TEST_CASE("mix view: two tracks with waveforms, edits, transport, recording, exp
     REQUIRE(QTest::qWaitForWindowActive(&view));
     view.setFocus();
     QTest::keyClick(&view, Qt::Key_Space);
+    // The transport says Stop once the device plays (Player::started), not before.
+    REQUIRE(
+        waitUntil([&] { return view.transport()->playButton()->accessibleName() == QStringLiteral("Stop"); }, 15000));
     CHECK(view.isPlaying());
     // The null sink may take a moment to start consuming: wait on the position.
     for (int i = 0; i < 300 && view.transport()->positionSlider()->value() < 1500; ++i)
@@ -158,7 +161,7 @@ TEST_CASE("mix view: two tracks with waveforms, edits, transport, recording, exp
     view.setInputDevice(QStringLiteral("muze_mic"));
     QSignalSpy recorded(&view, &MixView::recordingFinished);
     QTest::keyClick(&view, Qt::Key_R);
-    REQUIRE(view.isRecording());
+    REQUIRE(waitUntil([&] { return view.isRecording(); }, 15000));
     QTest::qWait(2500);
     CHECK(view.transport()->recordTimeLabel()->text().startsWith(QStringLiteral("● ")));
     saveScreenshot(view, QStringLiteral("mixview-recording.png"));

@@ -11,6 +11,9 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <string>
+#include <vector>
+
 using namespace muze;
 using namespace muze::test;
 
@@ -37,6 +40,17 @@ std::pair<size_t, size_t> audibleSpan(const std::vector<double>& x, int rate, do
     return {first, last};
 }
 
+// A vault whose mix holds one stereo tone track.
+audio::MixSpec toneMix(const TempDir& dir, int rate, int bits, int seconds, double hz)
+{
+    MixFixture mix = makeMixVault(dir.filePath(QStringLiteral("vault")));
+    writeAll(dir.filePath(QStringLiteral("a.wav")), makeWav(rate, 2, bits, rate * seconds, hz));
+    mix.addTrack(dir.filePath(QStringLiteral("a.wav")), QStringLiteral("A"));
+    auto spec = audio::loadMixSpec(mix.root, mix.mixId);
+    REQUIRE(spec);
+    return *spec;
+}
+
 } // namespace
 
 TEST_CASE("a mix played into the sink comes out with the right pitch, level and mute", "[server]")
@@ -59,17 +73,16 @@ TEST_CASE("a mix played into the sink comes out with the right pitch, level and 
     CHECK(player.sampleRate() == 48000);
 
     const QString capture = dir.filePath(QStringLiteral("monitor.wav"));
-    auto recorder = startRecordingMonitor(capture);
-    // Start the mix once the monitor delivers: until a low-latency stream listens, the null
-    // sink may consume seconds of audio in one block.
-    QElapsedTimer clock;
-    clock.start();
-    while (QFileInfo(capture).size() < 44 + 48000 * 4 / 2 && clock.elapsed() < 15000)
-        spin(20);
-    REQUIRE(QFileInfo(capture).size() >= 44 + 48000 * 4 / 2);
-    spin(200);
+    auto recorder = listenToSink(capture);
+    // play() returns before the device plays: started() comes afterwards, through this
+    // thread's event loop, never from inside the call.
+    StartLog log(&player);
     REQUIRE(player.play());
-    CHECK(player.isPlaying());
+    log.returned();
+    CHECK(waitForSignal(&player, &audio::Player::started, 15000));
+    INFO((log.error ? log.error->message.toStdString() : std::string()));
+    CHECK(log.events == std::vector<std::string>{"returned", "started"});
+    REQUIRE(player.isPlaying());
     // Wait on the position (what the sink consumed), not on the wall clock: the null sink can
     // take a second or two to switch to low latency before it plays anything.
     auto waitPosition = [&](qint64 frames) {
@@ -110,13 +123,8 @@ TEST_CASE("playback reaches the end, reports it, and seeks", "[server]")
 {
     AudioServer server;
     TempDir dir;
-    MixFixture mix = makeMixVault(dir.filePath(QStringLiteral("vault")));
-    writeAll(dir.filePath(QStringLiteral("a.wav")), makeWav(44100, 2, 24, 44100 * 3, 300));
-    mix.addTrack(dir.filePath(QStringLiteral("a.wav")), QStringLiteral("A"));
-    auto spec = audio::loadMixSpec(mix.root, mix.mixId);
-    REQUIRE(spec);
     audio::Player player;
-    REQUIRE(player.load(*spec));
+    REQUIRE(player.load(toneMix(dir, 44100, 24, 3, 300)));
     CHECK(player.sampleRate() == 44100);
     player.seek(44100 * 2); // one second before the end
     bool finished = false;
@@ -139,4 +147,68 @@ TEST_CASE("playback reaches the end, reports it, and seeks", "[server]")
     spin(300);
     CHECK(player.position() < 44100);
     player.stop();
+}
+
+TEST_CASE("a player sent to a missing speaker says so after play returned, then plays on the right one", "[server]")
+{
+    AudioServer server;
+    TempDir dir;
+    audio::Player player;
+    // Nothing loaded yet: refused at once, without touching a device.
+    Status nothing = player.play();
+    REQUIRE_FALSE(nothing);
+    CHECK(nothing.error().code == QStringLiteral("empty"));
+    CHECK_FALSE(player.isStarting());
+
+    REQUIRE(player.load(toneMix(dir, 48000, 16, 4, 440)));
+    player.setOutputDevice(QStringLiteral("definitely-not-a-speaker"));
+    StartLog failing(&player);
+    REQUIRE(player.play());
+    failing.returned();
+    REQUIRE(waitForSignal(&player, &audio::Player::startFailed, 15000));
+    CHECK(failing.events == std::vector<std::string>{"returned", "start failed"});
+    REQUIRE(failing.error);
+    CHECK(failing.error->code == QStringLiteral("no_device"));
+    CHECK(failing.error->message.contains(QStringLiteral("definitely-not-a-speaker")));
+    CHECK_FALSE(player.isPlaying());
+    CHECK_FALSE(player.isStarting());
+
+    // The right speaker: the sink hears the mix.
+    const QString capture = dir.filePath(QStringLiteral("monitor.wav"));
+    auto monitor = listenToSink(capture);
+    player.setOutputDevice(QStringLiteral("muze_sink"));
+    StartLog playing(&player);
+    REQUIRE(player.play());
+    playing.returned();
+    REQUIRE(waitForSignal(&player, &audio::Player::started, 15000));
+    CHECK(playing.events == std::vector<std::string>{"returned", "started"});
+    CHECK(player.isPlaying());
+    REQUIRE(waitUntil([&] { return player.position() >= 48000 * 2; }, 15000));
+    player.stop();
+    spin(300);
+    stopProcess(*monitor);
+    int rate = 0;
+    const auto heard = readMono(capture, &rate);
+    const auto [first, last] = audibleSpan(heard, rate);
+    REQUIRE(first + size_t(rate) / 2 < last);
+    const size_t from = first + size_t(rate) / 4;
+    const size_t n = std::min(size_t(rate) / 2, last - from);
+    CHECK(std::abs(dominantFrequency(heard.data() + from, n, rate) - 440) <= 5);
+}
+
+TEST_CASE("stop while the player starts cancels it, and neither started nor startFailed comes", "[server]")
+{
+    AudioServer server;
+    TempDir dir;
+    audio::Player player;
+    player.setOutputDevice(QStringLiteral("muze_sink"));
+    REQUIRE(player.load(toneMix(dir, 48000, 16, 2, 440)));
+    StartLog log(&player);
+    REQUIRE(player.play());
+    player.stop();
+    CHECK_FALSE(player.isPlaying());
+    CHECK_FALSE(player.isStarting());
+    spin(1000); // anything the audio thread had queued has arrived by now
+    CHECK(log.events.empty());
+    CHECK_FALSE(player.isPlaying());
 }

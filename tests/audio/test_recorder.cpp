@@ -8,30 +8,17 @@
 #include <muze/audio/recorder.h>
 #include <muze/wav/wavformat.h>
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QTimer>
 
+#include <string>
+#include <vector>
+
 using namespace muze;
 using namespace muze::test;
-
-namespace {
-
-template <typename Signal> bool waitFor(const audio::Recorder* sender, Signal signal, int timeoutMs)
-{
-    QEventLoop loop;
-    bool fired = false;
-    QObject::connect(sender, signal, &loop, [&] {
-        fired = true;
-        loop.quit();
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    loop.exec();
-    return fired;
-}
-
-} // namespace
 
 TEST_CASE("the test server's devices are listed and found by name", "[server]")
 {
@@ -83,11 +70,19 @@ TEST_CASE("a tone played into the sink is recorded with the right length and pit
         options.channels = c.channels;
         options.sampleRate = c.rate;
         options.marker = nlohmann::ordered_json{{"mix", "m1"}};
+        // start() returns before the device records: started() comes afterwards, through
+        // this thread's event loop, and only then does the take count as recording.
+        StartLog log(&recorder);
         Status started = recorder.start(take, options);
         INFO(started.errorString().toStdString());
         REQUIRE(started);
+        log.returned();
+        CHECK_FALSE(recorder.isRecording());
+        CHECK(waitForSignal(&recorder, &audio::Recorder::started, 15000));
+        INFO((log.error ? log.error->message.toStdString() : std::string()));
+        CHECK(log.events == std::vector<std::string>{"returned", "started"});
         CHECK(QFile::exists(audio::recordingMarkerPath(take)));
-        CHECK(recorder.isRecording());
+        REQUIRE(recorder.isRecording());
         // The meter sees the tone once audio flows (the null sink can take a second or so to
         // deliver the first fragment).
         QElapsedTimer clock;
@@ -101,7 +96,7 @@ TEST_CASE("a tone played into the sink is recorded with the right length and pit
         }
         CHECK(peak > 0.2f);
         CHECK(peak < 0.6f);
-        REQUIRE(waitFor(&recorder, &audio::Recorder::limitReached, 15000));
+        REQUIRE(waitForSignal(&recorder, &audio::Recorder::limitReached, 15000));
         auto stats = recorder.stop();
         REQUIRE(stats);
         CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
@@ -125,7 +120,7 @@ TEST_CASE("a tone played into the sink is recorded with the right length and pit
     stopProcess(*player);
 }
 
-TEST_CASE("a device that does not exist is a clear error and leaves no files", "[server]")
+TEST_CASE("a device that does not exist is reported after start returned, and leaves no files", "[server]")
 {
     AudioServer server;
     TempDir dir;
@@ -133,10 +128,61 @@ TEST_CASE("a device that does not exist is a clear error and leaves no files", "
     audio::RecordOptions options;
     options.device = QStringLiteral("definitely-not-a-device");
     const QString take = dir.filePath(QStringLiteral("x.wav"));
-    Status s = recorder.start(take, options);
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message.contains(QStringLiteral("definitely-not-a-device")));
+    StartLog log(&recorder);
+    REQUIRE(recorder.start(take, options));
+    log.returned();
+    REQUIRE(waitForSignal(&recorder, &audio::Recorder::startFailed, 15000));
+    CHECK(log.events == std::vector<std::string>{"returned", "start failed"});
+    REQUIRE(log.error);
+    CHECK(log.error->code == QStringLiteral("no_device"));
+    CHECK(log.error->message.contains(QStringLiteral("definitely-not-a-device")));
+    CHECK_FALSE(recorder.isRecording());
+    CHECK_FALSE(recorder.isStarting());
     CHECK_FALSE(QFile::exists(take));
     CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
     CHECK_FALSE(recorder.stop());
+}
+
+TEST_CASE("a take into a folder that does not exist is refused at once")
+{
+    TempDir dir;
+    audio::Recorder recorder;
+    Status s = recorder.start(dir.filePath(QStringLiteral("no/such/folder/x.wav")));
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code == QStringLiteral("bad_path"));
+    CHECK(s.errorString().contains(QStringLiteral("folder")));
+    CHECK_FALSE(recorder.isStarting());
+    CHECK(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty());
+}
+
+TEST_CASE("stop while the recorder starts cancels the take and leaves no files", "[server]")
+{
+    AudioServer server;
+    TempDir dir;
+    audio::Recorder recorder;
+    audio::RecordOptions options;
+    options.device = QStringLiteral("muze_mic");
+    const QString take = dir.filePath(QStringLiteral("x.wav"));
+    StartLog log(&recorder);
+    REQUIRE(recorder.start(take, options));
+    CHECK(recorder.isStarting());
+    auto stopped = recorder.stop();
+    REQUIRE_FALSE(stopped);
+    CHECK(stopped.error().code == QStringLiteral("not_started"));
+    CHECK_FALSE(recorder.isStarting());
+    CHECK_FALSE(recorder.isRecording());
+    QEventLoop wait; // anything the capture thread had queued has arrived by then
+    QTimer::singleShot(1000, &wait, &QEventLoop::quit);
+    wait.exec();
+    CHECK(log.events.empty());
+    CHECK_FALSE(QFile::exists(take));
+    CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
+
+    // The recorder is free for the next take.
+    REQUIRE(recorder.start(take, options));
+    REQUIRE(waitForSignal(&recorder, &audio::Recorder::started, 15000));
+    CHECK(recorder.isRecording());
+    REQUIRE(recorder.stop());
+    CHECK(QFile::exists(take));
+    CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
 }

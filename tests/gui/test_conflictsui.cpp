@@ -258,7 +258,7 @@ TEST_CASE("conflicts dialog: a take recorded over on two devices, played and kep
     // Play mine (PulseAudio's null sink of tools/test-env.sh), then stop.
     QTest::mouseClick(take->playMineButton(), Qt::LeftButton);
     TRY_REQUIRE(dialog->playingPath() == take->view().minePath);
-    CHECK(take->playMineButton()->text() == QStringLiteral("■ Stop"));
+    TRY_REQUIRE(take->playMineButton()->text() == QStringLiteral("■ Stop")); // once the device plays
     saveScreenshot(*dialog, QStringLiteral("conflicts-wav-playing.png"));
     QTest::mouseClick(take->playMineButton(), Qt::LeftButton);
     CHECK(dialog->playingPath().isEmpty());

@@ -59,7 +59,7 @@ TEST_CASE("phone: first run, one tap from launch to recording an idea")
     // One tap: a new mix under Ideas › today, open, recording.
     QSignalSpy recorded(window.mixView(), &MixView::recordingFinished);
     QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
-    REQUIRE(window.mixView()->isRecording());
+    TRY_REQUIRE_FOR(window.mixView()->isRecording(), 15000);
     CHECK(window.phone()->page() == PhoneShell::Page::Mix);
     CHECK_FALSE(panel->isVisible());
     auto tree = model::VaultStore(vaults.current()->path).load();

@@ -169,9 +169,25 @@ TEST_CASE("phone: every screen at phone and desktop sizes fits, with touch targe
         QAction* recordAction = window.findChild<QAction*>(QStringLiteral("actionRecord"));
         REQUIRE(recordAction);
         QSignalSpy recorded(mix, &MixView::recordingFinished);
+        auto* emptyLine = mix->findChild<QLabel*>(QStringLiteral("mixEmpty"));
+        REQUIRE(emptyLine);
+        if (sketchTakes == 0 && size.phone())
+            CHECK(emptyLine->text().contains(QStringLiteral("Tap the red button to record the first one")));
+        QPushButton* recordButton = mix->transport()->recordButton();
+        const QString idleRecord = recordButton->text();
         recordAction->trigger();
-        REQUIRE(mix->isRecording());
+        // The device opens on the recorder's thread: the button turns to Stop only once it
+        // records.
+        CHECK(recordButton->text() == idleRecord);
+        TRY_REQUIRE_FOR(mix->isRecording(), 15000);
+        CHECK(recordButton->text() != idleRecord);
         CHECK_FALSE(mix->isMonitoringInput());
+        if (sketchTakes == 0) { // the first take: the empty mix says it is being recorded
+            CHECK(emptyLine->isVisible());
+            CHECK(emptyLine->text() == QStringLiteral("Recording the first take…"));
+        } else {
+            CHECK_FALSE(emptyLine->isVisible());
+        }
         QLabel* elapsed = mix->transport()->recordTimeLabel();
         TRY_REQUIRE_FOR(elapsed->text() >= QStringLiteral("● 0:00.5"), 10000);
         const QString early = elapsed->text();

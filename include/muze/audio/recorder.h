@@ -51,15 +51,22 @@ public:
     explicit Recorder(QObject* parent = nullptr);
     ~Recorder() override; // stops and finalizes a running take
 
-    /// Opens the device and starts writing `wavPath` (created; parent folder must exist).
-    /// Fails with "mic_denied" (microphoneDeniedMessage()) when the user refused the
-    /// microphone, and "mic_undetermined" after showing the OS prompt (audiosession.h).
-    /// Retries the audio server connection a few times before failing.
+    /// Starts a take into `wavPath` (created; its folder must exist) and returns at once
+    /// (issue 14): the marker, the WAV and the device are opened on the capture thread, then
+    /// started() or startFailed() follows, unless stop() comes first. Fails at once only for
+    /// what is wrong before any device is touched: "busy" (a take is under way), "bad_path",
+    /// "mic_denied" (microphoneDeniedMessage()) when the user refused the microphone, and
+    /// "mic_undetermined" after showing the OS prompt (audiosession.h). Everything about the
+    /// device (not found, format refused, the server refusing the stream) and the disk
+    /// arrives as startFailed(), with no file left behind. A server that refuses the first
+    /// stream is retried a few times with timers on the capture thread, never asleep.
     Status start(const QString& wavPath, const RecordOptions& options = {});
-    /// Stops capturing, writes the rest, finalizes the WAV and removes the marker.
+    /// Stops capturing, writes the rest, finalizes the WAV and removes the marker. During a
+    /// start it cancels it instead (no file left, no signal; fails with "not_started").
     Result<RecordingStats> stop();
 
-    bool isRecording() const { return m_session != nullptr; }
+    bool isStarting() const { return m_state == State::Starting; } // from start() to started()/startFailed()
+    bool isRecording() const { return m_state == State::Recording; } // from started() until stop()/failed()
     QString wavPath() const;
     /// Live counters (any thread, lock-free).
     RecordingStats stats() const;
@@ -67,6 +74,10 @@ public:
     float takePeakLevel();
 
 Q_SIGNALS:
+    /// The device delivers and the take is being written.
+    void started();
+    /// The take could not start; nothing was written. `error.message` is readable.
+    void startFailed(const muze::Error& error);
     /// The device or the disk failed mid-take, or the OS took the microphone (a call,
     /// AudioSession::interruptionBegan); the take is stopped and finalized.
     void failed(const QString& message);
@@ -77,9 +88,16 @@ Q_SIGNALS:
 
 private:
     struct Session;
+    enum class State { Idle, Starting, Recording };
     Status prepareAudioSession();
+    void openOnCaptureThread(Session* session, int generation);
+    void onOpened(int generation, const std::optional<Error>& error);
+    void failStartLater(const Error& error);
+    void cancelStart();
     void poll();
     std::unique_ptr<Session> m_session;
+    State m_state = State::Idle;
+    int m_generation = 0; // start() and stop() bump it; older start reports are dropped
 };
 
 } // namespace muze::audio
