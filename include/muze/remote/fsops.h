@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 namespace muze::remote::fs {
 
@@ -22,6 +23,11 @@ struct FileStat {
 
 /// lstat(): never follows a symlink.
 FileStat lstatPath(const QString& path);
+
+/// The names in a folder, without "." and "..", sorted by code unit (deterministic, and cheap:
+/// no locale). Read with readdir(), so unlike QDir::entryList nothing is stat'ed per name; an
+/// unreadable or missing folder gives an empty list.
+QStringList listDirectory(const QString& path);
 
 /// fsyncs a file (by path) or a folder (so a rename or unlink inside it is durable).
 Status fsyncPath(const QString& path);

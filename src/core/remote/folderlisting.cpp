@@ -12,9 +12,12 @@
 #include <muze/util/logging.h>
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace muze::remote {
 
@@ -61,19 +64,29 @@ Status FolderRemote::saveSnapshot()
 Result<QHash<QString, FolderRemote::Known>> FolderRemote::walk(bool withHashes)
 {
     QHash<QString, Known> out;
-    QDirIterator it(m_root, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
-                    QDirIterator::Subdirectories);
-    const qsizetype prefix = m_root.size() + 1;
-    while (it.hasNext()) {
+    // readdir + one lstat per name (QDirIterator stats every entry itself, then we did again).
+    QStringList dirs{QString()};
+    std::vector<std::pair<QString, fs::FileStat>> files;
+    while (!dirs.isEmpty()) {
+        const QString dir = dirs.takeLast();
+        const QString absDir = dir.isEmpty() ? m_root : m_root + QLatin1Char('/') + dir;
+        for (const QString& name : fs::listDirectory(absDir)) {
+            const QString raw = dir.isEmpty() ? name : dir + QLatin1Char('/') + name;
+            if (isInternal(raw))
+                continue;
+            const fs::FileStat st = fs::lstatPath(m_root + QLatin1Char('/') + raw);
+            if (st.isDir)
+                dirs << raw;
+            else if (st.isFile)
+                files.emplace_back(raw, st); // folders are implied by files; symlinks and devices are never followed
+        }
+    }
+    // Which of two spellings wins does not depend on the order of the walk.
+    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [raw, st] : files) {
         if (isCancelled())
             return cancelled();
-        const QString abs = it.next();
-        const QString raw = abs.mid(prefix);
-        if (isInternal(raw))
-            continue;
-        fs::FileStat st = fs::lstatPath(abs);
-        if (!st.isFile)
-            continue; // folders are implied by files; symlinks and devices are never followed
+        const QString abs = m_root + QLatin1Char('/') + raw;
         const QString rel = fs::nfc(raw);
         if (out.contains(rel)) {
             qCWarning(lcSync) << "folder remote: two names normalise to" << rel << "- ignoring" << raw;

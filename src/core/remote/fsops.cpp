@@ -3,8 +3,10 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -29,6 +31,23 @@ auto mtimeNs(const Stat& st, long) -> decltype(st.st_mtimespec, qint64())
     return qint64(st.st_mtimespec.tv_sec) * 1000000000LL + st.st_mtimespec.tv_nsec;
 }
 } // namespace
+
+QStringList listDirectory(const QString& path)
+{
+    QStringList names;
+    DIR* dir = ::opendir(native(path).constData());
+    if (!dir)
+        return names;
+    while (const dirent* e = ::readdir(dir)) {
+        const char* n = e->d_name;
+        if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
+            continue;
+        names << QFile::decodeName(n);
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+}
 
 FileStat lstatPath(const QString& path)
 {

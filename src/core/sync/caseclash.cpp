@@ -31,18 +31,26 @@ Result<bool> resolveCaseClashes(const QString& root, ScanResult& scan, const QHa
                                 SyncReport& report)
 {
     bool remoteClashHandled = false;
-    QSet<QString> usedKeys;
     QHash<QString, QStringList> localByKey, remoteByKey;
-    for (auto it = scan.files.cbegin(); it != scan.files.cend(); ++it) {
-        usedKeys.insert(pathKey(it.key()));
+    for (auto it = scan.files.cbegin(); it != scan.files.cend(); ++it)
         localByKey[pathKey(it.key())] << it.key();
-    }
-    for (auto it = mirror.cbegin(); it != mirror.cend(); ++it) {
-        usedKeys.insert(pathKey(it.key()));
+    for (auto it = mirror.cbegin(); it != mirror.cend(); ++it)
         remoteByKey[pathKey(it.key())] << it.key();
-    }
-    for (auto it = rows.cbegin(); it != rows.cend(); ++it)
-        usedKeys.insert(pathKey(it.key()));
+    // Every name in use, for picking clash names: built only when there is a clash.
+    QSet<QString> usedKeys;
+    bool usedKnown = false;
+    auto used = [&]() -> QSet<QString>& {
+        if (!usedKnown) {
+            usedKnown = true;
+            for (auto it = localByKey.cbegin(); it != localByKey.cend(); ++it)
+                usedKeys.insert(it.key());
+            for (auto it = remoteByKey.cbegin(); it != remoteByKey.cend(); ++it)
+                usedKeys.insert(it.key());
+            for (auto it = rows.cbegin(); it != rows.cend(); ++it)
+                usedKeys.insert(pathKey(it.key()));
+        }
+        return usedKeys;
+    };
     QStringList localLosers;
     for (auto it = localByKey.begin(); it != localByKey.end(); ++it) {
         QStringList& paths = it.value();
@@ -71,8 +79,8 @@ Result<bool> resolveCaseClashes(const QString& root, ScanResult& scan, const QHa
     }
     for (const QString& p : localLosers) {
         LocalFile f = scan.files.take(p);
-        const QString newPath = uniqueClashName(p, usedKeys);
-        usedKeys.insert(pathKey(newPath));
+        const QString newPath = uniqueClashName(p, used());
+        used().insert(pathKey(newPath));
         const QString dir = f.diskPath.contains(QLatin1Char('/')) ? f.diskPath.left(f.diskPath.lastIndexOf(QLatin1Char('/')) + 1) : QString();
         const QString newDisk = dir + newPath.mid(newPath.lastIndexOf(QLatin1Char('/')) + 1);
         if (Status s = fs::renameDurably(root + QLatin1Char('/') + f.diskPath, root + QLatin1Char('/') + newDisk); !s) {
@@ -110,8 +118,8 @@ Result<bool> resolveCaseClashes(const QString& root, ScanResult& scan, const QHa
             }
             // Fetch it under a clash name; once safe here, take it off the remote. The
             // new local file goes up under its new name next pass.
-            const QString newPath = uniqueClashName(loser, usedKeys);
-            usedKeys.insert(pathKey(newPath));
+            const QString newPath = uniqueClashName(loser, used());
+            used().insert(pathKey(newPath));
             RemoteRow source = mirror.value(loser);
             StepResult got = propagator.fetchInto(loser, source, newPath);
             if (got.outcome == Outcome::Done) {

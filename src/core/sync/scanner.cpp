@@ -34,8 +34,7 @@ struct Walker {
     bool walk(const QString& relDir)
     {
         const QString absDir = relDir.isEmpty() ? root : root + QLatin1Char('/') + relDir;
-        const QStringList names = QDir(absDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
-                                                         QDir::Name);
+        const QStringList names = fs::listDirectory(absDir);
         for (const QString& name : names) {
             if (cancel && cancel->load())
                 return false;

@@ -167,6 +167,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     bool ringPending = false; // the last pass left the key ring to move (unsent, settling, failed)
     bool waitedForSettling = false;
     int extraPasses = 0;
+    bool executed = false; // some pass had work: bases may have lost their last row
 
     for (int pass = 1; pass <= std::max(1, options.maxPasses) + extraPasses; ++pass) {
         if (m_d->cancelled.load())
@@ -246,6 +247,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
             ++extraPasses;
 
         // 4. Execute.
+        executed = true;
         if (Status s = executePlan(todo.work, *view, ctx, propagator, failedThisRun); !s)
             return s.error();
     }
@@ -268,8 +270,10 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         }
     }
 
-    // Bases no row names any more go; so do temp files.
-    if (Result<QHash<QString, JournalRow>> rows = journal.rows()) {
+    // Bases no row names any more go. A run without work changed no row, so a no-op sync skips
+    // this second read of the journal (what a killed run left waits for the next run with work).
+    if (Result<QHash<QString, JournalRow>> rows = executed ? journal.rows() : QHash<QString, JournalRow>{};
+        executed && rows) {
         QSet<QString> referenced;
         for (const JournalRow& r : *rows) {
             if (isJsonPath(r.path))
