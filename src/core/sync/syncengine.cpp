@@ -178,6 +178,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         if (m_d->cancelled.load())
             return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
         report.passes = pass;
+        ctx.lastPass = pass >= std::max(1, options.maxPasses) + extraPasses;
 
         // 1. What changed remotely: into the mirror, with the cursor, in one transaction.
         Result<remote::ChangeSet> changes = m_remote->listChanges(journal.cursor());
@@ -396,6 +397,8 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
                                                                                        : FileState::Pending);
                 m_observer->progress(ctx.bytesDone, ctx.bytesTotal, ctx.filesDone, ctx.filesTotal);
             }
+            if (res.outcome == Outcome::Retry)
+                noteLeftForNextSync(ctx, a->path, res.error);
             if (res.outcome == Outcome::Stop) {
                 (void)flush(); // what did finish is recorded
                 return res.error;
