@@ -36,9 +36,13 @@ configure_and_build() {
 }
 
 # The libFuzzer targets: name, seed corpus under tests/fuzz/corpus (or -), max input length.
+# Where an input's cost grows with its length (every word of a search text is hashed and
+# queried; every answer is parsed as JSON), the cap is what the format needs: a search index
+# of a few items fits in 1 KiB (the seeds are under 256 bytes), a list_folder page of several
+# entries in 2 KiB (the largest seed is 933 bytes).
 fuzz_targets=("fuzz_blob_header blob 4096" "fuzz_blob_stream - 256" "fuzz_keyring keyring 4096" "fuzz_wav wav 4096"
   "fuzz_model_json model_json 4096" "fuzz_vault_registry vault_registry 4096"
-  "fuzz_conflict_record conflict_record 4096" "fuzz_search_index search_index 4096" "fuzz_dropbox dropbox 4096")
+  "fuzz_conflict_record conflict_record 4096" "fuzz_search_index search_index 1024" "fuzz_dropbox dropbox 2048")
 fuzz_dir=${build_dir}-fuzz
 
 build_fuzzers() {

@@ -54,7 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (!fresh)
         std::abort();
     fresh->setItem(QStringLiteral("item"), {text});
-    for (const QString& w : words) {
+    // Each distinct word once: a query is a pure function of the word, and a text of a few
+    // letters repeated made thousands of identical queries per input.
+    QStringList distinct = words;
+    distinct.removeDuplicates();
+    for (const QString& w : std::as_const(distinct)) {
         if (fresh->query(w) != QStringList{QStringLiteral("item")})
             std::abort();
     }

@@ -1,15 +1,21 @@
-// A full local disk during sync, on a real full file system: device B's vault lives on a 3 MiB
+// A full local disk during sync, on a real full file system: device B's vault lives on a small
 // tmpfs (mounted in a private mount namespace with unshare, so no root is needed and nothing
-// leaks out), device A has put a 6 MB take on the folder remote. B's sync must fail with an
+// leaks out). First the disk fills during a download (a 6 MB take): B's sync must fail with an
 // error that says which disk is full and what to do, keep everything else it could fetch, leave
 // no half take and no temp file; once the disk has room, the next sync brings the take whole.
+// Then the disk fills while the sync journal itself is written: the same clear error, and a
+// journal that still opens whole afterwards.
 #include "catch.h"
 #include "clidevice.h"
+
+#include <muze/sync/journal.h>
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 
 #include <unistd.h>
 
@@ -34,6 +40,50 @@ mount -o remount,size=64m "$DISK" || exit 92
 "$CLI" --config-dir "$CONF" sync >"$OUT/second.out" 2>"$OUT/second.err"; echo $? >"$OUT/second.rc"
 cp -a "$DISK/vault" "$OUT/vault"
 )";
+
+// The journal's turn: B syncs once on a roomy disk, A adds many files (one large journal write
+// to mirror them), then the disk is filled to all but $LEFT KiB before B syncs again.
+const char* kJournalScript = R"(set -u
+mount -t tmpfs -o size=8m muzefull "$DISK" || exit 90
+"$CLI" --config-dir "$CONF" vault create Band --provider local --path "$DISK/vault" --remote "$REMOTE" >/dev/null || exit 91
+"$CLI" --config-dir "$CONF" sync >/dev/null 2>"$OUT/first.err" || exit 93
+mkdir -p "$AVAULT/notes" || exit 94
+for i in $(seq 1 400); do
+  echo "note $i" >"$AVAULT/notes/a-rather-long-name-so-that-each-mirrored-row-takes-room-in-the-journal-$i.txt"
+done
+"$CLI" --config-dir "$ACONF" sync >/dev/null 2>"$OUT/a.err" || exit 95
+avail=$(df -k --output=avail "$DISK" | tail -n 1)
+fallocate -l $(( (avail - LEFT) * 1024 )) "$DISK/filler" || exit 96
+"$CLI" --config-dir "$CONF" sync >"$OUT/full.out" 2>"$OUT/full.err"; echo $? >"$OUT/full.rc"
+cp -a "$DISK/vault" "$OUT/afterfull"
+rm "$DISK/filler"
+"$CLI" --config-dir "$CONF" sync >"$OUT/second.out" 2>"$OUT/second.err"; echo $? >"$OUT/second.rc"
+cp -a "$DISK/vault" "$OUT/vault"
+)";
+
+// The user's files of a vault (not the local state), relative, sorted.
+QStringList userFiles(const QString& root)
+{
+    QStringList out;
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString rel = QDir(root).relativeFilePath(it.next());
+        if (!rel.startsWith(QStringLiteral(".muze-state/")))
+            out << rel;
+    }
+    out.sort();
+    return out;
+}
+
+// Runs `script` with bash in a private mount namespace, the CLI in $CLI.
+ProcessResult runOnSmallDisk(const char* script, QStringList env)
+{
+    // As root, a plain mount namespace; otherwise a user namespace maps us to root in it.
+    const QStringList unshare = ::geteuid() == 0 ? QStringList{QStringLiteral("-m")} : QStringList{QStringLiteral("-rm")};
+    env << QStringLiteral("CLI=") + builtBinary(QStringLiteral("muze-cli")) << QStringLiteral("MUZE_SYNC_SETTLE_MS=0");
+    return run(QStringLiteral("unshare"), unshare + QStringList{QStringLiteral("bash"), QStringLiteral("-c"), QString::fromUtf8(script)},
+               {}, 120000, env);
+}
 
 } // namespace
 
@@ -77,13 +127,8 @@ TEST_CASE("sync: a full local disk stops the download with a clear error, keeps 
     const QString out = dir.filePath(QStringLiteral("out"));
     REQUIRE(QDir().mkpath(disk));
     REQUIRE(QDir().mkpath(out));
-    // As root, a plain mount namespace; otherwise a user namespace maps us to root in it.
-    const QStringList unshare = ::geteuid() == 0 ? QStringList{QStringLiteral("-m")} : QStringList{QStringLiteral("-rm")};
-    r = run(QStringLiteral("unshare"), unshare + QStringList{QStringLiteral("bash"), QStringLiteral("-c"), QString::fromUtf8(kScript)},
-            {}, 120000,
-            {QStringLiteral("DISK=") + disk, QStringLiteral("OUT=") + out, QStringLiteral("REMOTE=") + remote,
-             QStringLiteral("CONF=") + dir.filePath(QStringLiteral("B-config")),
-             QStringLiteral("CLI=") + builtBinary(QStringLiteral("muze-cli")), QStringLiteral("MUZE_SYNC_SETTLE_MS=0")});
+    r = runOnSmallDisk(kScript, {QStringLiteral("DISK=") + disk, QStringLiteral("OUT=") + out, QStringLiteral("REMOTE=") + remote,
+                                 QStringLiteral("CONF=") + dir.filePath(QStringLiteral("B-config"))});
     INFO("unshare: " << r.err.toStdString());
     REQUIRE(r.exitCode == 0); // 90-92: the namespace, the mount or the vault could not be made
 
@@ -109,4 +154,80 @@ TEST_CASE("sync: a full local disk stops the download with a clear error, keeps 
     CHECK(QCryptographicHash::hash(fetched, QCryptographicHash::Sha256)
           == QCryptographicHash::hash(readAll(a.file(takeRel)), QCryptographicHash::Sha256));
     CHECK(readAll(out + QStringLiteral("/vault/") + mixRel) == readAll(a.file(mixRel)));
+}
+
+TEST_CASE("sync: a disk that fills while the journal is written fails clearly and keeps the journal whole")
+{
+    TempDir dir;
+    const QString remote = dir.filePath(QStringLiteral("remote"));
+    const CliDevice a = makeCliDevice(dir, QStringLiteral("A"), remote);
+    writeAll(a.file(QStringLiteral("before.txt")), "synced before the disk filled");
+    ProcessResult r = a.cli({QStringLiteral("sync")});
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+
+    const QString disk = dir.filePath(QStringLiteral("disk"));
+    const QString out = dir.filePath(QStringLiteral("out"));
+    REQUIRE(QDir().mkpath(disk));
+    REQUIRE(QDir().mkpath(out));
+    // 48 KiB left: room to open the journal and its WAL index, not to mirror 400 new files.
+    r = runOnSmallDisk(kJournalScript,
+                       {QStringLiteral("DISK=") + disk, QStringLiteral("OUT=") + out, QStringLiteral("REMOTE=") + remote,
+                        QStringLiteral("CONF=") + dir.filePath(QStringLiteral("B-config")), QStringLiteral("ACONF=") + a.config,
+                        QStringLiteral("AVAULT=") + a.vault, QStringLiteral("LEFT=48")});
+    INFO("unshare: " << r.err.toStdString() << readText(out + QStringLiteral("/a.err")).toStdString());
+    REQUIRE(r.exitCode == 0); // 90-96: the namespace, the mount, a vault or the filler could not be made
+
+    // Refused with the vault's folder, the cause and the remedy.
+    const QString vaultOnDisk = disk + QStringLiteral("/vault");
+    const QString fullErr = readText(out + QStringLiteral("/full.err"));
+    INFO("sync on the full disk: " << fullErr.toStdString() << readText(out + QStringLiteral("/full.out")).toStdString());
+    CHECK(readText(out + QStringLiteral("/full.rc")).trimmed() != QStringLiteral("0"));
+    CHECK(fullErr.contains(QStringLiteral("The disk holding the vault %1 is full").arg(vaultOnDisk)));
+    CHECK(fullErr.contains(QStringLiteral("the sync journal needs")));
+    CHECK(fullErr.contains(QStringLiteral("Free up space")));
+
+    // No half file at a final path: whatever is there is exactly A's.
+    const QString after = out + QStringLiteral("/afterfull");
+    for (const QString& rel : userFiles(after)) {
+        if (rel.startsWith(QStringLiteral(".muze/devices/")))
+            continue; // each device writes its own record
+        INFO(rel.toStdString());
+        CHECK(readAll(after + QLatin1Char('/') + rel) == readAll(a.file(rel)));
+    }
+    CHECK(userFiles(after).filter(QStringLiteral(".muze-tmp")).isEmpty());
+
+    // The journal as the failed sync left it opens, passes SQLite's own check and still knows
+    // what the first sync recorded.
+    {
+        Result<std::unique_ptr<sync::Journal>> journal = sync::Journal::open(after);
+        INFO((journal ? QString() : journal.error().message).toStdString());
+        REQUIRE(journal.ok());
+        Result<QHash<QString, sync::JournalRow>> rows = (*journal)->rows();
+        REQUIRE(rows.ok());
+        CHECK(rows->contains(QStringLiteral("before.txt")));
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("diskfull-check"));
+        db.setDatabaseName(after + QStringLiteral("/.muze-state/journal.sqlite"));
+        REQUIRE(db.open());
+        QSqlQuery q(db);
+        REQUIRE(q.exec(QStringLiteral("PRAGMA integrity_check")));
+        REQUIRE(q.next());
+        CHECK(q.value(0).toString() == QStringLiteral("ok"));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("diskfull-check"));
+
+    // With room again, the next sync completes (the CLI fails unless it converges) with A's
+    // files, every one of them, and no conflicted copy.
+    INFO("sync with room: " << readText(out + QStringLiteral("/second.err")).toStdString());
+    CHECK(readText(out + QStringLiteral("/second.rc")).trimmed() == QStringLiteral("0"));
+    const QString vault = out + QStringLiteral("/vault");
+    const QStringList notes = userFiles(a.vault).filter(QStringLiteral("notes/"));
+    CHECK(notes.size() == 400);
+    for (const QString& rel : userFiles(a.vault)) {
+        if (rel.startsWith(QStringLiteral(".muze/devices/")))
+            continue;
+        INFO(rel.toStdString());
+        CHECK(readAll(vault + QLatin1Char('/') + rel) == readAll(a.file(rel)));
+    }
+    CHECK(userFiles(vault).filter(QStringLiteral("conflicted copy")).isEmpty());
 }

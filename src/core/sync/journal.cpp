@@ -1,5 +1,6 @@
 #include <muze/sync/journal.h>
 
+#include "diskfull.h"
 #include "mirrorcasing.h"
 
 #include <muze/model/layout.h>
@@ -7,6 +8,7 @@
 #include <muze/util/clock.h>
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -20,10 +22,23 @@ namespace muze::sync {
 namespace {
 
 constexpr int kSchemaVersion = 1;
+// What a journal write may need: a WAL index and a batch of pages.
+constexpr qint64 kJournalHeadroom = 1024 * 1024;
 std::atomic<quint64> g_connectionCounter{0};
 
-Error dbError(const QString& what, const QSqlError& e)
+// SQLite's primary result code for "database or disk is full", as nativeErrorCode() gives it.
+constexpr int kSqliteFull = 13;
+
+// A write the disk had no room for is the user's to fix: say which vault's disk and what to
+// free, as a download that meets a full disk does, with the same code (issue 16). SQLite says
+// SQLITE_FULL, but not always in a way QSQLITE passes on (a failed COMMIT comes without the
+// native code; growing the WAL index fails as an I/O error), so a journal error on a disk with
+// next to nothing left counts as the full disk it almost surely is.
+Error dbError(const QString& journalFile, const QString& what, const QSqlError& e)
 {
+    const QString vaultRoot = QFileInfo(journalFile).dir().absoluteFilePath(QStringLiteral(".."));
+    if (e.nativeErrorCode().toInt() == kSqliteFull || localDiskFull(vaultRoot, kJournalHeadroom))
+        return diskFullError(QDir::cleanPath(vaultRoot), QStringLiteral("the sync journal"), kJournalHeadroom);
     return makeError(QStringLiteral("Sync journal: %1: %2").arg(what, e.text()), QStringLiteral("journal"));
 }
 
@@ -67,7 +82,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const QString& vaultRoot)
         db.setDatabaseName(j->m_file);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
         if (!db.open())
-            return dbError(QStringLiteral("cannot open %1").arg(j->m_file), db.lastError());
+            return dbError(j->m_file, QStringLiteral("cannot open %1").arg(j->m_file), db.lastError());
     }
     if (Status s = j->init(); !s)
         return s.error();
@@ -90,7 +105,7 @@ Status Journal::exec(const QString& sql)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(sql))
-        return dbError(sql.left(60), q.lastError());
+        return dbError(m_file, sql.left(60), q.lastError());
     return {};
 }
 
@@ -134,7 +149,7 @@ Result<QHash<QString, JournalRow>> Journal::rows() const
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT %1 FROM files").arg(QLatin1String(kRowColumns))))
-        return dbError(QStringLiteral("reading files"), q.lastError());
+        return dbError(m_file, QStringLiteral("reading files"), q.lastError());
     QHash<QString, JournalRow> out;
     while (q.next()) {
         JournalRow r = rowFrom(q);
@@ -149,7 +164,7 @@ Result<std::optional<JournalRow>> Journal::row(const QString& path) const
     q.prepare(QStringLiteral("SELECT %1 FROM files WHERE path = ?").arg(QLatin1String(kRowColumns)));
     q.addBindValue(path);
     if (!q.exec())
-        return dbError(QStringLiteral("reading %1").arg(path), q.lastError());
+        return dbError(m_file, QStringLiteral("reading %1").arg(path), q.lastError());
     if (!q.next())
         return std::optional<JournalRow>();
     return std::optional<JournalRow>(rowFrom(q));
@@ -175,7 +190,7 @@ Status Journal::putRow(const JournalRow& r)
     q.addBindValue(r.retryAfter);
     q.addBindValue(nowIso());
     if (!q.exec())
-        return dbError(QStringLiteral("writing %1").arg(r.path), q.lastError());
+        return dbError(m_file, QStringLiteral("writing %1").arg(r.path), q.lastError());
     return {};
 }
 
@@ -185,7 +200,7 @@ Status Journal::removeRow(const QString& path)
     q.prepare(QStringLiteral("DELETE FROM files WHERE path = ?"));
     q.addBindValue(path);
     if (!q.exec())
-        return dbError(QStringLiteral("removing %1").arg(path), q.lastError());
+        return dbError(m_file, QStringLiteral("removing %1").arg(path), q.lastError());
     return {};
 }
 
@@ -194,7 +209,7 @@ Result<QHash<QString, RemoteRow>> Journal::remoteRows() const
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT path, rev, hash, size, client_mtime_ms, path_lower, file_id FROM remote")))
-        return dbError(QStringLiteral("reading the remote mirror"), q.lastError());
+        return dbError(m_file, QStringLiteral("reading the remote mirror"), q.lastError());
     QHash<QString, RemoteRow> out;
     while (q.next()) {
         RemoteRow r{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(),
@@ -218,7 +233,7 @@ Status Journal::putRemote(const RemoteRow& r)
         q.addBindValue(lower);
         q.addBindValue(r.path);
         if (!q.exec())
-            return dbError(QStringLiteral("writing the mirror of %1").arg(r.path), q.lastError());
+            return dbError(m_file, QStringLiteral("writing the mirror of %1").arg(r.path), q.lastError());
     }
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO remote(path, rev, hash, size, client_mtime_ms, path_lower, file_id)"
                              " VALUES(?,?,?,?,?,?,?)"));
@@ -230,7 +245,7 @@ Status Journal::putRemote(const RemoteRow& r)
     q.addBindValue(lower.isEmpty() ? QVariant() : QVariant(lower));
     q.addBindValue(r.id.isEmpty() ? QVariant() : QVariant(r.id));
     if (!q.exec())
-        return dbError(QStringLiteral("writing the mirror of %1").arg(r.path), q.lastError());
+        return dbError(m_file, QStringLiteral("writing the mirror of %1").arg(r.path), q.lastError());
     return {};
 }
 
@@ -240,7 +255,7 @@ Status Journal::removeRemote(const QString& path)
     q.prepare(QStringLiteral("DELETE FROM remote WHERE path = ?"));
     q.addBindValue(path);
     if (!q.exec())
-        return dbError(QStringLiteral("removing the mirror of %1").arg(path), q.lastError());
+        return dbError(m_file, QStringLiteral("removing the mirror of %1").arg(path), q.lastError());
     return {};
 }
 
@@ -279,7 +294,7 @@ Result<std::vector<PendingRow>> Journal::pending() const
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT path, action, attempts, last_error, retry_after FROM pending ORDER BY path")))
-        return dbError(QStringLiteral("reading the queue"), q.lastError());
+        return dbError(m_file, QStringLiteral("reading the queue"), q.lastError());
     std::vector<PendingRow> out;
     while (q.next())
         out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(), q.value(3).toString(),
@@ -311,7 +326,7 @@ Status Journal::setPending(const std::vector<PendingRow>& queue)
             q.bindValue(4, keep ? o->retryAfter : p.retryAfter);
             q.bindValue(5, nowIso());
             if (!q.exec())
-                return dbError(QStringLiteral("queueing %1").arg(p.path), q.lastError());
+                return dbError(m_file, QStringLiteral("queueing %1").arg(p.path), q.lastError());
         }
         return {};
     });
@@ -323,7 +338,7 @@ Status Journal::removePending(const QString& path)
     q.prepare(QStringLiteral("DELETE FROM pending WHERE path = ?"));
     q.addBindValue(path);
     if (!q.exec())
-        return dbError(QStringLiteral("dequeueing %1").arg(path), q.lastError());
+        return dbError(m_file, QStringLiteral("dequeueing %1").arg(path), q.lastError());
     return {};
 }
 
@@ -339,7 +354,7 @@ Status Journal::notePendingError(const QString& path, const QString& action, con
     q.addBindValue(retryAfter);
     q.addBindValue(nowIso());
     if (!q.exec())
-        return dbError(QStringLiteral("noting an error for %1").arg(path), q.lastError());
+        return dbError(m_file, QStringLiteral("noting an error for %1").arg(path), q.lastError());
     return {};
 }
 
@@ -347,7 +362,7 @@ Result<QStringList> Journal::wanted() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(QStringLiteral("SELECT path FROM wanted ORDER BY path")))
-        return dbError(QStringLiteral("reading downloads on demand"), q.lastError());
+        return dbError(m_file, QStringLiteral("reading downloads on demand"), q.lastError());
     QStringList out;
     while (q.next())
         out << q.value(0).toString();
@@ -360,7 +375,7 @@ Status Journal::addWanted(const QString& path)
     q.prepare(QStringLiteral("INSERT OR IGNORE INTO wanted(path) VALUES(?)"));
     q.addBindValue(path);
     if (!q.exec())
-        return dbError(QStringLiteral("asking for %1").arg(path), q.lastError());
+        return dbError(m_file, QStringLiteral("asking for %1").arg(path), q.lastError());
     return {};
 }
 
@@ -370,7 +385,7 @@ Status Journal::removeWanted(const QString& path)
     q.prepare(QStringLiteral("DELETE FROM wanted WHERE path = ?"));
     q.addBindValue(path);
     if (!q.exec())
-        return dbError(QStringLiteral("forgetting the request for %1").arg(path), q.lastError());
+        return dbError(m_file, QStringLiteral("forgetting the request for %1").arg(path), q.lastError());
     return {};
 }
 
@@ -391,7 +406,7 @@ Status Journal::setMeta(const QString& key, const QString& value)
     q.addBindValue(key);
     q.addBindValue(value);
     if (!q.exec())
-        return dbError(QStringLiteral("writing %1").arg(key), q.lastError());
+        return dbError(m_file, QStringLiteral("writing %1").arg(key), q.lastError());
     return {};
 }
 
@@ -399,7 +414,7 @@ Status Journal::transaction(const std::function<Status()>& fn)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     if (!db.transaction())
-        return dbError(QStringLiteral("starting a transaction"), db.lastError());
+        return dbError(m_file, QStringLiteral("starting a transaction"), db.lastError());
     Status s = fn();
     if (!s) {
         db.rollback();
@@ -408,7 +423,7 @@ Status Journal::transaction(const std::function<Status()>& fn)
     if (!db.commit()) {
         const QSqlError e = db.lastError();
         db.rollback();
-        return dbError(QStringLiteral("committing"), e);
+        return dbError(m_file, QStringLiteral("committing"), e);
     }
     return {};
 }

@@ -40,6 +40,7 @@ struct PassContext {
     std::atomic<bool>* cancelled = nullptr;
     SyncObserver* observer = nullptr;
     SyncReport* report = nullptr;
+    bool lastPass = false; // a step that must be retried now waits for the next sync
     qint64 bytesDone = 0;
     qint64 bytesTotal = 0;
     int filesDone = 0;
@@ -47,6 +48,11 @@ struct PassContext {
 };
 
 enum class Outcome { Done, Retry, Failed, Stop };
+
+/// A retry on the run's last pass leaves the file for the next sync: say so in the report's
+/// skipped list, with why, or a clash that fails the same way every time (a file on the remote
+/// where this path needs a folder) goes unexplained forever.
+void noteLeftForNextSync(PassContext& ctx, const QString& path, const Error& why);
 
 struct StepResult {
     Outcome outcome = Outcome::Done;

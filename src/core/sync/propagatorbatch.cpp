@@ -119,7 +119,9 @@ Status Propagator::sendStaged()
             m_ctx.report->errors << QStringLiteral("%1: %2").arg(path, r.error().message);
             qCWarning(lcSync) << path << r.error().message;
         }
-        if (res.outcome != Outcome::Retry)
+        if (res.outcome == Outcome::Retry)
+            noteLeftForNextSync(m_ctx, path, r.error());
+        else
             (void)m_ctx.journal->notePendingError(path, actionName(ActionKind::Upload), r.error().message, 0);
         if (res.outcome != Outcome::Retry && r.error().code != QLatin1String("cancelled")) {
             line.result = r.error().message;

@@ -173,6 +173,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
         if (m_d->cancelled.load())
             return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
         report.passes = pass;
+        ctx.lastPass = pass >= std::max(1, options.maxPasses) + extraPasses;
 
         // 1. List: what changed remotely, into the mirror with the cursor, in one transaction.
         if (Status s = listRemote(*m_remote, journal, rejected, report); !s)

@@ -122,6 +122,8 @@ Status executePlan(const std::vector<Action>& work, const PassView& view, PassCo
                                                      : FileState::Pending);
             observer->progress(ctx.bytesDone, ctx.bytesTotal, ctx.filesDone, ctx.filesTotal);
         }
+        if (res.outcome == Outcome::Retry)
+            noteLeftForNextSync(ctx, a.path, res.error);
         if (res.outcome == Outcome::Stop) {
             (void)flush(); // what did finish is recorded
             return res.error;
