@@ -261,6 +261,9 @@ Status Journal::removeRemote(const QString& path)
 
 Status Journal::applyRemoteChanges(const remote::ChangeSet& changes)
 {
+    // Nothing changed (the common answer to a no-op sync): no read of the mirror, no write.
+    if (!changes.complete && changes.entries.empty() && changes.cursor == cursor())
+        return {};
     Result<QHash<QString, RemoteRow>> before = remoteRows();
     if (!before)
         return before.error();
@@ -310,6 +313,8 @@ Status Journal::setPending(const std::vector<PendingRow>& queue)
     QHash<QString, PendingRow> old;
     for (const PendingRow& p : *before)
         old.insert(p.path, p);
+    if (queue.empty() && old.isEmpty())
+        return {}; // nothing queued before or now: no write (a no-op sync writes nothing)
     return transaction([&]() -> Status {
         if (Status s = exec(QStringLiteral("DELETE FROM pending")); !s)
             return s;
