@@ -126,8 +126,7 @@ public:
                             error:&error]
             || ![session setActive:YES error:&error]) {
             const QString why = error ? QString::fromNSString(error.localizedDescription) : QString();
-            return makeError(QObject::tr("The audio system did not let Muze record: %1").arg(why),
-                             QStringLiteral("audio_session"));
+            return makeError(QObject::tr("The audio system did not let Muze record: %1").arg(why), errc::audio_session);
         }
 #endif
         return {};

@@ -24,7 +24,7 @@ namespace {
 
 NSURL* fileUrl(const QString& path) { return [NSURL fileURLWithPath:path.toNSString()]; }
 
-Error nsError(NSError* error, const QString& what, const QString& code = QStringLiteral("io"))
+Error nsError(NSError* error, const QString& what, ErrorCode code = errc::io)
 {
     const QString detail = error ? QString::fromNSString(error.localizedDescription) : QString();
     return makeError(detail.isEmpty() ? what : what + QStringLiteral(": ") + detail, code);
@@ -32,8 +32,8 @@ Error nsError(NSError* error, const QString& what, const QString& code = QString
 
 Error unavailable()
 {
-    return makeError(QStringLiteral("iCloud Drive is off or no iCloud account is signed in on this device"),
-                     QStringLiteral("unavailable"));
+    return makeError(
+        QStringLiteral("iCloud Drive is off or no iCloud account is signed in on this device"), errc::unavailable);
 }
 
 // A stable string for an NSFileVersion: its archived persistentIdentifier, base64.
@@ -100,8 +100,7 @@ public:
     Result<QString> documentsRoot() override
     {
         if ([NSThread isMainThread])
-            return makeError(QStringLiteral("The iCloud container must not be opened on the main thread"),
-                             QStringLiteral("io"));
+            return makeError(QStringLiteral("The iCloud container must not be opened on the main thread"), errc::io);
         if (!available())
             return unavailable();
         {
@@ -192,7 +191,7 @@ public:
                 [query stopQuery];
             }];
             [queue waitUntilAllOperationsAreFinished];
-            return makeError(QStringLiteral("iCloud did not list the vault's files in time"), QStringLiteral("offline"));
+            return makeError(QStringLiteral("iCloud did not list the vault's files in time"), errc::offline);
         }
         std::lock_guard<std::mutex> lock(gather->mutex);
         return gather->items;
@@ -202,7 +201,7 @@ public:
     {
         NSError* error = nil;
         if (![[NSFileManager defaultManager] startDownloadingUbiquitousItemAtURL:fileUrl(path) error:&error])
-            return nsError(error, QStringLiteral("iCloud cannot download %1").arg(path), QStringLiteral("offline"));
+            return nsError(error, QStringLiteral("iCloud cannot download %1").arg(path), errc::offline);
         return {};
     }
 
@@ -269,7 +268,7 @@ public:
     {
         NSFileVersion* v = findVersion(path, id);
         if (!v)
-            return makeError(QStringLiteral("iCloud no longer keeps that version of %1").arg(path), QStringLiteral("not_found"));
+            return makeError(QStringLiteral("iCloud no longer keeps that version of %1").arg(path), errc::not_found);
         NSError* error = nil;
         if (![[NSFileManager defaultManager] copyItemAtURL:v.URL toURL:fileUrl(destination) error:&error])
             return nsError(error, QStringLiteral("Cannot copy a version of %1").arg(path));

@@ -67,7 +67,7 @@ Result<QAudioDevice> findDevice(DeviceMode mode, const QString& name)
         const QAudioDevice d
             = mode == DeviceMode::Input ? QMediaDevices::defaultAudioInput() : QMediaDevices::defaultAudioOutput();
         if (d.isNull())
-            return makeError(QStringLiteral("no audio %1 device found").arg(kind), QStringLiteral("no_device"));
+            return makeError(QStringLiteral("no audio %1 device found").arg(kind), errc::no_device);
         return d;
     }
     const QList<QAudioDevice> all = devices(mode);
@@ -92,9 +92,9 @@ Result<QAudioDevice> findDevice(DeviceMode mode, const QString& name)
                              .arg(name)
                              .arg(partial.size())
                              .arg(kind),
-            QStringLiteral("no_device"));
-    return makeError(QStringLiteral("no audio %1 device \"%2\" (see muze-cli devices-audio)").arg(kind, name),
-        QStringLiteral("no_device"));
+            errc::no_device);
+    return makeError(
+        QStringLiteral("no audio %1 device \"%2\" (see muze-cli devices-audio)").arg(kind, name), errc::no_device);
 }
 
 } // namespace muze::audio

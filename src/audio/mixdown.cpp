@@ -17,7 +17,7 @@ Result<MixdownResult> renderMixdown(const MixSpec& spec, const QString& outPath,
         return s.error();
     const QFileInfo target(outPath);
     if (!QDir().mkpath(target.absolutePath()))
-        return makeError(QStringLiteral("cannot create the folder of %1").arg(outPath), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("cannot create the folder of %1").arg(outPath), errc::io_error);
     // Written beside the target and renamed when complete: never a half mixdown at OUT.
     const QString temp = target.absoluteFilePath() + QStringLiteral(".part");
     wav::WavWriter writer;
@@ -32,7 +32,7 @@ Result<MixdownResult> renderMixdown(const MixSpec& spec, const QString& outPath,
         if (options.cancel && options.cancel->load()) {
             (void)writer.finalize();
             QFile::remove(temp);
-            return makeError(QStringLiteral("mixdown cancelled"), QStringLiteral("cancelled"));
+            return makeError(QStringLiteral("mixdown cancelled"), errc::cancelled);
         }
         const qint64 n = mixer.render(buffer.data(), kBlock);
         if (n == 0)
@@ -53,7 +53,7 @@ Result<MixdownResult> renderMixdown(const MixSpec& spec, const QString& outPath,
     QFile::remove(outPath);
     if (!QFile::rename(temp, outPath)) {
         QFile::remove(temp);
-        return makeError(QStringLiteral("cannot write %1").arg(outPath), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("cannot write %1").arg(outPath), errc::io_error);
     }
     MixdownResult result;
     result.frames = done;

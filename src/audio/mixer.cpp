@@ -98,8 +98,7 @@ Result<MixSpec> loadMixSpec(const QString& vaultRoot, const QString& mixRef)
             }
         }
     }
-    return makeError(
-        QStringLiteral("mix %1 could not be read from the vault").arg(mixRef), QStringLiteral("not_found"));
+    return makeError(QStringLiteral("mix %1 could not be read from the vault").arg(mixRef), errc::not_found);
 }
 
 Mixer::Mixer() = default;

@@ -56,10 +56,10 @@ Result<PeakData> computePeaks(const QString& wavPath, int framesPerPeak, const s
     std::vector<float> buffer(size_t(blockPeaks * framesPerPeak * ch));
     for (qint64 frame = 0; frame < peaks.frames;) {
         if (cancel && cancel->load())
-            return makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
+            return makeError(QStringLiteral("cancelled"), errc::cancelled);
         const qint64 got = reader.read(frame, blockPeaks * framesPerPeak, buffer.data());
         if (got <= 0)
-            return makeError(QStringLiteral("%1: read error").arg(wavPath), QStringLiteral("io_error"));
+            return makeError(QStringLiteral("%1: read error").arg(wavPath), errc::io_error);
         for (qint64 start = 0; start < got; start += framesPerPeak) {
             const qint64 end = std::min(got, start + framesPerPeak);
             const auto [lo, hi] = std::minmax_element(buffer.begin() + start * ch, buffer.begin() + end * ch);
@@ -83,8 +83,7 @@ Result<PeakData> loadCachedPeaks(const QString& cachePath, const QString& wavPat
     qint64 frames = 0, size = 0, mtime = 0, count = 0;
     in >> magic >> version >> framesPerPeak >> rate >> frames >> size >> mtime >> count;
     const Stamp now = stampOf(wavPath);
-    const auto stale
-        = makeError(QStringLiteral("%1: stale or invalid peaks cache").arg(cachePath), QStringLiteral("stale"));
+    const auto stale = makeError(QStringLiteral("%1: stale or invalid peaks cache").arg(cachePath), errc::stale);
     if (in.status() != QDataStream::Ok || magic != kMagic || version != kVersion || framesPerPeak == 0
         || size != now.size || mtime != now.mtimeMs || count < 0 || count * 4 != bytes->size() - in.device()->pos())
         return stale;

@@ -51,7 +51,7 @@ Result<TakeTarget> prepareTake(const QString& vaultRoot, const QString& mixRef, 
     // The take's own id names the file; the track gets its id when the take is committed.
     const QString path = store.absolute(model::trackAudioFile(mix->collectionId, mix->projectId, newId()));
     if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return makeError(QStringLiteral("cannot create the audio folder for %1").arg(path), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("cannot create the audio folder for %1").arg(path), errc::io_error);
     return TakeTarget{vaultRoot, mix->id, path, trackName};
 }
 
@@ -107,8 +107,8 @@ Result<QString> recoverTake(const QString& vaultRoot, const QString& wavPath)
         return marker.error();
     const QString mixId = jsonString(*marker, "mix");
     if (mixId.isEmpty())
-        return makeError(QStringLiteral("%1: the marker names no mix").arg(recordingMarkerPath(wavPath)),
-            QStringLiteral("bad_marker"));
+        return makeError(
+            QStringLiteral("%1: the marker names no mix").arg(recordingMarkerPath(wavPath)), errc::bad_marker);
     auto frames = wav::recoverWav(wavPath);
     if (!frames)
         return frames.error();

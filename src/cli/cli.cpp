@@ -13,7 +13,7 @@ Result<QByteArray> readPasswordFile(const QString& path)
     if (pw->endsWith('\n'))
         pw->chop(1);
     if (pw->isEmpty())
-        return makeError(QStringLiteral("the password file %1 is empty").arg(path), QStringLiteral("empty_password"));
+        return makeError(QStringLiteral("the password file %1 is empty").arg(path), errc::empty_password);
     return pw;
 }
 
@@ -23,8 +23,9 @@ Result<vault::VaultRecord> Context::targetVault() const
         return vaults.resolve(vaultRef);
     if (auto current = vaults.current())
         return *current;
-    return makeError(QStringLiteral("no vault yet: create one with `muze-cli vault create NAME --provider local --path DIR`"),
-                     QStringLiteral("not_found"));
+    return makeError(
+        QStringLiteral("no vault yet: create one with `muze-cli vault create NAME --provider local --path DIR`"),
+        errc::not_found);
 }
 
 int Context::fail(const QString& message) const

@@ -93,7 +93,7 @@ int syncOnce(Context& ctx, const vault::VaultRecord& v, const sync::SyncOptions&
     (void)ctx.vaults.setSyncState(v.id, vault::SyncStatus::Syncing);
     Result<sync::SyncReport> r = (*engine)->run(options);
     if (!r) {
-        const bool offline = r.error().code == QLatin1String("offline");
+        const bool offline = r.error().is(errc::offline);
         (void)ctx.vaults.setSyncState(v.id, offline ? vault::SyncStatus::Offline : vault::SyncStatus::Error);
         return ctx.fail(r.error());
     }
@@ -315,8 +315,8 @@ int runReencrypt(Context& ctx, const vault::VaultRecord& v)
             break;
     }
     if (!r) {
-        (void)ctx.vaults.setSyncState(v.id, r.error().code == QLatin1String("offline") ? vault::SyncStatus::Offline
-                                                                                       : vault::SyncStatus::Error);
+        (void)ctx.vaults.setSyncState(
+            v.id, r.error().is(errc::offline) ? vault::SyncStatus::Offline : vault::SyncStatus::Error);
         return ctx.fail(r.error());
     }
     const bool done = r->reencryptLeft == 0 && r->errors.isEmpty();

@@ -86,7 +86,7 @@ void DropboxAccountPanel::refresh()
                 allocated = jsonInteger(space->value("allocation", Json::object()), "allocated", 0, 0, qint64(1) << 62);
             } else {
                 error = account ? space.errorString() : account.errorString();
-                signedIn = (account ? space.error() : account.error()).code != QLatin1String("auth");
+                signedIn = !(account ? space.error() : account.error()).is(errc::auth);
             }
         }
         QMetaObject::invokeMethod(

@@ -158,7 +158,7 @@ void HistoryPanel::load()
 void HistoryPanel::showVersions(const Result<std::vector<sync::ItemVersion>>& versions)
 {
     m_loaded = true;
-    if (!versions && versions.error().code == QLatin1String("no_remote")) {
+    if (!versions && versions.error().is(errc::no_remote)) {
         // Versions are kept where a vault syncs to; a vault that syncs nowhere has none yet.
         m_status->setText(tr("This vault does not sync anywhere yet, so it keeps no earlier versions. "
                              "Choose a sync folder or a cloud for it in Vault settings."));

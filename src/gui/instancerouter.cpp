@@ -80,7 +80,7 @@ Status InstanceRouter::listen()
     QLocalSocket probe;
     probe.connectToServer(m_name);
     if (probe.waitForConnected(500))
-        return makeError(QStringLiteral("another Muze is running for these settings"), QStringLiteral("busy"));
+        return makeError(QStringLiteral("another Muze is running for these settings"), errc::busy);
     delete m_server;
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
@@ -88,8 +88,7 @@ Status InstanceRouter::listen()
         QLocalServer::removeServer(m_name);
         if (!m_server->listen(m_name))
             return makeError(
-                QStringLiteral("cannot listen for other launches of Muze: %1").arg(m_server->errorString()),
-                QStringLiteral("io"));
+                QStringLiteral("cannot listen for other launches of Muze: %1").arg(m_server->errorString()), errc::io);
     }
     connect(m_server, &QLocalServer::newConnection, this, &InstanceRouter::onConnection);
     return {};

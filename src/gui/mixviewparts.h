@@ -66,8 +66,8 @@ public:
                 + (info->channels == 1 ? tr("mono") : tr("stereo")));
         } else {
             length->setText(tr("no audio here"));
-            waveform->setMessage(info.error().code == QLatin1String("io_error") ? tr("Audio not on this device yet")
-                                                                                : info.error().message);
+            waveform->setMessage(
+                info.error().is(errc::io_error) ? tr("Audio not on this device yet") : info.error().message);
             hasAudio = false;
         }
     }

@@ -11,7 +11,7 @@ namespace muze::gui {
 Result<audio::MixSpec> versionMixSpec(const sync::HistoryAccess& access, const QString& mixFile, const Json& doc)
 {
     if (!doc.is_object())
-        return makeError(QStringLiteral("that version cannot be read"), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("that version cannot be read"), errc::corrupt);
     const QDir vault(access.vault.path);
     audio::MixSpec spec;
     spec.vaultRoot = access.vault.path;

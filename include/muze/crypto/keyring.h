@@ -145,7 +145,7 @@ private:
     };
 
     KeyRing() = default;
-    Status unwrapAll(const SecretBytes& kek, const QString& failCode, const QString& failMessage);
+    Status unwrapAll(const SecretBytes& kek, ErrorCode failCode, const QString& failMessage);
     static Wrapped wrap(const SecretBytes& kek, quint32 id, const SecretBytes& masterKey, const QString& createdAt);
     quint32 newKeyId() const;
     bool holdsKeyEntry(quint32 id) const;

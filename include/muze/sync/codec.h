@@ -48,7 +48,7 @@ public:
     {
         Q_UNUSED(stored);
         Q_UNUSED(out);
-        return makeError(QStringLiteral("%1: this vault is not encrypted").arg(relPath), QStringLiteral("not_encrypted"));
+        return makeError(QStringLiteral("%1: this vault is not encrypted").arg(relPath), errc::not_encrypted);
     }
 };
 

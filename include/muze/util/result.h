@@ -2,6 +2,8 @@
 // Errors as values at module boundaries: Result<T> holds either a T or an Error,
 // shaped like std::expected so it can be swapped for it once C++23 is the floor.
 
+#include <muze/util/errorcodes.h>
+
 #include <QString>
 
 #include <optional>
@@ -10,14 +12,19 @@
 
 namespace muze {
 
-/// What went wrong, in words a user can act on. `code` is a stable machine tag
-/// ("corrupt_json", "wrong_password", ...) for callers that branch on the kind of failure.
+/// What went wrong, in words a user can act on. `code` is a stable machine tag, one of the table
+/// in muze/util/errorcodes.h (errc::corrupt_json, errc::wrong_password, ...), for callers that
+/// branch on the kind of failure: `if (r.error().is(errc::offline))`. It stays a QString so a code
+/// passes through unchanged (`makeError(why, other.error().code)`) and prints as itself.
 struct Error {
     QString message;
     QString code;
 
     Error() = default;
     explicit Error(QString msg, QString tag = {}) : message(std::move(msg)), code(std::move(tag)) {}
+
+    bool is(ErrorCode c) const { return code == c; }
+    bool isAnyOf(std::initializer_list<ErrorCode> codes) const { return ErrorCode::anyOf(code, codes); }
 };
 
 template <typename T>
@@ -63,6 +70,8 @@ private:
 
 using Status = Result<void>;
 
+/// `code` is an errc:: constant, or a code passed on from another Error; never a string literal
+/// (tests/layers/check_error_codes.py).
 inline Error makeError(QString message, QString code = {}) { return Error(std::move(message), std::move(code)); }
 
 } // namespace muze

@@ -96,7 +96,7 @@ QByteArray formEncode(const QList<QPair<QString, QString>>& fields)
 Result<HttpResponse> sendBlocking(QNetworkAccessManager& nam, const HttpRequest& request, const HttpHooks& hooks)
 {
     if (hooks.cancel && hooks.cancel->load())
-        return makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
+        return makeError(QStringLiteral("cancelled"), errc::cancelled);
 
     QNetworkRequest req(request.url);
     for (const auto& [name, value] : request.headers)
@@ -188,12 +188,12 @@ Result<HttpResponse> sendBlocking(QNetworkAccessManager& nam, const HttpRequest&
     const QString host = request.url.host();
     switch (aborted) {
     case Abort::Idle:
-        return makeError(QStringLiteral("%1 did not answer for %2 s").arg(host).arg(request.idleTimeoutMs / 1000),
-                         QStringLiteral("offline"));
+        return makeError(
+            QStringLiteral("%1 did not answer for %2 s").arg(host).arg(request.idleTimeoutMs / 1000), errc::offline);
     case Abort::Deadline:
-        return makeError(QStringLiteral("%1: no answer in time").arg(host), QStringLiteral("timeout"));
+        return makeError(QStringLiteral("%1: no answer in time").arg(host), errc::timeout);
     case Abort::Cancelled:
-        return makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
+        return makeError(QStringLiteral("cancelled"), errc::cancelled);
     case Abort::None:
         break;
     }
@@ -202,8 +202,8 @@ Result<HttpResponse> sendBlocking(QNetworkAccessManager& nam, const HttpRequest&
     if (headRead && isHttpStatusError(err))
         return response;
     if (err == QNetworkReply::SslHandshakeFailedError)
-        return makeError(QStringLiteral("%1: TLS failed: %2").arg(host, reply->errorString()), QStringLiteral("tls"));
-    return makeError(QStringLiteral("%1: %2").arg(host, reply->errorString()), QStringLiteral("offline"));
+        return makeError(QStringLiteral("%1: TLS failed: %2").arg(host, reply->errorString()), errc::tls);
+    return makeError(QStringLiteral("%1: %2").arg(host, reply->errorString()), errc::offline);
 }
 
 } // namespace muze::auth

@@ -59,7 +59,7 @@ Status OAuthPkce::start()
 {
     if (m_options.appKey.isEmpty())
         return makeError(QStringLiteral("no Dropbox app key (set MUZE_DROPBOX_APP_KEY or the dropbox/app_key setting)"),
-                         QStringLiteral("config"));
+            errc::config);
     m_verifier = newCodeVerifier();
     m_state = newOAuthState();
     m_result.reset();
@@ -81,7 +81,7 @@ Status OAuthPkce::start()
         delete m_server;
         m_server = nullptr;
         if (!m_options.pasteWhenPortBusy)
-            return makeError(why, QStringLiteral("io"));
+            return makeError(why, errc::io);
         // Dropbox accepts only the registered redirect URI, so another port would be refused:
         // sign in without a redirect instead (Dropbox shows a code to paste).
         m_mode = Redirect::Paste;
@@ -137,7 +137,7 @@ void OAuthPkce::submitCode(const QString& code)
         return;
     const QString trimmed = code.trimmed();
     if (trimmed.isEmpty()) {
-        finish(makeError(QStringLiteral("no code was pasted: sign-in abandoned"), QStringLiteral("auth")));
+        finish(makeError(QStringLiteral("no code was pasted: sign-in abandoned"), errc::auth));
         return;
     }
     m_codeReceived = true;
@@ -157,7 +157,7 @@ bool OAuthPkce::handleRedirect(const QUrl& url)
     const QString code = takeRedirect([&query](const char* name) { return queryItem(query, name); }, &why);
     if (code.isEmpty()) {
         if (!isFinished())
-            finish(makeError(why, QStringLiteral("auth")));
+            finish(makeError(why, errc::auth));
         return true;
     }
     exchangeCode(code);
@@ -168,12 +168,12 @@ QString OAuthPkce::takeRedirect(const std::function<QString(const char*)>& item,
 {
     if (item("state") != m_state) {
         *why = QStringLiteral("The sign-in answer did not match this request (state mismatch).");
-        finish(makeError(QStringLiteral("the redirect's state did not match: sign-in abandoned"), QStringLiteral("auth")));
+        finish(makeError(QStringLiteral("the redirect's state did not match: sign-in abandoned"), errc::auth));
         return {};
     }
     if (const QString error = item("error"); !error.isEmpty()) {
         *why = item("error_description").isEmpty() ? error : item("error_description");
-        finish(makeError(QStringLiteral("Dropbox sign-in was not approved: %1").arg(*why), QStringLiteral("auth")));
+        finish(makeError(QStringLiteral("Dropbox sign-in was not approved: %1").arg(*why), errc::auth));
         return {};
     }
     const QString code = item("code");
@@ -254,7 +254,7 @@ void OAuthPkce::exchangeCode(const QString& code)
         const QByteArray data = reply->readAll();
         if (status == 0) {
             finish(makeError(QStringLiteral("cannot reach Dropbox to finish the sign-in: %1").arg(reply->errorString()),
-                             QStringLiteral("offline")));
+                errc::offline));
             return;
         }
         auto json = parseJson(data, QStringLiteral("the token endpoint's answer"));
@@ -262,7 +262,7 @@ void OAuthPkce::exchangeCode(const QString& code)
             const QString err = json ? jsonString(*json, "error_description", jsonString(*json, "error")) : QString();
             finish(makeError(QStringLiteral("Dropbox refused the sign-in: %1")
                                  .arg(err.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : err),
-                             QStringLiteral("auth")));
+                errc::auth));
             return;
         }
         Tokens previous;
@@ -285,12 +285,15 @@ void OAuthPkce::finish(Result<Tokens> result)
     Q_EMIT finished();
 }
 
-void OAuthPkce::cancel() { finish(makeError(QStringLiteral("sign-in cancelled"), QStringLiteral("cancelled"))); }
+void OAuthPkce::cancel()
+{
+    finish(makeError(QStringLiteral("sign-in cancelled"), errc::cancelled));
+}
 
 Result<Tokens> OAuthPkce::result() const
 {
     if (!m_result)
-        return makeError(QStringLiteral("sign-in still running"), QStringLiteral("pending"));
+        return makeError(QStringLiteral("sign-in still running"), errc::pending);
     return *m_result;
 }
 
@@ -303,9 +306,8 @@ Result<Tokens> OAuthPkce::waitForTokens(int timeoutMs)
         QEventLoop loop;
         QTimer timer;
         timer.setSingleShot(true);
-        connect(&timer, &QTimer::timeout, &loop, [this] {
-            finish(makeError(QStringLiteral("no answer from the browser in time"), QStringLiteral("timeout")));
-        });
+        connect(&timer, &QTimer::timeout, &loop,
+            [this] { finish(makeError(QStringLiteral("no answer from the browser in time"), errc::timeout)); });
         connect(this, &OAuthPkce::finished, &loop, &QEventLoop::quit);
         timer.start(timeoutMs);
         loop.exec();

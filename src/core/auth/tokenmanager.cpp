@@ -23,8 +23,7 @@ Status TokenManager::ensureLoaded()
     if (!loaded)
         return loaded.error();
     if (!loaded->has_value())
-        return makeError(QStringLiteral("not connected to Dropbox (run \"muze-cli dropbox connect\")"),
-                         QStringLiteral("auth"));
+        return makeError(QStringLiteral("not connected to Dropbox (run \"muze-cli dropbox connect\")"), errc::auth);
     m_tokens = **loaded;
     m_loaded = true;
     return {};
@@ -51,7 +50,7 @@ Result<QString> TokenManager::refreshNow()
     if (Status s = ensureLoaded(); !s)
         return s.error();
     if (m_tokens.refreshToken.isEmpty())
-        return makeError(QStringLiteral("the Dropbox sign-in expired (connect again)"), QStringLiteral("auth"));
+        return makeError(QStringLiteral("the Dropbox sign-in expired (connect again)"), errc::auth);
     auto refreshed = m_refresher(m_tokens);
     if (!refreshed)
         return refreshed.error();
@@ -91,19 +90,19 @@ TokenManager::Refresher httpRefresher(DropboxEndpoints endpoints, const std::ato
         if (reply->status == 401 || (reply->status == 400 && err == QLatin1String("invalid_grant"))) {
             return makeError(QStringLiteral("Dropbox refused the sign-in (%1%2): connect again")
                                  .arg(err.isEmpty() ? QString::number(reply->status) : err,
-                                      why.isEmpty() ? QString() : QStringLiteral(": ") + why),
-                             QStringLiteral("auth"));
+                                     why.isEmpty() ? QString() : QStringLiteral(": ") + why),
+                errc::auth);
         }
         if (reply->status == 400) {
             const QString text = err.isEmpty() ? QString::fromUtf8(reply->body.left(300)).trimmed()
                                                : why.isEmpty() ? err : err + QStringLiteral(": ") + why;
-            return makeError(QStringLiteral("token refresh refused: %1").arg(text), QStringLiteral("io"));
+            return makeError(QStringLiteral("token refresh refused: %1").arg(text), errc::io);
         }
         if (reply->status == 429)
-            return makeError(QStringLiteral("Dropbox is rate limiting token refreshes"), QStringLiteral("rate_limited"));
+            return makeError(QStringLiteral("Dropbox is rate limiting token refreshes"), errc::rate_limited);
         if (reply->status / 100 != 2 || !json)
             return makeError(QStringLiteral("token refresh failed: HTTP %1").arg(reply->status),
-                             reply->status >= 500 ? QStringLiteral("offline") : QStringLiteral("io"));
+                reply->status >= 500 ? errc::offline : errc::io);
         return Tokens::fromTokenResponse(*json, clock().now(), current);
     };
 }
@@ -120,7 +119,7 @@ Status revokeToken(QNetworkAccessManager& nam, const DropboxEndpoints& endpoints
         return reply.error();
     if (reply->status == 200 || reply->status == 401) // 401: already invalid, which is the goal
         return {};
-    return makeError(QStringLiteral("revoking the token failed: HTTP %1").arg(reply->status), QStringLiteral("io"));
+    return makeError(QStringLiteral("revoking the token failed: HTTP %1").arg(reply->status), errc::io);
 }
 
 } // namespace muze::auth

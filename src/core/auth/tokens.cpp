@@ -20,7 +20,7 @@ Json Tokens::toJson() const
 Result<Tokens> Tokens::fromJson(const Json& json)
 {
     if (!json.is_object())
-        return makeError(QStringLiteral("stored Dropbox tokens are not a JSON object"), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("stored Dropbox tokens are not a JSON object"), errc::corrupt);
     Tokens t;
     t.accessToken = jsonString(json, "access_token");
     t.refreshToken = jsonString(json, "refresh_token");
@@ -33,7 +33,7 @@ Result<Tokens> Tokens::fromJson(const Json& json)
     t.uid = jsonString(json, "uid");
     t.appKey = jsonString(json, "app_key");
     if (t.accessToken.isEmpty() && t.refreshToken.isEmpty())
-        return makeError(QStringLiteral("stored Dropbox tokens are empty"), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("stored Dropbox tokens are empty"), errc::corrupt);
     return t;
 }
 
@@ -42,10 +42,10 @@ Result<Tokens> Tokens::fromTokenResponse(const Json& response, const QDateTime& 
     Tokens t = previous;
     t.accessToken = jsonString(response, "access_token");
     if (t.accessToken.isEmpty())
-        return makeError(QStringLiteral("the token endpoint sent no access_token"), QStringLiteral("auth"));
+        return makeError(QStringLiteral("the token endpoint sent no access_token"), errc::auth);
     const QString type = jsonString(response, "token_type", QStringLiteral("bearer"));
     if (type.compare(QStringLiteral("bearer"), Qt::CaseInsensitive) != 0)
-        return makeError(QStringLiteral("unexpected token type \"%1\"").arg(type), QStringLiteral("auth"));
+        return makeError(QStringLiteral("unexpected token type \"%1\"").arg(type), errc::auth);
     const QString refresh = jsonString(response, "refresh_token");
     if (!refresh.isEmpty())
         t.refreshToken = refresh;

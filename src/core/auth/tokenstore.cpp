@@ -23,7 +23,7 @@ Error keychainError(const Outcome& o, const QString& what)
         reason = QStringLiteral("no keychain service is available (%1)").arg(o.errorString);
     else if (o.error == QKeychain::AccessDenied || o.error == QKeychain::AccessDeniedByUser)
         reason = QStringLiteral("access to the keychain was denied");
-    return makeError(QStringLiteral("cannot %1 the keychain: %2").arg(what, reason), QStringLiteral("keychain"));
+    return makeError(QStringLiteral("cannot %1 the keychain: %2").arg(what, reason), errc::keychain);
 }
 
 } // namespace

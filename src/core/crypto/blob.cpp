@@ -44,7 +44,10 @@ void blake2b(unsigned char* out, std::size_t outLen, QByteArrayView in, const un
                                              reinterpret_cast<const unsigned char*>(person));
 }
 
-Error headerError(const QString& message, const char* code) { return makeError(message, QString::fromLatin1(code)); }
+Error headerError(const QString& message, ErrorCode code)
+{
+    return makeError(message, code);
+}
 
 // The per-file keys share one secure allocation (one mmap per file, not two):
 // bytes [0, 32) are the file key, [32, 64) the auth key.
@@ -104,11 +107,12 @@ Result<BlobHeader> BlobHeader::parse(QByteArrayView bytes)
     if (bytes.size() < kBlobHeaderSize) {
         const qsizetype n = std::min<qsizetype>(bytes.size(), 8);
         if (bytes.first(n) == magic.first(n))
-            return headerError(QStringLiteral("The encrypted file is truncated: its header is incomplete"), "truncated");
-        return headerError(QStringLiteral("Not a Muze encrypted file"), "bad_header");
+            return headerError(
+                QStringLiteral("The encrypted file is truncated: its header is incomplete"), errc::truncated);
+        return headerError(QStringLiteral("Not a Muze encrypted file"), errc::bad_header);
     }
     if (bytes.first(8) != magic)
-        return headerError(QStringLiteral("Not a Muze encrypted file"), "bad_header");
+        return headerError(QStringLiteral("Not a Muze encrypted file"), errc::bad_header);
     const auto* p = u8(bytes);
     BlobHeader h;
     h.version = p[kOffVersion];
@@ -118,20 +122,23 @@ Result<BlobHeader> BlobHeader::parse(QByteArrayView bytes)
     h.chunkSize = qFromLittleEndian<quint32>(p + kOffChunkSize);
     h.plaintextSize = qFromLittleEndian<quint64>(p + kOffPlainSize);
     if (h.version != kBlobVersion)
-        return headerError(QStringLiteral("Encrypted file format version %1 is not supported (this Muze reads version %2)")
-                               .arg(h.version)
-                               .arg(kBlobVersion),
-                           "unsupported_version");
+        return headerError(
+            QStringLiteral("Encrypted file format version %1 is not supported (this Muze reads version %2)")
+                .arg(h.version)
+                .arg(kBlobVersion),
+            errc::unsupported_version);
     if (h.cipher != kBlobCipherXChaCha)
-        return headerError(QStringLiteral("Unknown cipher %1 in the encrypted file header").arg(h.cipher), "unsupported_version");
+        return headerError(
+            QStringLiteral("Unknown cipher %1 in the encrypted file header").arg(h.cipher), errc::unsupported_version);
     if (h.flags != 0)
-        return headerError(QStringLiteral("Unknown flags in the encrypted file header"), "bad_header");
+        return headerError(QStringLiteral("Unknown flags in the encrypted file header"), errc::bad_header);
     if (h.keyId == 0)
-        return headerError(QStringLiteral("Key id 0 in the encrypted file header"), "bad_header");
+        return headerError(QStringLiteral("Key id 0 in the encrypted file header"), errc::bad_header);
     if (h.chunkSize < kMinChunkSize || h.chunkSize > kMaxChunkSize)
-        return headerError(QStringLiteral("Chunk size %1 out of range in the encrypted file header").arg(h.chunkSize), "bad_header");
+        return headerError(QStringLiteral("Chunk size %1 out of range in the encrypted file header").arg(h.chunkSize),
+            errc::bad_header);
     if (h.plaintextSize > kMaxPlaintextSize)
-        return headerError(QStringLiteral("Impossible file size in the encrypted file header"), "bad_header");
+        return headerError(QStringLiteral("Impossible file size in the encrypted file header"), errc::bad_header);
     h.fileNonce = bytes.sliced(kOffNonce, kNonceBytes).toByteArray();
     h.pathTag = bytes.sliced(kOffPathTag, kTagBytes).toByteArray();
     h.mac = bytes.sliced(kOffMac, kTagBytes).toByteArray();
@@ -146,12 +153,13 @@ Result<BlobCodec> BlobCodec::create(const UnlockedKeys& keys, const QString& rel
     const quint32 id = keyId.value_or(keys.activeKeyId());
     const SecretBytes* dataKey = keys.dataKey(id);
     if (!dataKey || id == 0)
-        return makeError(QStringLiteral("No key %1 to encrypt with (the vault is locked or its key ring changed)").arg(id),
-                         QStringLiteral("unknown_key"));
+        return makeError(
+            QStringLiteral("No key %1 to encrypt with (the vault is locked or its key ring changed)").arg(id),
+            errc::unknown_key);
     if (chunkSize < kMinChunkSize || chunkSize > kMaxChunkSize)
-        return makeError(QStringLiteral("Chunk size %1 out of range").arg(chunkSize), QStringLiteral("invalid_argument"));
+        return makeError(QStringLiteral("Chunk size %1 out of range").arg(chunkSize), errc::invalid_argument);
     if (plaintextSize < 0 || quint64(plaintextSize) > kMaxPlaintextSize)
-        return makeError(QStringLiteral("File size %1 out of range").arg(plaintextSize), QStringLiteral("invalid_argument"));
+        return makeError(QStringLiteral("File size %1 out of range").arg(plaintextSize), errc::invalid_argument);
 
     BlobCodec c;
     c.m_path = relPath;
@@ -190,24 +198,27 @@ Result<BlobCodec> BlobCodec::open(const UnlockedKeys& keys, const QString& relPa
         return parsed.error();
     const SecretBytes* dataKey = keys.dataKey(parsed->keyId);
     if (!dataKey)
-        return makeError(QStringLiteral("%1 is encrypted with key %2, which this device does not have (unlock the vault "
-                                        "again to fetch newer keys)")
-                             .arg(relPath)
-                             .arg(parsed->keyId),
-                         QStringLiteral("unknown_key"));
+        return makeError(
+            QStringLiteral("%1 is encrypted with key %2, which this device does not have (unlock the vault "
+                           "again to fetch newer keys)")
+                .arg(relPath)
+                .arg(parsed->keyId),
+            errc::unknown_key);
     SecretBytes k = deriveFileKeys(*dataKey, parsed->fileNonce);
     const QByteArray mac = headerMac(k, QByteArrayView(parsed->raw).first(kOffMac));
     if (sodium_memcmp(mac.constData(), parsed->mac.constData(), kTagBytes) != 0)
-        return makeError(QStringLiteral("%1: the encrypted file's header does not authenticate: wrong key, or the header "
-                                        "was modified")
-                             .arg(relPath),
-                         QStringLiteral("wrong_key"));
+        return makeError(
+            QStringLiteral("%1: the encrypted file's header does not authenticate: wrong key, or the header "
+                           "was modified")
+                .arg(relPath),
+            errc::wrong_key);
     const QByteArray path = normalisedPath(relPath);
     const QByteArray tag = pathTag(k, path);
     if (sodium_memcmp(tag.constData(), parsed->pathTag.constData(), kTagBytes) != 0)
-        return makeError(QStringLiteral("The encrypted file given for %1 belongs to another path: it was moved or swapped")
-                             .arg(relPath),
-                         QStringLiteral("wrong_path"));
+        return makeError(
+            QStringLiteral("The encrypted file given for %1 belongs to another path: it was moved or swapped")
+                .arg(relPath),
+            errc::wrong_path);
     BlobCodec c;
     c.m_path = relPath;
     c.m_header = std::move(parsed.value());
@@ -252,7 +263,7 @@ Status BlobCodec::decryptChunk(qint64 index, const unsigned char* cipher, qint64
 {
     const qint64 n = chunkCount();
     if (index < 0 || index >= n || cipherLen != chunkCipherSize(index))
-        return makeError(QStringLiteral("%1: chunk %2 has the wrong size").arg(m_path).arg(index), QStringLiteral("truncated"));
+        return makeError(QStringLiteral("%1: chunk %2 has the wrong size").arg(m_path).arg(index), errc::truncated);
     if (tryDecrypt(index, index == n - 1, cipher, cipherLen, out))
         return {};
     // Failure path only: is it a chunk of this file stored at the wrong position?
@@ -268,14 +279,15 @@ Status BlobCodec::decryptChunk(qint64 index, const unsigned char* cipher, qint64
                                  .arg(index)
                                  .arg(n)
                                  .arg(j),
-                             QStringLiteral("chunk_reordered"));
+                errc::chunk_reordered);
     }
     sodium_memzero(out, std::size_t(chunkPlainSize(index)));
-    return makeError(QStringLiteral("%1: chunk %2 of %3 does not authenticate: it was modified, or comes from another file")
-                         .arg(m_path)
-                         .arg(index)
-                         .arg(n),
-                     QStringLiteral("chunk_corrupt"));
+    return makeError(
+        QStringLiteral("%1: chunk %2 of %3 does not authenticate: it was modified, or comes from another file")
+            .arg(m_path)
+            .arg(index)
+            .arg(n),
+        errc::chunk_corrupt);
 }
 
 } // namespace muze::crypto

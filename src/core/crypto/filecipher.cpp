@@ -23,7 +23,7 @@ Status writeAll(QIODevice& sink, const char* data, qint64 size)
     while (done < size) {
         const qint64 w = sink.write(data + done, size - done);
         if (w <= 0)
-            return makeError(QStringLiteral("Write error: %1").arg(sink.errorString()), QStringLiteral("io"));
+            return makeError(QStringLiteral("Write error: %1").arg(sink.errorString()), errc::io);
         done += w;
     }
     return {};
@@ -31,7 +31,7 @@ Status writeAll(QIODevice& sink, const char* data, qint64 size)
 
 Error ioError(const QString& what, const QString& path, const QString& why)
 {
-    return makeError(QStringLiteral("Cannot %1 %2: %3").arg(what, path, why), QStringLiteral("io"));
+    return makeError(QStringLiteral("Cannot %1 %2: %3").arg(what, path, why), errc::io);
 }
 
 // For a random-access source: the rest of the blob must be exactly as long as its header says.
@@ -46,12 +46,12 @@ Status checkLength(QIODevice& source, const BlobCodec& codec)
                              .arg(codec.path())
                              .arg(available + kBlobHeaderSize)
                              .arg(expected + kBlobHeaderSize),
-                         QStringLiteral("truncated"));
+            errc::truncated);
     if (available > expected)
         return makeError(QStringLiteral("%1: %2 unexpected bytes follow the end of the encrypted file")
                              .arg(codec.path())
                              .arg(available - expected),
-                         QStringLiteral("trailing_data"));
+            errc::trailing_data);
     return {};
 }
 
@@ -63,7 +63,7 @@ Status checkNothingFollows(QIODevice& source, const QString& relPath)
         return s;
     if (got != 0)
         return makeError(QStringLiteral("%1: unexpected bytes follow the end of the encrypted file").arg(relPath),
-                         QStringLiteral("trailing_data"));
+            errc::trailing_data);
     return {};
 }
 
@@ -88,7 +88,7 @@ Status FileCipher::encrypt(QIODevice& source, QIODevice& sink, const QString& re
 {
     if (size < 0) {
         if (source.isSequential())
-            return makeError(QStringLiteral("The size of a sequential source must be given"), QStringLiteral("invalid_argument"));
+            return makeError(QStringLiteral("The size of a sequential source must be given"), errc::invalid_argument);
         size = source.size() - source.pos();
     }
     auto codec = BlobCodec::create(*m_keys, relPath, size, m_options.chunkSize);
@@ -108,7 +108,7 @@ Status FileCipher::encrypt(QIODevice& source, QIODevice& sink, const QString& re
         return makeError(QStringLiteral("%1: the source is longer than %2 bytes: it changed while being encrypted")
                              .arg(relPath)
                              .arg(size),
-                         QStringLiteral("source_changed"));
+            errc::source_changed);
     return {};
 }
 
@@ -120,10 +120,9 @@ Result<BlobCodec> FileCipher::openHeader(QIODevice& source, const QString& relPa
         return s.error();
     header.truncate(qsizetype(got));
     if (got == 0)
-        return makeError(QStringLiteral("%1: the encrypted file is empty").arg(relPath), QStringLiteral("truncated"));
+        return makeError(QStringLiteral("%1: the encrypted file is empty").arg(relPath), errc::truncated);
     auto codec = BlobCodec::open(*m_keys, relPath, header);
-    if (!codec && (codec.error().code == QLatin1String("bad_header") || codec.error().code == QLatin1String("truncated")
-                   || codec.error().code == QLatin1String("unsupported_version")))
+    if (!codec && codec.error().isAnyOf({errc::bad_header, errc::truncated, errc::unsupported_version}))
         return makeError(QStringLiteral("%1: %2").arg(relPath, codec.error().message), codec.error().code);
     return codec;
 }
@@ -210,18 +209,18 @@ Status FileCipher::decryptFile(const QString& blobPath, const QString& finalPath
 Status FileCipher::decryptRange(QIODevice& source, const QString& relPath, qint64 offset, qint64 length, QIODevice& sink) const
 {
     if (source.isSequential())
-        return makeError(QStringLiteral("Range reads need a random-access source"), QStringLiteral("invalid_argument"));
+        return makeError(QStringLiteral("Range reads need a random-access source"), errc::invalid_argument);
     if (offset < 0 || length < 0)
-        return makeError(QStringLiteral("Negative range"), QStringLiteral("invalid_argument"));
+        return makeError(QStringLiteral("Negative range"), errc::invalid_argument);
     if (!source.seek(0))
-        return makeError(QStringLiteral("Cannot seek in %1").arg(relPath), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot seek in %1").arg(relPath), errc::io);
     auto codec = openHeader(source, relPath);
     if (!codec)
         return codec.error();
     const qint64 size = codec->plaintextSize();
     if (offset > size)
         return makeError(QStringLiteral("%1: offset %2 is past the end (%3 bytes)").arg(relPath).arg(offset).arg(size),
-                         QStringLiteral("invalid_argument"));
+            errc::invalid_argument);
     const qint64 end = offset + std::min(length, size - offset);
     if (end == offset)
         return {};
@@ -229,8 +228,9 @@ Status FileCipher::decryptRange(QIODevice& source, const QString& relPath, qint6
     const qint64 firstChunk = offset / cs;
     const qint64 lastChunk = (end - 1) / cs;
     if (!source.seek(codec->chunkCipherOffset(firstChunk)))
-        return makeError(QStringLiteral("%1: the encrypted file is truncated before chunk %2").arg(relPath).arg(firstChunk),
-                         QStringLiteral("truncated"));
+        return makeError(
+            QStringLiteral("%1: the encrypted file is truncated before chunk %2").arg(relPath).arg(firstChunk),
+            errc::truncated);
     auto trimmed = [&](qint64 index, const char* data, qint64 n) {
         const qint64 chunkStart = index * cs;
         const qint64 from = std::max(offset, chunkStart) - chunkStart;

@@ -43,15 +43,15 @@ bool KdfParams::isAcceptable() const
 Result<SecretBytes> KeyRing::deriveKek(const QByteArray& password, const QByteArray& salt, const KdfParams& params)
 {
     if (!ensureSodium())
-        return makeError(QStringLiteral("libsodium failed to initialise"), QStringLiteral("kdf_failed"));
+        return makeError(QStringLiteral("libsodium failed to initialise"), errc::kdf_failed);
     if (salt.size() != crypto_pwhash_SALTBYTES || !params.isAcceptable())
-        return makeError(QStringLiteral("Invalid key derivation parameters"), QStringLiteral("kdf_failed"));
+        return makeError(QStringLiteral("Invalid key derivation parameters"), errc::kdf_failed);
     SecretBytes kek(kKeyBytes);
     if (crypto_pwhash(kek.data(), kek.size(), password.constData(), quint64(password.size()), u8(salt),
                       params.opsLimit, std::size_t(params.memLimit), crypto_pwhash_ALG_ARGON2ID13)
         != 0)
         return makeError(QStringLiteral("Argon2id failed (not enough memory for %1 MiB?)").arg(params.memLimit >> 20),
-                         QStringLiteral("kdf_failed"));
+            errc::kdf_failed);
     return kek;
 }
 
@@ -85,9 +85,9 @@ quint32 KeyRing::newKeyId() const
 Result<KeyRing> KeyRing::create(const QByteArray& password, const KdfParams& params)
 {
     if (password.isEmpty())
-        return makeError(QStringLiteral("The password must not be empty"), QStringLiteral("empty_password"));
+        return makeError(QStringLiteral("The password must not be empty"), errc::empty_password);
     if (!params.isAcceptable())
-        return makeError(QStringLiteral("Argon2id limits out of range"), QStringLiteral("kdf_failed"));
+        return makeError(QStringLiteral("Argon2id limits out of range"), errc::kdf_failed);
     ensureSodium();
     KeyRing ring;
     ring.m_id = newId();
@@ -116,7 +116,7 @@ void KeyRing::reseal()
 
 Status KeyRing::save(const QString& path) const { return writeJsonFile(path, toJson()); }
 
-Status KeyRing::unwrapAll(const SecretBytes& kek, const QString& failCode, const QString& failMessage)
+Status KeyRing::unwrapAll(const SecretBytes& kek, ErrorCode failCode, const QString& failMessage)
 {
     // The MAC first (docs/FORMAT.md §1.1): nothing in the file is used before it authenticates.
     // A mismatch alone cannot tell a wrong password from an edited file, so the keys are still
@@ -157,12 +157,12 @@ Result<KeyRing::Repair> KeyRing::repair(const QByteArray& password, const Unlock
     auto kek = deriveKek(password, m_salt, m_params);
     if (!kek)
         return kek.error();
-    Status s = unwrapAll(*kek, QStringLiteral("wrong_password"), QStringLiteral("Wrong password for this vault's key ring"));
+    Status s = unwrapAll(*kek, errc::wrong_password, QStringLiteral("Wrong password for this vault's key ring"));
     if (s)
         return Repair{}; // authentic: unlocked as by unlock(), nothing to repair
-    if (s.error().code != QLatin1String("tampered_keyring"))
+    if (!s.error().is(errc::tampered_keyring))
         return s.error(); // wrong_password: nothing unwraps, so nothing can be told apart from a wrong password
-    auto refuse = [](const QString& why) { return makeError(why, QStringLiteral("tampered_keyring")); };
+    auto refuse = [](const QString& why) { return makeError(why, errc::tampered_keyring); };
     if (kept.isEmpty() || !kept.contains(kept.activeKeyId()))
         return refuse(QStringLiteral("this device holds no keys of this vault to repair it from"));
 
@@ -221,12 +221,12 @@ Result<KeyRing::Repair> KeyRing::repair(const QByteArray& password, const Unlock
 Status KeyRing::adoptKey(quint32 id, const SecretBytes& masterKey)
 {
     if (!isUnlocked())
-        return makeError(QStringLiteral("The key ring is locked"), QStringLiteral("locked"));
+        return makeError(QStringLiteral("The key ring is locked"), errc::locked);
     const bool missing = !holdsKeyEntry(id);
     if (id == 0 || (!missing && !m_stale.contains(id)) || masterKey.size() != kKeyBytes)
-        return makeError(QStringLiteral("Key %1 needs no repair").arg(id), QStringLiteral("invalid_argument"));
+        return makeError(QStringLiteral("Key %1 needs no repair").arg(id), errc::invalid_argument);
     if (missing && m_wrapped.size() >= kMaxKeys)
-        return makeError(QStringLiteral("The key ring already holds %1 keys").arg(kMaxKeys), QStringLiteral("corrupt_keyring"));
+        return makeError(QStringLiteral("The key ring already holds %1 keys").arg(kMaxKeys), errc::corrupt_keyring);
     m_modifiedAt = nowIso();
     if (missing) {
         m_wrapped.push_back(wrap(m_kek, id, masterKey, m_modifiedAt));
@@ -248,9 +248,9 @@ Status KeyRing::adoptKey(quint32 id, const SecretBytes& masterKey)
 Status KeyRing::setActiveKey(quint32 id)
 {
     if (!isUnlocked())
-        return makeError(QStringLiteral("The key ring is locked"), QStringLiteral("locked"));
+        return makeError(QStringLiteral("The key ring is locked"), errc::locked);
     if (!m_master.count(id))
-        return makeError(QStringLiteral("Key %1 is not an unlocked key of this ring").arg(id), QStringLiteral("invalid_argument"));
+        return makeError(QStringLiteral("Key %1 is not an unlocked key of this ring").arg(id), errc::invalid_argument);
     if (m_active != id) {
         m_active = id;
         m_modifiedAt = nowIso();
@@ -269,15 +269,15 @@ Status KeyRing::unlock(const QByteArray& password)
     auto kek = deriveKek(password, m_salt, m_params);
     if (!kek)
         return kek.error();
-    return unwrapAll(*kek, QStringLiteral("wrong_password"), QStringLiteral("Wrong password for this vault's key ring"));
+    return unwrapAll(*kek, errc::wrong_password, QStringLiteral("Wrong password for this vault's key ring"));
 }
 
 Status KeyRing::unlockWithKek(const SecretBytes& kek)
 {
     if (kek.size() != kKeyBytes)
-        return makeError(QStringLiteral("Invalid key-encryption key"), QStringLiteral("wrong_key"));
-    return unwrapAll(kek, QStringLiteral("wrong_key"),
-                     QStringLiteral("The stored key does not open this key ring (its password was changed elsewhere)"));
+        return makeError(QStringLiteral("Invalid key-encryption key"), errc::wrong_key);
+    return unwrapAll(kek, errc::wrong_key,
+        QStringLiteral("The stored key does not open this key ring (its password was changed elsewhere)"));
 }
 
 void KeyRing::lock()
@@ -290,10 +290,10 @@ void KeyRing::lock()
 Status KeyRing::changePassword(const QByteArray& oldPassword, const QByteArray& newPassword, std::optional<KdfParams> params)
 {
     if (newPassword.isEmpty())
-        return makeError(QStringLiteral("The new password must not be empty"), QStringLiteral("empty_password"));
+        return makeError(QStringLiteral("The new password must not be empty"), errc::empty_password);
     const KdfParams newParams = params.value_or(m_params);
     if (!newParams.isAcceptable())
-        return makeError(QStringLiteral("Argon2id limits out of range"), QStringLiteral("kdf_failed"));
+        return makeError(QStringLiteral("Argon2id limits out of range"), errc::kdf_failed);
     if (Status s = unlock(oldPassword); !s)
         return s;
     QByteArray salt(crypto_pwhash_SALTBYTES, '\0');
@@ -325,9 +325,9 @@ Status KeyRing::changePassword(const QByteArray& oldPassword, const QByteArray& 
 Result<quint32> KeyRing::rotate()
 {
     if (!isUnlocked())
-        return makeError(QStringLiteral("The key ring is locked"), QStringLiteral("locked"));
+        return makeError(QStringLiteral("The key ring is locked"), errc::locked);
     if (m_wrapped.size() >= kMaxKeys)
-        return makeError(QStringLiteral("The key ring already holds %1 keys").arg(kMaxKeys), QStringLiteral("corrupt_keyring"));
+        return makeError(QStringLiteral("The key ring already holds %1 keys").arg(kMaxKeys), errc::corrupt_keyring);
     const quint32 id = newKeyId();
     SecretBytes master = SecretBytes::random(kKeyBytes);
     m_modifiedAt = nowIso();
@@ -350,7 +350,7 @@ QList<quint32> KeyRing::keyIds() const
 Result<UnlockedKeys> KeyRing::unlockedKeys() const
 {
     if (!isUnlocked())
-        return makeError(QStringLiteral("The key ring is locked"), QStringLiteral("locked"));
+        return makeError(QStringLiteral("The key ring is locked"), errc::locked);
     UnlockedKeys keys;
     for (const auto& [id, key] : m_master)
         keys.add(id, key);

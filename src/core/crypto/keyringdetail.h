@@ -61,14 +61,16 @@ inline void appendField(QByteArray& out, QByteArrayView bytes)
 
 inline Error tampered()
 {
-    return makeError(QStringLiteral("The key ring was modified by someone without the vault password (its MAC does not "
-                                    "match); it was not used. Run muze-cli keys unlock on a device where this vault was unlocked before."),
-                     QStringLiteral("tampered_keyring"));
+    return makeError(
+        QStringLiteral(
+            "The key ring was modified by someone without the vault password (its MAC does not "
+            "match); it was not used. Run muze-cli keys unlock on a device where this vault was unlocked before."),
+        errc::tampered_keyring);
 }
 
 inline Error corrupt(const QString& why)
 {
-    return makeError(QStringLiteral("The key ring is damaged: %1").arg(why), QStringLiteral("corrupt_keyring"));
+    return makeError(QStringLiteral("The key ring is damaged: %1").arg(why), errc::corrupt_keyring);
 }
 
 inline const unsigned char* u8(const QByteArray& b) { return reinterpret_cast<const unsigned char*>(b.constData()); }

@@ -22,8 +22,9 @@ Result<KeyRing> KeyRing::fromJson(const Json& json)
     if (!format)
         return corrupt(QStringLiteral("no format version"));
     if (*format != quint64(kKeyRingFormat))
-        return makeError(QStringLiteral("The key ring has format %1; this Muze reads format %2").arg(*format).arg(kKeyRingFormat),
-                         QStringLiteral("unsupported_version"));
+        return makeError(
+            QStringLiteral("The key ring has format %1; this Muze reads format %2").arg(*format).arg(kKeyRingFormat),
+            errc::unsupported_version);
     if (fields::stringField(json, "kind") != QLatin1String(kKind))
         return corrupt(QStringLiteral("\"kind\" is not \"%1\"").arg(QLatin1String(kKind)));
 
@@ -39,7 +40,7 @@ Result<KeyRing> KeyRing::fromJson(const Json& json)
     if (kdf == json.end() || !kdf->is_object())
         return corrupt(QStringLiteral("no \"kdf\" object"));
     if (fields::stringField(*kdf, "algorithm") != QLatin1String(kKdfAlgorithm))
-        return makeError(QStringLiteral("The key ring uses an unknown password hash"), QStringLiteral("unsupported_version"));
+        return makeError(QStringLiteral("The key ring uses an unknown password hash"), errc::unsupported_version);
     const auto ops = fields::unsignedField(*kdf, "opslimit");
     const auto mem = fields::unsignedField(*kdf, "memlimit");
     const auto salt = fields::base64Field(*kdf, "salt");

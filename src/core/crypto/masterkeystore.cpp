@@ -30,15 +30,15 @@ using Outcome = keychain::Outcome;
 Error keychainError(const Outcome& o, const QString& what)
 {
     if (!o.done)
-        return makeError(QStringLiteral("The OS keychain did not answer while %1").arg(what), QStringLiteral("keychain_timeout"));
-    return makeError(QStringLiteral("The OS keychain failed while %1: %2").arg(what, o.errorString),
-                     QStringLiteral("keychain_unavailable"));
+        return makeError(QStringLiteral("The OS keychain did not answer while %1").arg(what), errc::keychain_timeout);
+    return makeError(
+        QStringLiteral("The OS keychain failed while %1: %2").arg(what, o.errorString), errc::keychain_unavailable);
 }
 
 Status needApp()
 {
     if (!QCoreApplication::instance())
-        return makeError(QStringLiteral("The OS keychain needs a running Qt application"), QStringLiteral("keychain_unavailable"));
+        return makeError(QStringLiteral("The OS keychain needs a running Qt application"), errc::keychain_unavailable);
     return {};
 }
 
@@ -72,7 +72,8 @@ QByteArray MasterKeyStore::encode(const DeviceKeys& keys)
 
 Result<DeviceKeys> MasterKeyStore::decode(QByteArrayView bytes)
 {
-    const Error bad = makeError(QStringLiteral("The keys stored in the OS keychain are damaged"), QStringLiteral("corrupt_keychain_entry"));
+    const Error bad
+        = makeError(QStringLiteral("The keys stored in the OS keychain are damaged"), errc::corrupt_keychain_entry);
     if (bytes.size() < kFixedBytes || bytes.first(4) != QByteArrayView(kMagic, 4))
         return bad;
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -102,7 +103,7 @@ Status MasterKeyStore::store(const QString& vaultId, const DeviceKeys& keys) con
     if (Status s = needApp(); !s)
         return s;
     if (keys.keys.isEmpty() || !keys.keys.contains(keys.keys.activeKeyId()))
-        return makeError(QStringLiteral("No keys to store"), QStringLiteral("invalid_argument"));
+        return makeError(QStringLiteral("No keys to store"), errc::invalid_argument);
     QByteArray secret = encode(keys);
     const Outcome o = keychain::run(keychain::Op::Write, m_service, entryKey(vaultId), secret);
     wipe(secret);
@@ -118,7 +119,7 @@ Result<DeviceKeys> MasterKeyStore::load(const QString& vaultId) const
         return s.error();
     Outcome o = keychain::run(keychain::Op::Read, m_service, entryKey(vaultId));
     if (o.done && o.error == QKeychain::EntryNotFound)
-        return makeError(QStringLiteral("This device holds no keys for vault %1").arg(vaultId), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("This device holds no keys for vault %1").arg(vaultId), errc::not_found);
     if (!o.done || o.error != QKeychain::NoError)
         return keychainError(o, QStringLiteral("reading the keys of vault %1").arg(vaultId));
     auto keys = decode(o.data);

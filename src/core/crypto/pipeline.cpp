@@ -182,11 +182,11 @@ private:
                                  .arg(m_codec.path())
                                  .arg(chunk)
                                  .arg(m_codec.chunkCount()),
-                             QStringLiteral("truncated"));
+                errc::truncated);
         return makeError(QStringLiteral("%1: the source ended early (at chunk %2): it changed while being encrypted")
                              .arg(m_codec.path())
                              .arg(chunk),
-                         QStringLiteral("source_changed"));
+            errc::source_changed);
     }
 
     // Processes chunks [from, to) of batch `b`; the first failure in chunk order is returned.
@@ -259,7 +259,7 @@ Status readFully(QIODevice& device, char* data, qint64 size, qint64& got)
     while (got < size) {
         const qint64 r = device.read(data + got, size - got);
         if (r < 0)
-            return makeError(QStringLiteral("Read error: %1").arg(device.errorString()), QStringLiteral("io"));
+            return makeError(QStringLiteral("Read error: %1").arg(device.errorString()), errc::io);
         if (r == 0) {
             if (device.isSequential() && device.waitForReadyRead(kReadTimeoutMs))
                 continue;

@@ -38,7 +38,7 @@ bool isToken(const QString& s)
 
 Error corrupt(const QString& why)
 {
-    return makeError(QStringLiteral("The search index is damaged: %1").arg(why), QStringLiteral("corrupt_index"));
+    return makeError(QStringLiteral("The search index is damaged: %1").arg(why), errc::corrupt_index);
 }
 
 } // namespace
@@ -49,7 +49,7 @@ Result<SearchIndex> SearchIndex::create(const UnlockedKeys& keys, std::optional<
     const quint32 id = keyId.value_or(keys.activeKeyId());
     const SecretBytes* key = keys.searchKey(id);
     if (!key)
-        return makeError(QStringLiteral("No search key %1 (the vault is locked?)").arg(id), QStringLiteral("unknown_key"));
+        return makeError(QStringLiteral("No search key %1 (the vault is locked?)").arg(id), errc::unknown_key);
     SearchIndex index;
     index.m_keyId = id;
     index.m_key = key->clone();
@@ -62,7 +62,7 @@ Result<SearchIndex> SearchIndex::fromJson(const Json& json, const UnlockedKeys& 
         return corrupt(QStringLiteral("not a search index"));
     const auto format = fields::unsignedField(json, "format");
     if (!format || *format != quint64(kSearchIndexFormat))
-        return makeError(QStringLiteral("Unsupported search index format"), QStringLiteral("unsupported_version"));
+        return makeError(QStringLiteral("Unsupported search index format"), errc::unsupported_version);
     const auto keyId = fields::unsignedField(json, "key_id");
     const auto tokenBytes = fields::unsignedField(json, "token_bytes");
     if (!keyId || *keyId == 0 || *keyId > 0xFFFFFFFFull || !tokenBytes || *tokenBytes != quint64(kSearchTokenBytes))

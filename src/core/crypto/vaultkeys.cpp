@@ -15,25 +15,27 @@ Error lockedError(const QString& why = {})
     QString message = QStringLiteral("vault is locked: run muze-cli keys unlock");
     if (!why.isEmpty())
         message += QStringLiteral(" (%1)").arg(why);
-    return makeError(message, QStringLiteral("locked"));
+    return makeError(message, errc::locked);
 }
 
 Error tamperedError()
 {
-    return makeError(QStringLiteral("The key ring was modified by someone without the vault password (it does not "
-                                    "authenticate with the key this device keeps); it was not used. Run muze-cli keys "
-                                    "unlock on a device where this vault was unlocked before: it repairs the key ring."),
-                     QStringLiteral("tampered_keyring"));
+    return makeError(
+        QStringLiteral("The key ring was modified by someone without the vault password (it does not "
+                       "authenticate with the key this device keeps); it was not used. Run muze-cli keys "
+                       "unlock on a device where this vault was unlocked before: it repairs the key ring."),
+        errc::tampered_keyring);
 }
 
 Error repairRefusedError(const QString& why)
 {
-    return makeError(QStringLiteral("The key ring was modified by someone without the vault password (its MAC does not "
-                                    "match) and this device cannot repair it: %1. Nothing was changed. Run muze-cli keys "
-                                    "unlock on a device where this vault was unlocked before (one that has seen its "
-                                    "latest key); this device can unlock once that is done.")
-                         .arg(why),
-                     QStringLiteral("tampered_keyring"));
+    return makeError(
+        QStringLiteral("The key ring was modified by someone without the vault password (its MAC does not "
+                       "match) and this device cannot repair it: %1. Nothing was changed. Run muze-cli keys "
+                       "unlock on a device where this vault was unlocked before (one that has seen its "
+                       "latest key); this device can unlock once that is done.")
+            .arg(why),
+        errc::tampered_keyring);
 }
 
 Error rollbackError(quint32 missingId)
@@ -42,7 +44,7 @@ Error rollbackError(quint32 missingId)
                                     "lacks key %1): it was replaced by an older copy. Nothing was encrypted with an "
                                     "older key. Run muze-cli keys unlock on this device to restore it.")
                          .arg(missingId),
-                     QStringLiteral("keyring_rollback"));
+        errc::keyring_rollback);
 }
 
 // The first key this device holds that the ring has no entry for, or 0. Keys are never removed
@@ -61,7 +63,7 @@ Result<KeyRing> loadRing(const QString& vaultRoot)
 {
     if (!isVaultEncrypted(vaultRoot))
         return makeError(QStringLiteral("The vault at %1 is not encrypted (no %2)").arg(vaultRoot, kKeyRingFile),
-                         QStringLiteral("not_encrypted"));
+            errc::not_encrypted);
     return KeyRing::load(keyRingPath(vaultRoot));
 }
 
@@ -74,7 +76,7 @@ Result<DeviceKeys> deviceKeysOf(const KeyRing& ring)
         return makeError(QStringLiteral("The active key %1 does not open with this password: the password was changed "
                                         "while another device added that key. Unlock on that device first.")
                              .arg(ring.activeKeyId()),
-                         QStringLiteral("corrupt_keyring"));
+            errc::corrupt_keyring);
     return DeviceKeys{ring.salt(), ring.kek().clone(), std::move(keys.value())};
 }
 
@@ -134,7 +136,7 @@ Result<ResolvedKeys> resolveVaultKeys(const QString& vaultRoot, const QString& v
     if (!ring)
         return ring.error();
     auto device = store.load(vaultId);
-    if (!device && device.error().code == QLatin1String("not_found"))
+    if (!device && device.error().is(errc::not_found))
         return lockedError();
     if (!device)
         return device.error();
@@ -148,8 +150,7 @@ Result<ResolvedKeys> resolveVaultKeys(const QString& vaultRoot, const QString& v
         // Same password generation (a salt is new at every password change), so the kept KEK
         // is the ring's KEK: the ring must authenticate with it (docs/FORMAT.md §5, rule 1).
         if (Status s = ring->unlockWithKek(device->kek); !s) {
-            const QString code = s.error().code;
-            if (code == QLatin1String("wrong_key") || code == QLatin1String("tampered_keyring"))
+            if (s.error().isAnyOf({errc::wrong_key, errc::tampered_keyring}))
                 return tamperedError();
             return s.error();
         }
@@ -203,7 +204,7 @@ Status initVaultEncryption(const QString& vaultRoot, const QString& vaultId, con
 {
     if (isVaultEncrypted(vaultRoot))
         return makeError(QStringLiteral("The vault is already encrypted (%1 exists)").arg(keyRingPath(vaultRoot)),
-                         QStringLiteral("already_encrypted"));
+            errc::already_encrypted);
     auto ring = KeyRing::create(password, params);
     if (!ring)
         return ring.error();
@@ -231,7 +232,7 @@ Status unlockVault(const QString& vaultRoot, const QString& vaultId, const QByte
     // and what this device keeps (docs/FORMAT.md §5, "Repair"); else wrong_password or a refusal.
     auto repair = ring->repair(password, kept);
     if (!repair) {
-        if (repair.error().code == QLatin1String("tampered_keyring"))
+        if (repair.error().is(errc::tampered_keyring))
             return repairRefusedError(repair.error().message);
         return repair.error(); // wrong_password, kdf_failed
     }
@@ -275,7 +276,7 @@ Result<quint32> rotateVaultKey(const QString& vaultRoot, const QString& vaultId,
     if (!ring)
         return ring.error();
     auto device = store.load(vaultId);
-    if (!device && device.error().code == QLatin1String("not_found"))
+    if (!device && device.error().is(errc::not_found))
         return lockedError();
     if (!device)
         return device.error();
@@ -357,12 +358,10 @@ Result<VaultKeyStatus> vaultKeyStatus(const QString& vaultRoot, const QString& v
         st.passwordChangedElsewhere = resolved->passwordChangedElsewhere;
         return st;
     }
-    const QString code = resolved.error().code;
-    if (code != QLatin1String("locked") && code != QLatin1String("tampered_keyring")
-        && code != QLatin1String("keyring_rollback"))
+    if (!resolved.error().isAnyOf({errc::locked, errc::tampered_keyring, errc::keyring_rollback}))
         return resolved.error();
     st.lockedReason = resolved.error().message;
-    st.lockedCode = code;
+    st.lockedCode = resolved.error().code;
     return st;
 }
 

@@ -68,7 +68,7 @@ Result<QString> VaultStore::fileOf(const QString& id) const
         indexes().insert(m_root, std::move(fresh));
     }
     if (file.isEmpty())
-        return makeError(QStringLiteral("no item with id \"%1\"").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no item with id \"%1\"").arg(id), errc::not_found);
     return file;
 }
 
@@ -82,12 +82,12 @@ Status VaultStore::setTrackFields(const QString& mixId, const QString& trackId, 
     if (!file)
         return file.error();
     if (!file->contains(QLatin1String("/mixes/")))
-        return makeError(QStringLiteral("%1 is not a mix").arg(mixId), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("%1 is not a mix").arg(mixId), errc::not_found);
     auto data = readItemFile(*file);
     if (!data)
         return data.error();
     if (!(*data)["tracks"].is_array())
-        return makeError(QStringLiteral("%1: \"tracks\" must be a list").arg(*file), QStringLiteral("corrupt_json"));
+        return makeError(QStringLiteral("%1: \"tracks\" must be a list").arg(*file), errc::corrupt_json);
     for (Json& t : (*data)["tracks"]) {
         if (jsonString(t, "id") != trackId)
             continue;
@@ -98,7 +98,7 @@ Status VaultStore::setTrackFields(const QString& mixId, const QString& trackId, 
         (*data)["modified_at"] = now;
         return writeItemFile(*file, *data);
     }
-    return makeError(QStringLiteral("track %1 is no longer in %2").arg(trackId, *file), QStringLiteral("not_found"));
+    return makeError(QStringLiteral("track %1 is no longer in %2").arg(trackId, *file), errc::not_found);
 }
 
 } // namespace muze::model

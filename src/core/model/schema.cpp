@@ -126,9 +126,8 @@ QString kindName(ItemKind kind)
 
 Status validateItem(const Json& obj, ItemKind kind, const QString& file, const QString& expectedId)
 {
-    auto fail = [&](const QString& what) {
-        return makeError(QStringLiteral("%1: %2").arg(file, what), QStringLiteral("corrupt_json"));
-    };
+    auto fail
+        = [&](const QString& what) { return makeError(QStringLiteral("%1: %2").arg(file, what), errc::corrupt_json); };
     if (!obj.is_object())
         return fail(QStringLiteral("%1 must be a JSON object").arg(kindName(kind)));
     const auto id = obj.find("id");
@@ -163,11 +162,11 @@ Status checkFieldValue(ItemKind kind, const QString& key, const Json& value)
     if (!f)
         return makeError(QStringLiteral("a %1 has no field \"%2\" (editable: %3)")
                              .arg(kindName(kind), key, editableFieldsFor(kind).join(QStringLiteral(", "))),
-                         QStringLiteral("bad_field"));
+            errc::bad_field);
     if (!f->editable)
-        return makeError(QStringLiteral("\"%1\" is read-only").arg(key), QStringLiteral("bad_field"));
+        return makeError(QStringLiteral("\"%1\" is read-only").arg(key), errc::bad_field);
     if (const QString problem = typeProblem(*f, value); !problem.isEmpty())
-        return makeError(QStringLiteral("\"%1\" %2").arg(key, problem), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("\"%1\" %2").arg(key, problem), errc::bad_value);
     return {};
 }
 
@@ -181,7 +180,7 @@ Result<Json> parseFieldValue(ItemKind kind, const QString& key, const QString& t
             bool ok = false;
             const double d = text.trimmed().toDouble(&ok);
             if (!ok)
-                return makeError(QStringLiteral("\"%1\" must be a number, not \"%2\"").arg(key, text), QStringLiteral("bad_value"));
+                return makeError(QStringLiteral("\"%1\" must be a number, not \"%2\"").arg(key, text), errc::bad_value);
             value = d;
             break;
         }
@@ -192,7 +191,8 @@ Result<Json> parseFieldValue(ItemKind kind, const QString& key, const QString& t
             else if (t == QLatin1String("false") || t == QLatin1String("no") || t == QLatin1String("off") || t == QLatin1String("0"))
                 value = false;
             else
-                return makeError(QStringLiteral("\"%1\" must be true or false, not \"%2\"").arg(key, text), QStringLiteral("bad_value"));
+                return makeError(
+                    QStringLiteral("\"%1\" must be true or false, not \"%2\"").arg(key, text), errc::bad_value);
             break;
         }
         case Type::Tags: {

@@ -35,7 +35,7 @@ void sortByCreation(std::vector<Node>& nodes)
 Result<VaultTree> VaultStore::load() const
 {
     if (!QFileInfo(m_root).isDir())
-        return makeError(QStringLiteral("Vault folder %1 does not exist").arg(m_root), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("Vault folder %1 does not exist").arg(m_root), errc::not_found);
 
     VaultTree tree;
     auto note = [&tree](const QString& file, const Error& e) {
@@ -81,7 +81,7 @@ Result<VaultTree> VaultStore::load() const
                 auto mdata = readItemFile(m.file);
                 Status mvalid = mdata ? validateItem(*mdata, ItemKind::Mix, m.file, mid) : Status(mdata.error());
                 if (mvalid && mdata->contains("tracks") && !(*mdata)["tracks"].is_array())
-                    mvalid = makeError(QStringLiteral("%1: \"tracks\" must be a list").arg(m.file), QStringLiteral("corrupt_json"));
+                    mvalid = makeError(QStringLiteral("%1: \"tracks\" must be a list").arg(m.file), errc::corrupt_json);
                 if (!mvalid) {
                     note(m.file, mvalid.error());
                     continue;

@@ -24,8 +24,9 @@ Status VaultStore::initialize(const QString& vaultId, const QString& name) const
         if (!existing)
             return existing.error();
         if (jsonString(*existing, "id") != vaultId)
-            return makeError(QStringLiteral("%1 already holds another vault (%2)").arg(m_root, jsonString(*existing, "id")),
-                             QStringLiteral("exists"));
+            return makeError(
+                QStringLiteral("%1 already holds another vault (%2)").arg(m_root, jsonString(*existing, "id")),
+                errc::exists);
         return {};
     }
     return writeJsonFile(absolute(kVaultFile), stampWriter(newItemObject(ItemKind::Vault, vaultId, name)));
@@ -100,17 +101,17 @@ Result<QString> VaultStore::importTrack(const QString& mixRef, const QString& wa
     const QString temp = target + QStringLiteral(".importing");
     QFile::remove(temp);
     if (!QFile::copy(wavPath, temp))
-        return makeError(QStringLiteral("Cannot copy %1 into the vault").arg(wavPath), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot copy %1 into the vault").arg(wavPath), errc::io);
     {
         QFile f(temp); // flush the copy to disk before it gets its final name
         if (!f.open(QIODevice::ReadWrite) || !f.flush()) {
             QFile::remove(temp);
-            return makeError(QStringLiteral("Cannot write %1").arg(temp), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot write %1").arg(temp), errc::io);
         }
     }
     if (!QFile::rename(temp, target)) {
         QFile::remove(temp);
-        return makeError(QStringLiteral("Cannot move the imported file to %1").arg(target), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot move the imported file to %1").arg(target), errc::io);
     }
 
     auto data = readItemFile(mix->file);
@@ -170,12 +171,12 @@ Result<ItemRef> VaultStore::resolve(const QString& ref, std::optional<ItemKind> 
     if (byName.size() == 1)
         return byName.front();
     if (byName.empty())
-        return makeError(QStringLiteral("no %1 named or with id \"%2\"").arg(what, ref), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no %1 named or with id \"%2\"").arg(what, ref), errc::not_found);
     QStringList ids;
     for (const ItemRef& item : byName)
         ids << QStringLiteral("%1 %2").arg(kindName(item.kind), item.id);
     return makeError(QStringLiteral("\"%1\" is ambiguous (%2); use an id").arg(ref, ids.join(QStringLiteral(", "))),
-                     QStringLiteral("ambiguous"));
+        errc::ambiguous);
 }
 
 Status VaultStore::edit(const QString& ref, const QList<QPair<QString, QString>>& assignments) const
@@ -213,7 +214,7 @@ Status VaultStore::applyFields(const ItemRef& item, const FieldValues& values) c
                 target = &t;
         }
         if (!target)
-            return makeError(QStringLiteral("track %1 is no longer in %2").arg(item.id, item.file), QStringLiteral("not_found"));
+            return makeError(QStringLiteral("track %1 is no longer in %2").arg(item.id, item.file), errc::not_found);
     }
     const std::string now = toStd(nowIso());
     for (const auto& [key, value] : values)
@@ -231,12 +232,12 @@ Status VaultStore::remove(const QString& ref) const
     switch (item->kind) {
     case ItemKind::Collection:
         return QDir(absolute(collectionDir(item->id))).removeRecursively()
-                   ? Status()
-                   : makeError(QStringLiteral("Cannot delete collection %1").arg(item->id), QStringLiteral("io"));
+            ? Status()
+            : makeError(QStringLiteral("Cannot delete collection %1").arg(item->id), errc::io);
     case ItemKind::Project:
         return QDir(absolute(projectDir(item->collectionId, item->id))).removeRecursively()
-                   ? Status()
-                   : makeError(QStringLiteral("Cannot delete project %1").arg(item->id), QStringLiteral("io"));
+            ? Status()
+            : makeError(QStringLiteral("Cannot delete project %1").arg(item->id), errc::io);
     case ItemKind::Mix: {
         auto data = readItemFile(item->file);
         if (data && (*data)["tracks"].is_array()) {
@@ -247,8 +248,8 @@ Status VaultStore::remove(const QString& ref) const
             }
         }
         return QFile::remove(absolute(item->file))
-                   ? Status()
-                   : makeError(QStringLiteral("Cannot delete %1").arg(item->file), QStringLiteral("io"));
+            ? Status()
+            : makeError(QStringLiteral("Cannot delete %1").arg(item->file), errc::io);
     }
     case ItemKind::Track: {
         auto data = readItemFile(item->file);
@@ -270,7 +271,7 @@ Status VaultStore::remove(const QString& ref) const
     case ItemKind::Vault:
         break;
     }
-    return makeError(QStringLiteral("cannot remove the vault itself here; use vault remove"), QStringLiteral("bad_usage"));
+    return makeError(QStringLiteral("cannot remove the vault itself here; use vault remove"), errc::bad_usage);
 }
 
 QStringList VaultStore::editableFields(ItemKind kind) { return editableFieldsFor(kind); }

@@ -40,7 +40,7 @@ QString combine(const std::vector<Digest>& blocks)
 
 Error ioError(const QString& path, const QString& why)
 {
-    return makeError(QStringLiteral("Cannot hash %1: %2").arg(path, why), QStringLiteral("io"));
+    return makeError(QStringLiteral("Cannot hash %1: %2").arg(path, why), errc::io);
 }
 
 } // namespace
@@ -236,7 +236,7 @@ Result<QString> contentHashFile(const QString& path, int threads, const std::ato
 
     if (const int f = failure.load()) {
         if (f == -2)
-            return makeError(QStringLiteral("Hashing %1 was cancelled").arg(path), QStringLiteral("cancelled"));
+            return makeError(QStringLiteral("Hashing %1 was cancelled").arg(path), errc::cancelled);
         return ioError(path, f == -1 ? QStringLiteral("the file shrank while it was read")
                                      : QString::fromLocal8Bit(strerror(f)));
     }
@@ -250,7 +250,7 @@ Result<QString> contentHashFile(const QString& path, int threads, const std::ato
     QByteArray buffer;
     while (!file.atEnd()) {
         if (cancel && cancel->load())
-            return makeError(QStringLiteral("Hashing %1 was cancelled").arg(path), QStringLiteral("cancelled"));
+            return makeError(QStringLiteral("Hashing %1 was cancelled").arg(path), errc::cancelled);
         buffer = file.read(kContentHashBlockSize);
         if (buffer.isEmpty() && file.error() != QFile::NoError)
             return ioError(path, file.errorString());

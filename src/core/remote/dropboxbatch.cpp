@@ -33,9 +33,7 @@ QString tagPath(const Json& u)
 
 bool stopsTheBatch(const Error& e)
 {
-    const QString& c = e.code;
-    return c == QLatin1String("offline") || c == QLatin1String("cancelled") || c == QLatin1String("auth")
-        || c == QLatin1String("timeout");
+    return e.isAnyOf({errc::offline, errc::cancelled, errc::auth, errc::timeout});
 }
 
 } // namespace
@@ -57,8 +55,8 @@ Status DropboxRemote::commitBatchRound(BatchRound& round)
         return failed<bool>(started.error()).error();
     const Json ids = started->value("session_ids", Json::array());
     if (!ids.is_array() || int(ids.size()) != n)
-        return makeError(QStringLiteral("Dropbox started %1 upload sessions for %2 files").arg(ids.size()).arg(n),
-                         QStringLiteral("corrupt"));
+        return makeError(
+            QStringLiteral("Dropbox started %1 upload sessions for %2 files").arg(ids.size()).arg(n), errc::corrupt);
 
     std::vector<Json> args;
     std::vector<QByteArray> data;
@@ -95,8 +93,9 @@ Status DropboxRemote::commitBatchRound(BatchRound& round)
         return failed<bool>(finished.error()).error();
     const Json results = finished->value("entries", Json::array());
     if (!results.is_array() || results.size() != sent.size())
-        return makeError(QStringLiteral("Dropbox answered %1 results for a batch of %2 files").arg(results.size()).arg(sent.size()),
-                         QStringLiteral("corrupt"));
+        return makeError(
+            QStringLiteral("Dropbox answered %1 results for a batch of %2 files").arg(results.size()).arg(sent.size()),
+            errc::corrupt);
     int committed = 0;
     for (size_t k = 0; k < sent.size(); ++k) {
         const size_t i = sent[k];
@@ -111,7 +110,7 @@ Status DropboxRemote::commitBatchRound(BatchRound& round)
             Error e = makeError(QStringLiteral("Dropbox files/upload_session/finish_batch_v2: %1 (%2)")
                                     .arg(summary.isEmpty() ? QStringLiteral("failure") : summary, round.items[i].path),
                                 dropboxErrorCode(summary));
-            if (e.code == QLatin1String("rate_limited")) {
+            if (e.is(errc::rate_limited)) {
                 round.out[i] = e;
                 round.again.push_back(i);
                 continue;
@@ -131,8 +130,8 @@ Status DropboxRemote::commitBatchRound(BatchRound& round)
 
 std::vector<Result<RemoteEntry>> DropboxRemote::uploadBatch(const std::vector<BatchItem>& items)
 {
-    std::vector<Result<RemoteEntry>> out(items.size(),
-                                         Result<RemoteEntry>(makeError(QStringLiteral("not sent"), QStringLiteral("io"))));
+    std::vector<Result<RemoteEntry>> out(
+        items.size(), Result<RemoteEntry>(makeError(QStringLiteral("not sent"), errc::io)));
     std::vector<QString> servers(items.size());
     std::vector<QString> hashes(items.size());
     std::vector<size_t> todo;
@@ -145,7 +144,7 @@ std::vector<Result<RemoteEntry>> DropboxRemote::uploadBatch(const std::vector<Ba
         }
         if (item.path.isEmpty() || item.data.size() > kDropboxMaxRequestBytes
             || (item.spec.mode == WriteMode::Update && item.spec.rev.isEmpty())) {
-            out[i] = makeError(QStringLiteral("cannot upload \"%1\" in a batch").arg(item.path), QStringLiteral("io"));
+            out[i] = makeError(QStringLiteral("cannot upload \"%1\" in a batch").arg(item.path), errc::io);
             continue;
         }
         servers[i] = *server;

@@ -58,7 +58,7 @@ Status DropboxClient::pause(int ms)
     poll.start(50);
     loop.exec(QEventLoop::ExcludeUserInputEvents);
     if (m_cancel && m_cancel->load())
-        return makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
+        return makeError(QStringLiteral("cancelled"), errc::cancelled);
     return {};
 }
 
@@ -102,7 +102,7 @@ Result<auth::HttpResponse> DropboxClient::execute(const Call& call, const auth::
 
         if (!reply) {
             const QString code = reply.error().code;
-            if (code != QLatin1String("offline") || last || (bodyStarted && *bodyStarted && !call.retryDroppedAfterBody))
+            if (code != errc::offline || last || (bodyStarted && *bodyStarted && !call.retryDroppedAfterBody))
                 return makeError(describe(call.route, reply.errorString()), code);
             qCInfo(lcDropbox) << call.route << "attempt" << attempt << "failed:" << reply.errorString();
         } else if (reply->status / 100 == 2) {
@@ -130,7 +130,7 @@ Result<auth::HttpResponse> DropboxClient::execute(const Call& call, const auth::
                 m_retryAfter = std::max(wait, 1);
                 if (last || wait > m_options.maxRetryAfterSeconds) {
                     Error e = errorFromResponse(call, *reply);
-                    e.code = QStringLiteral("rate_limited");
+                    e.code = errc::rate_limited;
                     return e;
                 }
                 qCInfo(lcDropbox) << call.route << "rate limited; waiting" << wait << "s";

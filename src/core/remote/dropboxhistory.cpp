@@ -39,8 +39,7 @@ public:
         std::vector<RemoteVersion> out; // newest first while building
         const auto entries = answer->find("entries");
         if (entries == answer->end() || !entries->is_array())
-            return makeError(
-                QStringLiteral("Dropbox sent malformed revisions for %1").arg(path), QStringLiteral("corrupt"));
+            return makeError(QStringLiteral("Dropbox sent malformed revisions for %1").arg(path), errc::corrupt);
         QDateTime newer = isDeleted ? serverDeleted : QDateTime();
         for (const Json& md : *entries) {
             RemoteVersion v;
@@ -54,12 +53,12 @@ public:
             v.deleted = out.empty() && isDeleted;
             if (v.rev.isEmpty())
                 return makeError(
-                    QStringLiteral("Dropbox sent a revision of %1 without a rev").arg(path), QStringLiteral("corrupt"));
+                    QStringLiteral("Dropbox sent a revision of %1 without a rev").arg(path), errc::corrupt);
             newer = v.modified;
             out.push_back(v);
         }
         if (out.empty())
-            return makeError(QStringLiteral("Dropbox keeps no version of %1").arg(path), QStringLiteral("not_found"));
+            return makeError(QStringLiteral("Dropbox keeps no version of %1").arg(path), errc::not_found);
         std::reverse(out.begin(), out.end());
         return out;
     }
@@ -68,7 +67,7 @@ public:
     {
         static const QRegularExpression revPattern(QStringLiteral("^[0-9a-f]{9,}$"));
         if (!revPattern.match(rev).hasMatch())
-            return makeError(QStringLiteral("%1 has no version %2").arg(path, rev), QStringLiteral("not_found"));
+            return makeError(QStringLiteral("%1 has no version %2").arg(path, rev), errc::not_found);
         ContentHasher hasher;
         QString expected;
         Error sinkError;
@@ -77,14 +76,13 @@ public:
                 auto md = parseJson(head.header("Dropbox-API-Result"), QStringLiteral("Dropbox-API-Result"));
                 expected = md ? jsonString(*md, "content_hash") : QString();
                 if (!md || jsonString(*md, "rev") != rev) {
-                    sinkError = makeError(
-                        QStringLiteral("Dropbox sent another version of %1").arg(path), QStringLiteral("corrupt"));
+                    sinkError
+                        = makeError(QStringLiteral("Dropbox sent another version of %1").arg(path), errc::corrupt);
                     return false;
                 }
             }
             if (sink.write(chunk.constData(), chunk.size()) != chunk.size()) {
-                sinkError
-                    = makeError(QStringLiteral("Cannot store version %1 of %2").arg(rev, path), QStringLiteral("io"));
+                sinkError = makeError(QStringLiteral("Cannot store version %1 of %2").arg(rev, path), errc::io);
                 return false;
             }
             hasher.addData(chunk);
@@ -100,7 +98,7 @@ public:
             expected = jsonString(*md, "content_hash");
         if (hasher.finish() != expected)
             return makeError(QStringLiteral("Version %1 of %2 arrived damaged (content hash mismatch)").arg(rev, path),
-                QStringLiteral("corrupt"));
+                errc::corrupt);
         return {};
     }
 
@@ -151,7 +149,7 @@ public:
         for (const QString& rel : gone) {
             Result<std::vector<RemoteVersion>> versions = listVersions(rel);
             if (!versions) {
-                if (versions.error().code == QLatin1String("not_found") || versions.error().code == QLatin1String("io"))
+                if (versions.error().isAnyOf({errc::not_found, errc::io}))
                     continue; // a deleted folder, or nothing kept
                 return versions.error();
             }

@@ -24,7 +24,7 @@ std::vector<Result<Json>> DropboxClient::uploadMany(const QString& route, const 
                                                     const std::vector<QByteArray>& data, int parallel)
 {
     const size_t n = std::min(args.size(), data.size());
-    std::vector<Result<Json>> out(n, Result<Json>(makeError(QStringLiteral("not sent"), QStringLiteral("io"))));
+    std::vector<Result<Json>> out(n, Result<Json>(makeError(QStringLiteral("not sent"), errc::io)));
     std::vector<bool> answered(n, false);
     auto token = m_tokens->accessToken();
     if (token && n > 0 && !(m_cancel && m_cancel->load())) {
@@ -94,7 +94,7 @@ std::vector<Result<Json>> DropboxClient::uploadMany(const QString& route, const 
         if (answered[i])
             continue;
         if (m_cancel && m_cancel->load()) {
-            out[i] = makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
+            out[i] = makeError(QStringLiteral("cancelled"), errc::cancelled);
             continue;
         }
         out[i] = upload(route, args[i], data[i]);

@@ -12,7 +12,7 @@ QString describe(const QString& route, const QString& text) { return QStringLite
 Result<RemoteEntry> dropboxEntryFromMetadata(const Json& md, const DropboxPathMapper& paths)
 {
     if (!md.is_object())
-        return makeError(QStringLiteral("Dropbox sent malformed metadata"), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("Dropbox sent malformed metadata"), errc::corrupt);
     // Unions carry ".tag"; FileMetadata as a struct (upload and finish answers) does not.
     const QString tag = jsonString(md, ".tag", md.contains("rev") ? QStringLiteral("file") : QString());
     auto rel = paths.toRelative(jsonString(md, "path_lower"), jsonString(md, "path_display"));
@@ -23,7 +23,7 @@ Result<RemoteEntry> dropboxEntryFromMetadata(const Json& md, const DropboxPathMa
     e.isFolder = tag == QLatin1String("folder");
     e.deleted = tag == QLatin1String("deleted");
     if (!e.isFolder && !e.deleted && tag != QLatin1String("file"))
-        return makeError(QStringLiteral("Dropbox sent an entry of unknown kind \"%1\"").arg(tag), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("Dropbox sent an entry of unknown kind \"%1\"").arg(tag), errc::corrupt);
     e.size = jsonInteger(md, "size", 0, 0, qint64(1) << 53);
     e.rev = jsonString(md, "rev");
     e.contentHash = jsonString(md, "content_hash");
@@ -39,11 +39,11 @@ Result<RemoteEntry> dropboxEntryFromMetadata(const Json& md, const DropboxPathMa
 Status dropboxAddPage(const Json& page, const DropboxPathMapper& paths, ChangeSet& out, QStringList& rejected)
 {
     if (!page.is_object() || !page.contains("entries") || !page["entries"].is_array())
-        return makeError(QStringLiteral("Dropbox sent a malformed listing"), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("Dropbox sent a malformed listing"), errc::corrupt);
     for (const Json& md : page["entries"]) {
         auto e = dropboxEntryFromMetadata(md, paths);
         if (!e) {
-            if (e.error().code != QLatin1String("hostile_path"))
+            if (!e.error().is(errc::hostile_path))
                 return e.error();
             rejected << jsonString(md, "path_lower");
             continue;
@@ -58,22 +58,22 @@ Status dropboxAddPage(const Json& page, const DropboxPathMapper& paths, ChangeSe
 
 QString dropboxErrorCode(const QString& summary)
 {
-    static const std::pair<const char*, const char*> table[] = {
-        {"incorrect_offset", "incorrect_offset"},
-        {"not_found", "not_found"},
-        {"conflict", "conflict"},
-        {"insufficient_space", "insufficient_space"},
-        {"content_hash_mismatch", "corrupt"},
-        {"too_many_write_operations", "rate_limited"},
-        {"too_many_requests", "rate_limited"},
+    static const std::pair<const char*, ErrorCode> table[] = {
+        {"incorrect_offset", errc::incorrect_offset},
+        {"not_found", errc::not_found},
+        {"conflict", errc::conflict},
+        {"insufficient_space", errc::insufficient_space},
+        {"content_hash_mismatch", errc::corrupt},
+        {"too_many_write_operations", errc::rate_limited},
+        {"too_many_requests", errc::rate_limited},
     };
     if (summary.startsWith(QLatin1String("reset")))
-        return QStringLiteral("reset");
+        return errc::reset;
     for (const auto& [needle, code] : table) {
         if (summary.contains(QLatin1String(needle)))
-            return QString::fromLatin1(code);
+            return code;
     }
-    return QStringLiteral("io");
+    return errc::io;
 }
 
 Error dropboxErrorFromResponse(const QString& route, int status, const QByteArray& body, int retryAfterSeconds,
@@ -92,23 +92,23 @@ Error dropboxErrorFromResponse(const QString& route, int status, const QByteArra
         *details = std::move(said);
     switch (status) {
     case 400:
-        return makeError(describe(route, QStringLiteral("bad request: %1").arg(text)), QStringLiteral("io"));
+        return makeError(describe(route, QStringLiteral("bad request: %1").arg(text)), errc::io);
     case 401:
-        return makeError(describe(route, QStringLiteral("not signed in (%1): connect Dropbox again").arg(text)),
-                         QStringLiteral("auth"));
+        return makeError(
+            describe(route, QStringLiteral("not signed in (%1): connect Dropbox again").arg(text)), errc::auth);
     case 403:
-        return makeError(describe(route, QStringLiteral("access denied: %1").arg(text)), QStringLiteral("io"));
+        return makeError(describe(route, QStringLiteral("access denied: %1").arg(text)), errc::io);
     case 409:
         return makeError(describe(route, text), code);
     case 429:
-        return makeError(describe(route, QStringLiteral("rate limited, retry in %1 s").arg(retryAfterSeconds)),
-                         QStringLiteral("rate_limited"));
+        return makeError(
+            describe(route, QStringLiteral("rate limited, retry in %1 s").arg(retryAfterSeconds)), errc::rate_limited);
     default:
         break;
     }
     if (status >= 500)
-        return makeError(describe(route, QStringLiteral("server error %1").arg(status)), QStringLiteral("offline"));
-    return makeError(describe(route, QStringLiteral("HTTP %1: %2").arg(status).arg(text)), QStringLiteral("io"));
+        return makeError(describe(route, QStringLiteral("server error %1").arg(status)), errc::offline);
+    return makeError(describe(route, QStringLiteral("HTTP %1: %2").arg(status).arg(text)), errc::io);
 }
 
 int dropboxRetryAfter(const QByteArray& header, const Json* body)
@@ -127,9 +127,9 @@ Result<Json> parseDropboxApiResult(const QByteArray& header, const QString& rout
 {
     auto parsed = parseJson(header, describe(route, QStringLiteral("result header")));
     if (!parsed)
-        return makeError(describe(route, parsed.errorString()), QStringLiteral("corrupt"));
+        return makeError(describe(route, parsed.errorString()), errc::corrupt);
     if (!parsed->is_object())
-        return makeError(describe(route, QStringLiteral("no Dropbox-API-Result")), QStringLiteral("corrupt"));
+        return makeError(describe(route, QStringLiteral("no Dropbox-API-Result")), errc::corrupt);
     return parsed;
 }
 

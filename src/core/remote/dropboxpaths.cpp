@@ -9,7 +9,7 @@ namespace {
 
 Error hostile(const QString& what, const QString& path)
 {
-    return makeError(QStringLiteral("refusing %1 path \"%2\"").arg(what, path), QStringLiteral("hostile_path"));
+    return makeError(QStringLiteral("refusing %1 path \"%2\"").arg(what, path), errc::hostile_path);
 }
 
 bool cleanRelative(const QString& rel)

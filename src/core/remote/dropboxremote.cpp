@@ -48,7 +48,7 @@ DropboxRemote::~DropboxRemote() = default;
 template <typename T>
 Result<T> DropboxRemote::failed(const Error& e)
 {
-    m_retryAfter = e.code == QLatin1String("rate_limited") ? m_client.retryAfterSeconds() : 0;
+    m_retryAfter = e.is(errc::rate_limited) ? m_client.retryAfterSeconds() : 0;
     return e;
 }
 // dropboxtransfer.cpp uses these too: instantiated here, or an optimised build inlines them
@@ -76,7 +76,7 @@ Result<ChangeSet> DropboxRemote::listAll(bool firstListing)
     out.complete = true;
     Json arg = {{"path", toStd(m_paths.folder())}, {"recursive", true}, {"include_deleted", false}};
     auto page = m_client.rpc(QStringLiteral("files/list_folder"), arg);
-    if (!page && page.error().code == QLatin1String("not_found") && firstListing) {
+    if (!page && page.error().is(errc::not_found) && firstListing) {
         // A vault's first sync makes its folder (vault create could not: offline, signed out).
         // After a reset a missing folder stays an error: the user deleted it.
         if (Status made = makeFolder(QString()); !made)
@@ -86,7 +86,7 @@ Result<ChangeSet> DropboxRemote::listAll(bool firstListing)
     while (true) {
         if (!page) {
             Error e = page.error();
-            if (e.code == QLatin1String("not_found"))
+            if (e.is(errc::not_found))
                 e.message = QStringLiteral("the Dropbox folder %1 does not exist").arg(m_paths.folder());
             return failed<ChangeSet>(e);
         }
@@ -95,7 +95,7 @@ Result<ChangeSet> DropboxRemote::listAll(bool firstListing)
         if (!jsonBool(*page, "has_more"))
             return out;
         page = m_client.rpc(QStringLiteral("files/list_folder/continue"), Json{{"cursor", toStd(out.cursor)}});
-        if (!page && page.error().code == QLatin1String("reset")) { // reset while paging: start over
+        if (!page && page.error().is(errc::reset)) { // reset while paging: start over
             out = ChangeSet();
             out.complete = true;
             page = m_client.rpc(QStringLiteral("files/list_folder"), arg);
@@ -112,7 +112,7 @@ Result<ChangeSet> DropboxRemote::listChanges(const QString& cursor)
     while (true) {
         auto page = m_client.rpc(QStringLiteral("files/list_folder/continue"), Json{{"cursor", toStd(next)}});
         if (!page) {
-            if (page.error().code == QLatin1String("reset")) {
+            if (page.error().is(errc::reset)) {
                 qCInfo(lcDropbox) << "cursor reset by Dropbox: listing" << m_paths.folder() << "again";
                 return listAll(false);
             }
@@ -148,7 +148,7 @@ Status DropboxRemote::remove(const QString& path, const QString& rev)
     if (!server)
         return server.error();
     if (path.isEmpty())
-        return makeError(QStringLiteral("refusing to delete the vault folder"), QStringLiteral("hostile_path"));
+        return makeError(QStringLiteral("refusing to delete the vault folder"), errc::hostile_path);
     Json arg = {{"path", toStd(*server)}};
     if (!rev.isEmpty())
         arg["parent_rev"] = toStd(rev);
@@ -167,8 +167,7 @@ Status DropboxRemote::makeFolder(const QString& path)
         return {};
     auto r = m_client.rpc(QStringLiteral("files/create_folder_v2"), Json{{"path", toStd(*server)}, {"autorename", false}});
     if (!r) {
-        if (r.error().code == QLatin1String("conflict")
-            && m_client.lastError().summary.contains(QLatin1String("conflict/folder")))
+        if (r.error().is(errc::conflict) && m_client.lastError().summary.contains(QLatin1String("conflict/folder")))
             return {}; // already there
         return failed<Json>(r.error()).error();
     }
@@ -198,9 +197,9 @@ Result<bool> DropboxRemote::waitForChanges(const QString& cursor, int timeoutSec
     auto r = m_client.notify(QStringLiteral("files/list_folder/longpoll"),
                              Json{{"cursor", toStd(cursor)}, {"timeout", serverTimeout}}, waitMs);
     if (!r) {
-        if (r.error().code == QLatin1String("timeout"))
+        if (r.error().is(errc::timeout))
             return false;
-        if (r.error().code == QLatin1String("reset"))
+        if (r.error().is(errc::reset))
             return true; // listChanges will relist
         return failed<bool>(r.error());
     }
@@ -224,17 +223,17 @@ Result<SpaceUsage> DropboxRemote::spaceUsage()
 Result<std::unique_ptr<RemoteStore>> createDropboxRemote(const QString& folderPath)
 {
     if (folderPath.trimmed().isEmpty())
-        return makeError(QStringLiteral("no Dropbox folder given"), QStringLiteral("config"));
+        return makeError(QStringLiteral("no Dropbox folder given"), errc::config);
     const QString appKey = auth::dropboxAppKey();
     if (appKey.isEmpty())
         return makeError(QStringLiteral("no Dropbox app key (set MUZE_DROPBOX_APP_KEY or the dropbox/app_key setting)"),
-                         QStringLiteral("config"));
+            errc::config);
     auto stored = auth::KeychainTokenStore(appKey).load();
     if (!stored)
         return stored.error();
     if (!stored->has_value())
-        return makeError(QStringLiteral("this device is not connected to Dropbox (run \"muze-cli dropbox connect\")"),
-                         QStringLiteral("auth"));
+        return makeError(
+            QStringLiteral("this device is not connected to Dropbox (run \"muze-cli dropbox connect\")"), errc::auth);
     const auth::DropboxEndpoints endpoints = auth::DropboxEndpoints::fromEnvironment();
     auto tokens = auth::keychainTokenManager(appKey, endpoints);
     std::unique_ptr<RemoteStore> remote = std::make_unique<DropboxRemote>(

@@ -29,7 +29,7 @@ Result<QByteArray> readExactly(QIODevice& source, qint64 n, const QString& serve
                                  .arg(n)
                                  .arg(serverPath, r < 0 ? source.errorString() : QStringLiteral("the file ended"))
                                  .arg(got),
-                             QStringLiteral("io"));
+                errc::io);
         got += r;
     }
     return data;
@@ -89,7 +89,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
     if (!server)
         return server.error();
     if (path.isEmpty() || offset < 0)
-        return makeError(QStringLiteral("cannot download \"%1\"").arg(path), QStringLiteral("io"));
+        return makeError(QStringLiteral("cannot download \"%1\"").arg(path), errc::io);
     if (length == 0)
         return {};
     const bool wholeFile = offset == 0 && length < 0;
@@ -122,7 +122,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
             if (!samePath(jsonString(md, "path_lower"), *server)) {
                 sinkError = makeError(QStringLiteral("Dropbox answered with another file (%1) for %2")
                                           .arg(jsonString(md, "path_lower"), *server),
-                                      QStringLiteral("hostile_path"));
+                    errc::hostile_path);
                 return false;
             }
             const QString mdRev = jsonString(md, "rev");
@@ -131,14 +131,14 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
                 fileSize = jsonInteger(md, "size", -1, -1, qint64(1) << 53);
                 expectedHash = jsonString(md, "content_hash");
             } else if (mdRev != rev) {
-                sinkError = makeError(QStringLiteral("%1 changed on Dropbox during the download").arg(path),
-                                      QStringLiteral("conflict"));
+                sinkError
+                    = makeError(QStringLiteral("%1 changed on Dropbox during the download").arg(path), errc::conflict);
                 return false;
             }
             if (status == 206) {
                 if (dropboxContentRangeStart(contentRange) != start) {
-                    sinkError = makeError(QStringLiteral("Dropbox sent the wrong range of %1").arg(path),
-                                          QStringLiteral("corrupt"));
+                    sinkError
+                        = makeError(QStringLiteral("Dropbox sent the wrong range of %1").arg(path), errc::corrupt);
                     return false;
                 }
             } else {
@@ -166,8 +166,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
             if (data.isEmpty())
                 return true;
             if (sink.write(data.data(), data.size()) != data.size()) {
-                sinkError = makeError(QStringLiteral("cannot write %1: %2").arg(path, sink.errorString()),
-                                      QStringLiteral("io"));
+                sinkError = makeError(QStringLiteral("cannot write %1: %2").arg(path, sink.errorString()), errc::io);
                 return false;
             }
             if (wholeFile && fileSize > kContentHashBlockSize) {
@@ -180,7 +179,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
             delivered += data.size();
             const qint64 total = length >= 0 ? length : fileSize - offset;
             if (progress && !progress(delivered, total)) {
-                sinkError = makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
+                sinkError = makeError(QStringLiteral("cancelled"), errc::cancelled);
                 return false;
             }
             return true;
@@ -194,7 +193,7 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
                 return sinkError;
             break;
         }
-        if (result.error().code == QLatin1String("offline") && attempt < m_options.resumeAttempts) {
+        if (result.error().is(errc::offline) && attempt < m_options.resumeAttempts) {
             qCInfo(lcDropbox) << "download of" << path << "interrupted at byte" << offset + delivered << "- resuming";
             if (Status s = m_client.pause(std::min(250 << std::min(attempt, 6), 10000)); !s)
                 return s;
@@ -206,13 +205,13 @@ Status DropboxRemote::download(const QString& path, QIODevice& sink, qint64 offs
     const qint64 expected = length >= 0 ? std::min(length, fileSize - offset) : fileSize - offset;
     if (fileSize >= 0 && delivered != expected)
         return makeError(QStringLiteral("%1: got %2 of %3 bytes from Dropbox").arg(path).arg(delivered).arg(expected),
-                         QStringLiteral("corrupt"));
+            errc::corrupt);
     if (wholeFile) {
         const QString got = background ? background->finish() : hasher.finish();
         if (got != expectedHash)
-            return makeError(QStringLiteral("%1: content hash mismatch (Dropbox says %2, received %3)")
-                                 .arg(path, expectedHash, got),
-                             QStringLiteral("corrupt"));
+            return makeError(
+                QStringLiteral("%1: content hash mismatch (Dropbox says %2, received %3)").arg(path, expectedHash, got),
+                errc::corrupt);
     }
     return {};
 }
@@ -224,9 +223,9 @@ Result<RemoteEntry> DropboxRemote::upload(const QString& path, QIODevice& source
     if (!server)
         return server.error();
     if (path.isEmpty() || size < 0)
-        return makeError(QStringLiteral("cannot upload to \"%1\"").arg(path), QStringLiteral("io"));
+        return makeError(QStringLiteral("cannot upload to \"%1\"").arg(path), errc::io);
     if (spec.mode == WriteMode::Update && spec.rev.isEmpty())
-        return makeError(QStringLiteral("update of %1 without a rev").arg(path), QStringLiteral("io"));
+        return makeError(QStringLiteral("update of %1 without a rev").arg(path), errc::io);
     const Json commit = detail::dropboxCommit(*server, spec);
     auto entry = size <= m_options.sessionThreshold ? uploadSmall(*server, source, size, commit, progress)
                                                     : uploadSession(*server, source, size, commit, progress);
@@ -239,10 +238,9 @@ Result<RemoteEntry> DropboxRemote::checkUploaded(const QString& serverPath, cons
                                                  const QString& expectedHash, const Json& commit)
 {
     if (!answer) {
-        const QString code = answer.error().code;
         // A write that already landed (its answer was lost and the retry found it) or an equal
         // file written elsewhere: equal content is never a conflict.
-        if (code == QLatin1String("conflict") || code == QLatin1String("not_found")) {
+        if (answer.error().isAnyOf({errc::conflict, errc::not_found})) {
             auto md = m_client.rpc(QStringLiteral("files/get_metadata"), Json{{"path", toStd(serverPath)}});
             if (md && jsonString(*md, ".tag") == QLatin1String("file")
                 && jsonString(*md, "content_hash") == expectedHash) {
@@ -258,11 +256,11 @@ Result<RemoteEntry> DropboxRemote::checkUploaded(const QString& serverPath, cons
         return entry;
     if (!samePath(jsonString(*answer, "path_lower"), serverPath))
         return makeError(QStringLiteral("Dropbox stored %1 at %2").arg(serverPath, jsonString(*answer, "path_lower")),
-                         QStringLiteral("corrupt"));
+            errc::corrupt);
     if (entry->contentHash != expectedHash)
         return makeError(QStringLiteral("%1: content hash mismatch after upload (sent %2, Dropbox has %3)")
                              .arg(serverPath, expectedHash, entry->contentHash),
-                         QStringLiteral("corrupt"));
+            errc::corrupt);
     return entry;
 }
 
@@ -299,8 +297,8 @@ Result<RemoteEntry> DropboxRemote::uploadSession(const QString& serverPath, QIOD
         if (at >= heldAt && at <= readPos) {
             data = held.mid(at - heldAt, std::min(n, readPos - at));
         } else if (!seekable || !source.seek(base + at)) {
-            return makeError(QStringLiteral("cannot go back to byte %1 of the upload to %2").arg(at).arg(serverPath),
-                             QStringLiteral("io"));
+            return makeError(
+                QStringLiteral("cannot go back to byte %1 of the upload to %2").arg(at).arg(serverPath), errc::io);
         } else {
             readPos = at;
         }
@@ -318,7 +316,7 @@ Result<RemoteEntry> DropboxRemote::uploadSession(const QString& serverPath, QIOD
         return data;
     };
     auto report = [&](qint64 done) { return !progress || progress(done, size); };
-    auto cancelled = [] { return makeError(QStringLiteral("cancelled"), QStringLiteral("cancelled")); };
+    auto cancelled = [] { return makeError(QStringLiteral("cancelled"), errc::cancelled); };
 
     auto first = readChunk(0, std::min(chunk, size));
     if (!first)
@@ -329,7 +327,7 @@ Result<RemoteEntry> DropboxRemote::uploadSession(const QString& serverPath, QIOD
         return failed<RemoteEntry>(started.error());
     const QString sessionId = jsonString(*started, "session_id");
     if (sessionId.isEmpty())
-        return makeError(QStringLiteral("Dropbox started no upload session"), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("Dropbox started no upload session"), errc::corrupt);
     qint64 offset = first->size();
     if (!report(offset))
         return cancelled();
@@ -359,11 +357,11 @@ Result<RemoteEntry> DropboxRemote::uploadSession(const QString& serverPath, QIOD
                 return cancelled();
             continue;
         }
-        if (r.error().code == QLatin1String("incorrect_offset") && resumes < m_options.resumeAttempts * 4) {
+        if (r.error().is(errc::incorrect_offset) && resumes < m_options.resumeAttempts * 4) {
             const qint64 correct = dropboxCorrectOffset(m_client.lastError().error);
             if (correct < 0 || correct > size)
-                return makeError(QStringLiteral("Dropbox reported an impossible offset for %1").arg(serverPath),
-                                 QStringLiteral("corrupt"));
+                return makeError(
+                    QStringLiteral("Dropbox reported an impossible offset for %1").arg(serverPath), errc::corrupt);
             qCInfo(lcDropbox) << "upload session of" << serverPath << "resumes at byte" << correct << "(we were at"
                               << offset << ")";
             ++resumes;

@@ -22,7 +22,7 @@ constexpr qint64 kPruneEveryMs = 3600 * 1000;
 
 Error notFound(const QString& what)
 {
-    return makeError(what, QStringLiteral("not_found"));
+    return makeError(what, errc::not_found);
 }
 
 class FolderHistory final : public RemoteHistory {
@@ -48,7 +48,7 @@ public:
             v.contentHash = live->contentHash;
             v.current = true;
             out.push_back(v);
-        } else if (live.error().code != QLatin1String("not_found")) {
+        } else if (!live.error().is(errc::not_found)) {
             return live.error();
         }
         if (out.empty())
@@ -73,12 +73,12 @@ public:
         for (;;) {
             const qint64 n = file.read(buffer.data(), buffer.size());
             if (n < 0)
-                return makeError(QStringLiteral("Cannot read %1: %2").arg(file.fileName(), file.errorString()),
-                    QStringLiteral("io"));
+                return makeError(
+                    QStringLiteral("Cannot read %1: %2").arg(file.fileName(), file.errorString()), errc::io);
             if (n == 0)
                 return {};
             if (sink.write(buffer.constData(), n) != n)
-                return makeError(QStringLiteral("Cannot store version %1 of %2").arg(rev, path), QStringLiteral("io"));
+                return makeError(QStringLiteral("Cannot store version %1 of %2").arg(rev, path), errc::io);
         }
     }
 
@@ -154,7 +154,7 @@ public:
             if (!name.replaced.isValid() || name.replaced >= cutoff)
                 continue;
             if (!QFile::remove(abs))
-                return makeError(QStringLiteral("Cannot remove the old version %1").arg(abs), QStringLiteral("io"));
+                return makeError(QStringLiteral("Cannot remove the old version %1").arg(abs), errc::io);
             ++removed;
         }
         // Deepest first, so emptied parents go too (rmdir refuses non-empty folders).
@@ -168,8 +168,7 @@ private:
     Status checkPath(const QString& path) const
     {
         if (!isSafeRelativePath(path) || fs::nfc(path) != path || path.startsWith(QLatin1String(".muze-")))
-            return makeError(
-                QStringLiteral("Refusing the remote path \"%1\"").arg(path), QStringLiteral("hostile_path"));
+            return makeError(QStringLiteral("Refusing the remote path \"%1\"").arg(path), errc::hostile_path);
         return {};
     }
 

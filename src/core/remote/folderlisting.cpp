@@ -105,11 +105,11 @@ Result<QHash<QString, FolderRemote::Known>> FolderRemote::walk(bool withHashes)
             for (int attempt = 0; k.hash.isEmpty() && attempt < 3; ++attempt) {
                 Result<QString> h = contentHashFile(abs, 0, &m_cancelled);
                 if (!h) {
-                    if (h.error().code == QLatin1String("cancelled"))
+                    if (h.error().is(errc::cancelled))
                         return h.error();
                     if (!fs::lstatPath(abs).exists)
                         break; // deleted under us: not there
-                    return makeError(h.errorString(), QStringLiteral("io"));
+                    return makeError(h.errorString(), errc::io);
                 }
                 const fs::FileStat after = fs::lstatPath(abs);
                 if (after.size == st.size && after.mtimeNs == st.mtimeNs && after.inode == st.inode) {

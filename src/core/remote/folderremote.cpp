@@ -62,7 +62,7 @@ Status FolderRemote::checkReachable(bool createIfMissing, bool cached) const
 Status FolderRemote::checkPath(const QString& path) const
 {
     if (!isSafeRelativePath(path) || isInternal(path) || fs::nfc(path) != path)
-        return makeError(QStringLiteral("Refusing the remote path \"%1\"").arg(path), QStringLiteral("hostile_path"));
+        return makeError(QStringLiteral("Refusing the remote path \"%1\"").arg(path), errc::hostile_path);
     return {};
 }
 
@@ -155,7 +155,7 @@ Result<RemoteEntry> FolderRemote::entryFor(const QString& path, const QString& a
 {
     const fs::FileStat st = fs::lstatPath(abs);
     if (!st.isFile)
-        return makeError(QStringLiteral("%1 is not on the remote").arg(path), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("%1 is not on the remote").arg(path), errc::not_found);
     Known k{st.size, st.mtimeNs, st.inode, {}};
     for (const QHash<QString, Known>* cache : {&m_hashCache, &m_snapshot}) {
         const auto c = cache->constFind(path);
@@ -198,16 +198,16 @@ Status FolderRemote::download(const QString& path, QIODevice& sink, qint64 offse
         return s;
     const QString abs = actualPath(path);
     if (!fs::lstatPath(abs).isFile)
-        return makeError(QStringLiteral("%1 is not on the remote").arg(path), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("%1 is not on the remote").arg(path), errc::not_found);
     QFile file(abs);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("Cannot read %1: %2").arg(abs, file.errorString()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot read %1: %2").arg(abs, file.errorString()), errc::io);
     const qint64 size = file.size();
     if (offset < 0 || offset > size)
-        return makeError(QStringLiteral("Offset %1 is past the end of %2").arg(offset).arg(path), QStringLiteral("io"));
+        return makeError(QStringLiteral("Offset %1 is past the end of %2").arg(offset).arg(path), errc::io);
     const qint64 total = length < 0 ? size - offset : std::min(length, size - offset);
     if (offset > 0 && !file.seek(offset))
-        return makeError(QStringLiteral("Cannot seek in %1").arg(abs), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot seek in %1").arg(abs), errc::io);
     QByteArray buffer(int(std::min(kChunk, std::max<qint64>(total, 1))), Qt::Uninitialized);
     qint64 done = 0;
     while (done < total) {
@@ -215,9 +215,9 @@ Status FolderRemote::download(const QString& path, QIODevice& sink, qint64 offse
             return cancelled();
         const qint64 n = file.read(buffer.data(), std::min<qint64>(buffer.size(), total - done));
         if (n <= 0)
-            return makeError(QStringLiteral("Cannot read %1: %2").arg(abs, file.errorString()), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot read %1: %2").arg(abs, file.errorString()), errc::io);
         if (sink.write(buffer.constData(), n) != n)
-            return makeError(QStringLiteral("Cannot store %1: %2").arg(path, sink.errorString()), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot store %1: %2").arg(path, sink.errorString()), errc::io);
         done += n;
         if (progress && !progress(done, total))
             return cancelled();
@@ -235,11 +235,11 @@ Result<RemoteEntry> FolderRemote::upload(const QString& path, QIODevice& source,
     loadSnapshot();
     const QString tempDir = m_root + QLatin1Char('/') + kTempDir;
     if (!QDir().mkpath(tempDir))
-        return makeError(QStringLiteral("Cannot write to the remote folder %1").arg(m_root), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write to the remote folder %1").arg(m_root), errc::io);
     const QString temp = tempDir + QStringLiteral("/up-") + newId() + QStringLiteral(".tmp");
     QFile out(temp);
     if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-        return makeError(QStringLiteral("Cannot write %1: %2").arg(temp, out.errorString()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write %1: %2").arg(temp, out.errorString()), errc::io);
     auto fail = [&](Error e) -> Result<RemoteEntry> {
         out.close();
         QFile::remove(temp);
@@ -255,25 +255,26 @@ Result<RemoteEntry> FolderRemote::upload(const QString& path, QIODevice& source,
             return fail(cancelled());
         const qint64 n = source.read(buffer.data(), std::min<qint64>(buffer.size(), size - done));
         if (n < 0)
-            return fail(makeError(QStringLiteral("Cannot read the data for %1: %2").arg(path, source.errorString()),
-                                  QStringLiteral("io")));
+            return fail(
+                makeError(QStringLiteral("Cannot read the data for %1: %2").arg(path, source.errorString()), errc::io));
         if (n == 0) {
             if (++stalls > 3 || !source.waitForReadyRead(10000))
-                return fail(makeError(QStringLiteral("The data for %1 ended after %2 of %3 bytes").arg(path).arg(done).arg(size),
-                                      QStringLiteral("io")));
+                return fail(makeError(
+                    QStringLiteral("The data for %1 ended after %2 of %3 bytes").arg(path).arg(done).arg(size),
+                    errc::io));
             continue;
         }
         stalls = 0;
         if (out.write(buffer.constData(), n) != n)
-            return fail(makeError(QStringLiteral("Cannot write %1: %2").arg(temp, out.errorString()),
-                                  QStringLiteral("insufficient_space")));
+            return fail(makeError(
+                QStringLiteral("Cannot write %1: %2").arg(temp, out.errorString()), errc::insufficient_space));
         hasher.addData(QByteArrayView(buffer.constData(), n));
         done += n;
         if (progress && !progress(done, size))
             return fail(cancelled());
     }
     if (!out.flush() || ::fsync(out.handle()) != 0)
-        return fail(makeError(QStringLiteral("Cannot flush %1").arg(temp), QStringLiteral("io")));
+        return fail(makeError(QStringLiteral("Cannot flush %1").arg(temp), errc::io));
     out.close();
     if (spec.clientModified.isValid())
         (void)fs::setMtime(temp, spec.clientModified);
@@ -288,10 +289,10 @@ Result<RemoteEntry> FolderRemote::upload(const QString& path, QIODevice& source,
         for (QString dir = parent; dir.size() > m_root.size(); dir = QFileInfo(dir).absolutePath()) {
             const fs::FileStat st = fs::lstatPath(dir);
             if (st.exists && !st.isDir)
-                return fail(makeError(QStringLiteral("%1 is not a folder on the remote").arg(dir), QStringLiteral("conflict")));
+                return fail(makeError(QStringLiteral("%1 is not a folder on the remote").arg(dir), errc::conflict));
         }
         if (!QDir().mkpath(parent))
-            return fail(makeError(QStringLiteral("Cannot create %1").arg(parent), QStringLiteral("io")));
+            return fail(makeError(QStringLiteral("Cannot create %1").arg(parent), errc::io));
         m_knownDirs.insert(parent);
     }
 
@@ -299,12 +300,12 @@ Result<RemoteEntry> FolderRemote::upload(const QString& path, QIODevice& source,
         fs::FileLock lock(tempDir + QStringLiteral("/lock"));
         const fs::FileStat current = fs::lstatPath(finalPath);
         if (current.exists && !current.isFile)
-            return fail(makeError(QStringLiteral("%1 is a folder on the remote").arg(path), QStringLiteral("conflict")));
+            return fail(makeError(QStringLiteral("%1 is a folder on the remote").arg(path), errc::conflict));
         Known cur{current.size, current.mtimeNs, current.inode, {}};
         if (spec.mode == WriteMode::Add && current.exists)
-            return fail(makeError(QStringLiteral("%1 already exists on the remote").arg(path), QStringLiteral("conflict")));
+            return fail(makeError(QStringLiteral("%1 already exists on the remote").arg(path), errc::conflict));
         if (spec.mode == WriteMode::Update && (!current.exists || revOf(cur) != spec.rev))
-            return fail(makeError(QStringLiteral("%1 changed on the remote").arg(path), QStringLiteral("conflict")));
+            return fail(makeError(QStringLiteral("%1 changed on the remote").arg(path), errc::conflict));
         if (current.exists) { // the replaced bytes stay in the versions area (FORMAT.md §7)
             Result<QString> kept = versions::keep(m_root, path, finalPath, false);
             if (!kept)
@@ -340,12 +341,12 @@ Status FolderRemote::remove(const QString& path, const QString& rev)
         fs::FileLock lock(m_root + QLatin1Char('/') + kTempDir + QStringLiteral("/lock"));
         const fs::FileStat st = fs::lstatPath(abs);
         if (!st.isFile)
-            return makeError(QStringLiteral("%1 is not on the remote").arg(path), QStringLiteral("not_found"));
+            return makeError(QStringLiteral("%1 is not on the remote").arg(path), errc::not_found);
         if (!rev.isEmpty() && revOf(Known{st.size, st.mtimeNs, st.inode, {}}) != rev)
-            return makeError(QStringLiteral("%1 changed on the remote").arg(path), QStringLiteral("conflict"));
+            return makeError(QStringLiteral("%1 changed on the remote").arg(path), errc::conflict);
         Result<QString> kept = versions::keep(m_root, path, abs, true); // FORMAT.md §7
         if (!kept)
-            return makeError(QStringLiteral("Cannot delete %1: %2").arg(abs, kept.errorString()), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot delete %1: %2").arg(abs, kept.errorString()), errc::io);
         m_dirtyDirs.insert(*kept);
     }
     m_hashCache.remove(path);
@@ -378,7 +379,7 @@ Status FolderRemote::makeFolder(const QString& path)
     if (Status s = checkPath(path); !s)
         return s;
     if (!QDir().mkpath(actualPath(path)))
-        return makeError(QStringLiteral("Cannot create %1 on the remote").arg(path), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create %1 on the remote").arg(path), errc::io);
     return {};
 }
 

@@ -32,7 +32,13 @@ inline bool sameStat(const FolderRemote::Known& a, const fs::FileStat& st)
     return a.size == st.size && a.mtimeNs == st.mtimeNs && a.inode == st.inode && !a.hash.isEmpty();
 }
 
-inline Error offline(const QString& why) { return makeError(why, QStringLiteral("offline")); }
-inline Error cancelled() { return makeError(QStringLiteral("Cancelled"), QStringLiteral("cancelled")); }
+inline Error offline(const QString& why)
+{
+    return makeError(why, errc::offline);
+}
+inline Error cancelled()
+{
+    return makeError(QStringLiteral("Cancelled"), errc::cancelled);
+}
 
 } // namespace muze::remote::folder_detail

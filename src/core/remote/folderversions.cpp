@@ -23,17 +23,17 @@ Result<QString> keep(const QString& root, const QString& rel, const QString& abs
 {
     if (rel.startsWith(QLatin1String(".muze/"))) { // vault metadata: no versions (FORMAT.md §7.2)
         if (deleted && ::unlink(QFile::encodeName(abs).constData()) != 0)
-            return makeError(QString::fromLocal8Bit(std::strerror(errno)), QStringLiteral("io"));
+            return makeError(QString::fromLocal8Bit(std::strerror(errno)), errc::io);
         return QString();
     }
     const QString dir = root + QLatin1Char('/') + kVersionsDir + QLatin1Char('/') + rel;
     for (QString d = dir; d.size() > root.size(); d = QFileInfo(d).absolutePath()) {
         const fs::FileStat st = fs::lstatPath(d);
         if (st.exists && !st.isDir)
-            return makeError(QStringLiteral("%1 is not a folder in the versions area").arg(d), QStringLiteral("io"));
+            return makeError(QStringLiteral("%1 is not a folder in the versions area").arg(d), errc::io);
     }
     if (!QDir().mkpath(dir))
-        return makeError(QStringLiteral("Cannot create the versions folder %1").arg(dir), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create the versions folder %1").arg(dir), errc::io);
     const QString stamp = clock().now().toUTC().toString(kStampFormat);
     const QString target = dir + QLatin1Char('/') + stamp + QLatin1Char('-') + newId().left(8)
         + (deleted ? QStringLiteral(".deleted") : QStringLiteral(".replaced"));
@@ -47,7 +47,7 @@ Result<QString> keep(const QString& root, const QString& rel, const QString& abs
     // No hard links here (some network shares): copy, keeping the version's mtime.
     const QString why = QString::fromLocal8Bit(std::strerror(errno));
     if (!QFile::copy(abs, target))
-        return makeError(QStringLiteral("Cannot keep the version of %1 (%2)").arg(rel, why), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot keep the version of %1 (%2)").arg(rel, why), errc::io);
     const fs::FileStat st = fs::lstatPath(abs);
     (void)fs::setMtime(target, fs::fromNs(st.mtimeNs));
     return dir;

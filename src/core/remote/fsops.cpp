@@ -69,12 +69,12 @@ Status fsyncPath(const QString& path)
 {
     const int fd = ::open(native(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return makeError(QStringLiteral("Cannot open %1: %2").arg(path, lastError()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot open %1: %2").arg(path, lastError()), errc::io);
     const int rc = ::fsync(fd);
     const QString why = rc != 0 ? lastError() : QString();
     ::close(fd);
     if (rc != 0)
-        return makeError(QStringLiteral("Cannot flush %1: %2").arg(path, why), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot flush %1: %2").arg(path, why), errc::io);
     return {};
 }
 
@@ -89,14 +89,14 @@ Status setMtime(const QString& path, const QDateTime& time)
     ts[1].tv_sec = time_t(ns / 1000000000LL);
     ts[1].tv_nsec = long(ns % 1000000000LL);
     if (::utimensat(AT_FDCWD, native(path).constData(), ts, AT_SYMLINK_NOFOLLOW) != 0)
-        return makeError(QStringLiteral("Cannot set the time of %1: %2").arg(path, lastError()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot set the time of %1: %2").arg(path, lastError()), errc::io);
     return {};
 }
 
 Status renameAtomic(const QString& from, const QString& to)
 {
     if (::rename(native(from).constData(), native(to).constData()) != 0)
-        return makeError(QStringLiteral("Cannot move %1 to %2: %3").arg(from, to, lastError()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot move %1 to %2: %3").arg(from, to, lastError()), errc::io);
     return {};
 }
 

@@ -28,7 +28,7 @@ public:
     Result<std::vector<RemoteVersion>> listVersions(const QString& path) override
     {
         Result<std::vector<RemoteVersion>> folder = m_folder->listVersions(path);
-        if (!folder && folder.error().code != QLatin1String("not_found"))
+        if (!folder && !folder.error().is(errc::not_found))
             return folder;
         Result<std::vector<UbiquityVersion>> icloud = m_remote.container().versions(abs(path), false);
         if (!icloud)
@@ -64,11 +64,11 @@ public:
         QFile file(*tmp);
         Status s;
         if (!file.open(QIODevice::ReadOnly))
-            s = makeError(QStringLiteral("Cannot read %1").arg(*tmp), QStringLiteral("io"));
+            s = makeError(QStringLiteral("Cannot read %1").arg(*tmp), errc::io);
         while (s && !file.atEnd()) {
             const QByteArray chunk = file.read(1 << 20);
             if (chunk.isEmpty() || sink.write(chunk) != chunk.size())
-                s = makeError(QStringLiteral("Cannot copy a version of %1").arg(path), QStringLiteral("io"));
+                s = makeError(QStringLiteral("Cannot copy a version of %1").arg(path), errc::io);
         }
         file.close();
         QFile::remove(*tmp);
@@ -85,7 +85,7 @@ public:
             return tmp.error();
         QFile file(*tmp);
         if (!file.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("Cannot read %1").arg(*tmp), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot read %1").arg(*tmp), errc::io);
         Result<RemoteEntry> out = m_remote.upload(path, file, file.size(), {WriteMode::Overwrite, {}, {}});
         file.close();
         QFile::remove(*tmp);

@@ -16,8 +16,14 @@ namespace muze::remote {
 namespace {
 constexpr int kPollMs = 100;
 
-Error offline(const QString& why) { return makeError(why, QStringLiteral("offline")); }
-Error cancelledError() { return makeError(QStringLiteral("Cancelled"), QStringLiteral("cancelled")); }
+Error offline(const QString& why)
+{
+    return makeError(why, errc::offline);
+}
+Error cancelledError()
+{
+    return makeError(QStringLiteral("Cancelled"), errc::cancelled);
+}
 
 bool placeholderExists(const QString& absPath)
 {
@@ -66,7 +72,7 @@ Status ICloudRemote::keepConflictsAsCopies(const QString& absPath)
     const QString rel = QDir(m_folder.root()).relativeFilePath(absPath);
     const QString tmpDir = QDir(m_cacheDir.isEmpty() ? QDir::tempPath() : m_cacheDir).filePath(QStringLiteral("icloud-tmp"));
     if (!QDir().mkpath(tmpDir))
-        return makeError(QStringLiteral("Cannot create %1").arg(tmpDir), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create %1").arg(tmpDir), errc::io);
     for (const UbiquityVersion& v : *conflicts) {
         const QString copyRel = m_namer(rel, v.deviceName.isEmpty() ? QStringLiteral("iCloud") : v.deviceName, v.modified);
         const QString tmp = QDir(tmpDir).filePath(QStringLiteral("conflict-") + QString::number(qHash(v.id), 16));
@@ -75,8 +81,8 @@ Status ICloudRemote::keepConflictsAsCopies(const QString& absPath)
             return s;
         QFile file(tmp);
         if (!file.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("Cannot read %1").arg(tmp), QStringLiteral("io"));
-        Result<RemoteEntry> written = makeError(QString(), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot read %1").arg(tmp), errc::io);
+        Result<RemoteEntry> written = makeError(QString(), errc::io);
         const Status coordinated = m_container->coordinatedWrite(absolute(copyRel), [&](const QString&) -> Status {
             written = m_folder.upload(copyRel, file, file.size(), {WriteMode::Add, {}, v.modified}, cancellable({}));
             return written ? Status{} : Status(written.error());
@@ -88,7 +94,7 @@ Status ICloudRemote::keepConflictsAsCopies(const QString& absPath)
             // A copy from an earlier run that stopped before resolving: fine if it is these bytes.
             Result<QString> mine = contentHashFile(tmp);
             Result<QString> there = contentHashFile(absolute(copyRel));
-            if (written.error().code != QLatin1String("conflict") || !mine || !there || *mine != *there)
+            if (!written.error().is(errc::conflict) || !mine || !there || *mine != *there)
                 return written.error();
         }
         QFile::remove(tmp);
@@ -211,7 +217,7 @@ Result<RemoteEntry> ICloudRemote::upload(const QString& path, QIODevice& source,
 {
     if (Status s = checkAvailable(); !s)
         return s.error();
-    Result<RemoteEntry> out = makeError(QStringLiteral("Not written"), QStringLiteral("io"));
+    Result<RemoteEntry> out = makeError(QStringLiteral("Not written"), errc::io);
     const Status s = m_container->coordinatedWrite(absolute(path), [&](const QString&) -> Status {
         out = m_folder.upload(path, source, size, spec, cancellable(progress));
         return out ? Status{} : Status(out.error());

@@ -74,8 +74,7 @@ Result<std::unique_ptr<RemoteHistory>> openHistory(RemoteStore& store)
         return makeICloudHistory(*icloud);
     if (auto* dropbox = dynamic_cast<DropboxRemote*>(&store))
         return makeDropboxHistory(*dropbox);
-    return makeError(
-        QStringLiteral("This vault's remote (%1) keeps no history").arg(store.kind()), QStringLiteral("unavailable"));
+    return makeError(QStringLiteral("This vault's remote (%1) keeps no history").arg(store.kind()), errc::unavailable);
 }
 
 } // namespace muze::remote

@@ -21,7 +21,10 @@ const QString kCloud = QStringLiteral(".sim-cloud");
 const QString kVersions = QStringLiteral(".sim-versions");
 const QString kSignedOut = QStringLiteral(".sim-signed-out");
 
-Error io(const QString& what) { return makeError(what, QStringLiteral("io")); }
+Error io(const QString& what)
+{
+    return makeError(what, errc::io);
+}
 } // namespace
 
 bool isPlaceholderName(const QString& fileName, QString* realName)
@@ -45,7 +48,7 @@ SimulatedUbiquityContainer::SimulatedUbiquityContainer(QString simulatedRoot, QS
 Result<QString> SimulatedUbiquityContainer::documentsRoot()
 {
     if (!available())
-        return makeError(QStringLiteral("iCloud Drive is not signed in on this device"), QStringLiteral("unavailable"));
+        return makeError(QStringLiteral("iCloud Drive is not signed in on this device"), errc::unavailable);
     const QString docs = QDir(m_root).filePath(kDocuments);
     if (!QDir().mkpath(docs))
         return io(QStringLiteral("Cannot create %1").arg(docs));
@@ -175,10 +178,10 @@ Result<std::vector<UbiquityVersion>> SimulatedUbiquityContainer::versions(const 
 Status SimulatedUbiquityContainer::copyVersion(const QString& path, const QString& versionId, const QString& destination)
 {
     if (!isValidId(versionId))
-        return makeError(QStringLiteral("No version %1 of %2").arg(versionId, path), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("No version %1 of %2").arg(versionId, path), errc::not_found);
     const QString bin = QDir(versionsDir(path)).filePath(versionId + QStringLiteral(".bin"));
     if (!QFileInfo::exists(bin))
-        return makeError(QStringLiteral("No version %1 of %2").arg(versionId, path), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("No version %1 of %2").arg(versionId, path), errc::not_found);
     if (!QFile::copy(bin, destination))
         return io(QStringLiteral("Cannot copy a version of %1 to %2").arg(path, destination));
     return {};

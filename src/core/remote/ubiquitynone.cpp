@@ -8,7 +8,7 @@ namespace muze::remote {
 Result<std::shared_ptr<UbiquityContainer>> platformUbiquityContainer(const QString& containerId)
 {
     Q_UNUSED(containerId);
-    return makeError(QStringLiteral("iCloud is unavailable on this platform"), QStringLiteral("unavailable"));
+    return makeError(QStringLiteral("iCloud is unavailable on this platform"), errc::unavailable);
 }
 
 } // namespace muze::remote

@@ -24,7 +24,7 @@ Status BaseStore::put(const QString& hash, const QByteArray& content) const
 {
     static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
     if (!hex.match(hash).hasMatch())
-        return makeError(QStringLiteral("bad base hash"), QStringLiteral("io"));
+        return makeError(QStringLiteral("bad base hash"), errc::io);
     if (has(hash))
         return {};
     // Temp + rename without fsync: a base lost or torn by a power cut is detected on read
@@ -35,12 +35,12 @@ Status BaseStore::put(const QString& hash, const QByteArray& content) const
     QFile f(temp);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(content) != content.size()) {
         f.remove();
-        return makeError(QStringLiteral("Cannot write the merge base %1").arg(temp), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write the merge base %1").arg(temp), errc::io);
     }
     f.close();
     if (!QFile::exists(fileFor(hash)) && !f.rename(fileFor(hash))) {
         f.remove();
-        return makeError(QStringLiteral("Cannot store the merge base %1").arg(hash), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot store the merge base %1").arg(hash), errc::io);
     }
     QFile::remove(temp);
     return {};

@@ -124,7 +124,7 @@ Result<bool> resolveCaseClashes(const QString& root, ScanResult& scan, const QHa
             StepResult got = propagator.fetchInto(loser, source, newPath);
             if (got.outcome == Outcome::Done) {
                 Status removed = remote.remove(loser, source.rev);
-                if (removed || removed.error().code == QLatin1String("not_found"))
+                if (removed || removed.error().is(errc::not_found))
                     (void)journal.removeRemote(loser);
                 report.notes << QStringLiteral("%1: fetched as %2 (another remote file's name differs only in case)")
                                     .arg(loser, newPath);

@@ -30,14 +30,14 @@ private:
             const qint64 want = size < 0 ? buffer.size() : std::min<qint64>(buffer.size(), size - done);
             const qint64 n = in.read(buffer.data(), want);
             if (n < 0)
-                return makeError(QStringLiteral("Cannot read %1: %2").arg(relPath, in.errorString()), QStringLiteral("io"));
+                return makeError(QStringLiteral("Cannot read %1: %2").arg(relPath, in.errorString()), errc::io);
             if (n == 0) {
                 if (size < 0)
                     break;
-                return makeError(QStringLiteral("%1 ended early").arg(relPath), QStringLiteral("source_changed"));
+                return makeError(QStringLiteral("%1 ended early").arg(relPath), errc::source_changed);
             }
             if (out.write(buffer.constData(), n) != n)
-                return makeError(QStringLiteral("Cannot write %1: %2").arg(relPath, out.errorString()), QStringLiteral("io"));
+                return makeError(QStringLiteral("Cannot write %1: %2").arg(relPath, out.errorString()), errc::io);
             done += n;
         }
         return {};

@@ -71,7 +71,7 @@ Result<ConflictRecord> ConflictRecord::fromJson(const Json& json)
     const bool kindOk = r.kind == QLatin1String("field") || (r.kind == QLatin1String("file") && isSafeRelativePath(r.copy));
     if (!isValidId(r.id) || !kindOk || !isSafeRelativePath(r.path)
         || (r.kept != QLatin1String("local") && r.kept != QLatin1String("remote")))
-        return makeError(QStringLiteral("not a valid conflict record"), QStringLiteral("corrupt_json"));
+        return makeError(QStringLiteral("not a valid conflict record"), errc::corrupt_json);
     return r;
 }
 

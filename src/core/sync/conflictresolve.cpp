@@ -234,7 +234,7 @@ Status ConflictResolver::keepBothAsTracks(const ConflictRecord& rec, const Confl
 {
     const QDir root(m_root);
     if (!QFileInfo::exists(root.filePath(rec.copy)))
-        return makeError(QStringLiteral("The conflicted copy %1 is gone").arg(rec.copy), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("The conflicted copy %1 is gone").arg(rec.copy), errc::not_found);
     const std::optional<TrackInfo> track = trackOfAudio(m_root, rec.path);
     if (!track)
         return m_store.resolve(rec.id, Keep::Both);
@@ -254,7 +254,7 @@ Status ConflictResolver::keepBothAsTracks(const ConflictRecord& rec, const Confl
 Result<int> ConflictResolver::resolveAll(Choice choice, QStringList* failures) const
 {
     if (choice == Choice::Both)
-        return makeError(QStringLiteral("Choose mine or theirs for all conflicts at once"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("Choose mine or theirs for all conflicts at once"), errc::bad_value);
     int done = 0;
     for (const ConflictRecord& rec : m_store.list()) {
         if (Status s = resolve(rec.id, choice); !s) {

@@ -50,9 +50,9 @@ std::vector<ConflictRecord> ConflictStore::list(QStringList* problems) const
 Result<ConflictRecord> ConflictStore::get(const QString& id) const
 {
     if (!isValidId(id))
-        return makeError(QStringLiteral("No conflict with id %1").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("No conflict with id %1").arg(id), errc::not_found);
     if (!QFile::exists(fileFor(id)))
-        return makeError(QStringLiteral("No conflict with id %1").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("No conflict with id %1").arg(id), errc::not_found);
     Result<Json> doc = readJsonObjectFile(fileFor(id));
     if (!doc)
         return doc.error();
@@ -70,7 +70,7 @@ Status ConflictStore::remove(const QString& id) const
 {
     const QString f = fileFor(id);
     if (QFile::exists(f) && !QFile::remove(f))
-        return makeError(QStringLiteral("Cannot remove %1").arg(f), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot remove %1").arg(f), errc::io);
     return {};
 }
 
@@ -104,11 +104,11 @@ Status ConflictStore::resolve(const QString& id, Keep keep) const
             } else {
                 return makeError(QStringLiteral("\"both\" keeps two texts, two lists or two audio files; "
                                                 "this conflict is about one value: keep local or remote"),
-                                 QStringLiteral("bad_value"));
+                    errc::bad_value);
             }
         }
         if (!setFieldPath(*doc, rec->field, value, nowIso(), value.is_null()))
-            return makeError(QStringLiteral("%1 no longer has %2").arg(rec->path, rec->field), QStringLiteral("not_found"));
+            return makeError(QStringLiteral("%1 no longer has %2").arg(rec->path, rec->field), errc::not_found);
         if (Status s = writeJsonFile(abs, *doc); !s)
             return s;
         return remove(id);
@@ -126,7 +126,7 @@ Status ConflictStore::resolve(const QString& id, Keep keep) const
         return remove(id);
     }
     if (!QFile::exists(copyAbs))
-        return makeError(QStringLiteral("The conflicted copy %1 is gone").arg(rec->copy), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("The conflicted copy %1 is gone").arg(rec->copy), errc::not_found);
     if (QFile::exists(abs)) {
         if (Status s = moveToTrash(m_root, rec->path); !s)
             return s;

@@ -12,7 +12,7 @@ Result<UnlinkResult> unlinkDevice(const vault::VaultRecord& vault, const vault::
         return makeError(QStringLiteral("%1 is not encrypted: unlinking takes a device's access away by changing the "
                                         "vault's password and key, and a plain vault has neither")
                              .arg(vault.name),
-            QStringLiteral("not_encrypted"));
+            errc::not_encrypted);
     Result<QList<vault::DeviceRecord>> devices = vault::listDevices(vault.path);
     if (!devices)
         return devices.error();
@@ -20,15 +20,14 @@ Result<UnlinkResult> unlinkDevice(const vault::VaultRecord& vault, const vault::
     if (!target)
         return target.error();
     if (target->id == thisDevice.id)
-        return makeError(QStringLiteral("%1 is this device: unlink it from another device").arg(target->name),
-            QStringLiteral("this_device"));
-    if (target->unlinked)
         return makeError(
-            QStringLiteral("%1 is already unlinked").arg(target->name), QStringLiteral("already_unlinked"));
+            QStringLiteral("%1 is this device: unlink it from another device").arg(target->name), errc::this_device);
+    if (target->unlinked)
+        return makeError(QStringLiteral("%1 is already unlinked").arg(target->name), errc::already_unlinked);
     if (currentPassword == newPassword)
         return makeError(
             QStringLiteral("the new password must differ from the current one, which %1 knows").arg(target->name),
-            QStringLiteral("same_password"));
+            errc::same_password);
 
     const crypto::MasterKeyStore store(keychainService);
     if (Status s = crypto::changeVaultPassword(vault.path, vault.id, currentPassword, newPassword, store); !s)

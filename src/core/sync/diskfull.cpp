@@ -27,7 +27,7 @@ Error diskFullError(const QString& vaultRoot, const QString& path, qint64 needBy
     return makeError(QStringLiteral("The disk holding the vault %1 is full: %2 needs %3 MB, %4 MB free. "
                                     "Free up space on that disk (or make takes cloud-only), then sync again.")
                          .arg(vaultRoot, path, megabytes(needBytes), megabytes(free)),
-                     QStringLiteral("local_disk_full"));
+        errc::local_disk_full);
 }
 
 } // namespace muze::sync

@@ -33,14 +33,13 @@ Result<FreeUpResult> freeUpSpace(const QString& vaultRoot, Journal& db, const QS
         return makeError(
             QStringLiteral("This vault downloads every take to this device; choose \"download takes on demand\" "
                            "in its sync settings to keep takes in the cloud only"),
-            QStringLiteral("not_on_demand"));
+            errc::not_on_demand);
     const QString stateDir = root + QLatin1Char('/') + model::kLocalStateDir;
     if (!QDir().mkpath(stateDir))
-        return makeError(QStringLiteral("Cannot create %1").arg(stateDir), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create %1").arg(stateDir), errc::io);
     fs::FileLock lock(stateDir + QStringLiteral("/sync.lock"), false);
     if (!lock.locked())
-        return makeError(
-            QStringLiteral("A sync of this vault is running; try again when it is done"), QStringLiteral("busy"));
+        return makeError(QStringLiteral("A sync of this vault is running; try again when it is done"), errc::busy);
     Journal* journal = &db;
     Result<std::vector<PendingRow>> pending = journal->pending();
     if (!pending)

@@ -28,10 +28,10 @@ Result<HistoryAccess> HistoryAccess::open(const vault::VaultRecord& vault)
     a.history = std::move(*history);
     Result<std::unique_ptr<sync::ContentCodec>> codec = sync::makeCodecForVault(a.vault);
     if (!codec) {
-        if (codec.error().code == QLatin1String("locked"))
+        if (codec.error().is(errc::locked))
             return makeError(
                 QStringLiteral("vault %1 is locked on this device: run muze-cli keys unlock first").arg(a.vault.name),
-                QStringLiteral("locked"));
+                errc::locked);
         return codec.error();
     }
     a.codec = std::move(*codec);
@@ -58,7 +58,7 @@ Status HistoryAccess::fetchTo(const QString& path, const QString& rev, const QSt
 {
     const QString tmpDir = QDir(vault.path).filePath(model::kLocalStateDir + QStringLiteral("/tmp"));
     if (!QDir().mkpath(tmpDir))
-        return makeError(QStringLiteral("Cannot create %1").arg(tmpDir), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create %1").arg(tmpDir), errc::io);
     const QString storedPath = tmpDir + QStringLiteral("/history-") + newId() + QStringLiteral(".stored");
     const QString plainPath = tmpDir + QStringLiteral("/history-") + newId() + QStringLiteral(".plain");
     auto cleanup = [&] {
@@ -67,7 +67,7 @@ Status HistoryAccess::fetchTo(const QString& path, const QString& rev, const QSt
     };
     QFile stored(storedPath);
     if (!stored.open(QIODevice::WriteOnly))
-        return makeError(QStringLiteral("Cannot write %1").arg(storedPath), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write %1").arg(storedPath), errc::io);
     Status got = history->downloadVersion(path, rev, stored);
     stored.close();
     if (!got) {
@@ -78,12 +78,12 @@ Status HistoryAccess::fetchTo(const QString& path, const QString& rev, const QSt
     QFile out(plainPath);
     if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly)) {
         cleanup();
-        return makeError(QStringLiteral("Cannot write %1").arg(plainPath), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write %1").arg(plainPath), errc::io);
     }
     Status decoded = codec->decode(in, out, path);
     in.close();
     if (decoded && !out.flush())
-        decoded = makeError(QStringLiteral("Cannot write %1").arg(plainPath), QStringLiteral("io"));
+        decoded = makeError(QStringLiteral("Cannot write %1").arg(plainPath), errc::io);
     out.close();
     if (!decoded) {
         cleanup();
@@ -95,7 +95,7 @@ Status HistoryAccess::fetchTo(const QString& path, const QString& rev, const QSt
     const bool moved = QFile::remove(target) || !QFile::exists(target);
     if (!moved || !QFile::rename(plainPath, target)) {
         cleanup();
-        return makeError(QStringLiteral("Cannot put the restored file at %1").arg(target), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot put the restored file at %1").arg(target), errc::io);
     }
     cleanup();
     return {};
@@ -116,8 +116,7 @@ Result<Json> HistoryAccess::fetchJson(const QString& path, const QString& rev) c
         return bytes.error();
     Result<Json> doc = parseJson(*bytes, path);
     if (doc && !doc->is_object())
-        return makeError(
-            QStringLiteral("version %1 of %2 is not a JSON object").arg(rev, path), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("version %1 of %2 is not a JSON object").arg(rev, path), errc::corrupt);
     return doc;
 }
 

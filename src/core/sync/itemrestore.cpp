@@ -36,9 +36,9 @@ Result<ItemVersion> loadVersion(const HistoryAccess& access, const model::ItemRe
     if (!v)
         return makeError(
             QStringLiteral("%1 has no version %2 (see muze-cli history %3)").arg(item.name, which, item.id),
-            QStringLiteral("not_found"));
+            errc::not_found);
     if (!v->problem.isEmpty())
-        return makeError(v->problem, QStringLiteral("corrupt"));
+        return makeError(v->problem, errc::corrupt);
     return *v;
 }
 
@@ -65,8 +65,8 @@ Status fetchMissingTakes(const HistoryAccess& access, const QString& mixFile, co
             QDir().mkpath(QFileInfo(dest).absolutePath());
             if (!QFile::copy(local, temp) || !QFile::rename(temp, dest)) {
                 QFile::remove(temp);
-                return makeError(QStringLiteral("Cannot copy the take %1 for the restored mix").arg(sources[i]),
-                    QStringLiteral("io"));
+                return makeError(
+                    QStringLiteral("Cannot copy the take %1 for the restored mix").arg(sources[i]), errc::io);
             }
             continue;
         }
@@ -85,8 +85,8 @@ Result<RestoredVersion> restoreVersion(
     const HistoryAccess& access, const model::ItemRef& item, const ItemVersion& v, bool asCopy)
 {
     if (!v.problem.isEmpty() || !v.doc.is_object())
-        return makeError(v.problem.isEmpty() ? QStringLiteral("that version cannot be read") : v.problem,
-            QStringLiteral("corrupt"));
+        return makeError(
+            v.problem.isEmpty() ? QStringLiteral("that version cannot be read") : v.problem, errc::corrupt);
     Json doc = v.doc;
     doc["modified_at"] = toStd(nowIso());
     const QString versionDate = v.meta.modified.toLocalTime().date().toString(Qt::ISODate);
@@ -96,7 +96,7 @@ Result<RestoredVersion> restoreVersion(
         if (item.kind != model::ItemKind::Mix)
             return makeError(QStringLiteral("restore as a copy works for mixes; restore %1 \"%2\" in place instead")
                                  .arg(model::kindName(item.kind), item.name),
-                QStringLiteral("usage"));
+                errc::usage);
         id = newId();
         target = model::mixFile(item.collectionId, item.projectId, id);
         doc["id"] = toStd(id);

@@ -39,7 +39,7 @@ Error dbError(const QString& journalFile, const QString& what, const QSqlError& 
     const QString vaultRoot = QFileInfo(journalFile).dir().absoluteFilePath(QStringLiteral(".."));
     if (e.nativeErrorCode().toInt() == kSqliteFull || localDiskFull(vaultRoot, kJournalHeadroom))
         return diskFullError(QDir::cleanPath(vaultRoot), QStringLiteral("the sync journal"), kJournalHeadroom);
-    return makeError(QStringLiteral("Sync journal: %1: %2").arg(what, e.text()), QStringLiteral("journal"));
+    return makeError(QStringLiteral("Sync journal: %1: %2").arg(what, e.text()), errc::journal);
 }
 
 JournalRow rowFrom(const QSqlQuery& q)
@@ -71,7 +71,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const QString& vaultRoot)
     std::unique_ptr<Journal> j(new Journal);
     const QString dir = QDir(vaultRoot).filePath(model::kLocalStateDir);
     if (!QDir().mkpath(dir))
-        return makeError(QStringLiteral("Cannot create %1").arg(dir), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create %1").arg(dir), errc::io);
     j->m_file = dir + QStringLiteral("/journal.sqlite");
     // One connection per Journal, named for its thread so two threads never share one.
     j->m_connection = QStringLiteral("muze-journal-%1-%2")
@@ -140,7 +140,7 @@ Status Journal::init()
     if (version.isEmpty())
         return setMeta(QStringLiteral("schema"), QString::number(kSchemaVersion));
     if (version.toInt() > kSchemaVersion)
-        return makeError(QStringLiteral("The sync journal %1 was written by a newer Muze").arg(m_file), QStringLiteral("journal"));
+        return makeError(QStringLiteral("The sync journal %1 was written by a newer Muze").arg(m_file), errc::journal);
     return {};
 }
 

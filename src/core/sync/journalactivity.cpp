@@ -14,7 +14,7 @@ namespace muze::sync {
 namespace {
 Error activityError(const QString& what, const QSqlError& e)
 {
-    return makeError(QStringLiteral("Sync journal: %1: %2").arg(what, e.text()), QStringLiteral("journal"));
+    return makeError(QStringLiteral("Sync journal: %1: %2").arg(what, e.text()), errc::journal);
 }
 } // namespace
 
@@ -70,7 +70,7 @@ Result<std::vector<ActivityRow>> Journal::activity(int limit) const
 
 std::optional<ActivityRow> activityOf(const Action& a, const StepResult& res, qint64 size)
 {
-    if (res.outcome == Outcome::Retry || res.error.code == QLatin1String("cancelled"))
+    if (res.outcome == Outcome::Retry || res.error.is(errc::cancelled))
         return std::nullopt;
     if (res.outcome == Outcome::Done && res.state == FileState::Syncing)
         return std::nullopt; // staged for a batch: logged when its commit is known (propagatorbatch.cpp)

@@ -13,8 +13,9 @@ Status Journal::addMirrorKeys()
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(QStringLiteral("PRAGMA table_info(remote)")))
-        return makeError(QStringLiteral("Sync journal: reading the remote mirror's columns: %1").arg(q.lastError().text()),
-                         QStringLiteral("journal"));
+        return makeError(
+            QStringLiteral("Sync journal: reading the remote mirror's columns: %1").arg(q.lastError().text()),
+            errc::journal);
     bool keyed = false;
     while (q.next())
         keyed |= q.value(1).toString() == QLatin1String("path_lower");
@@ -50,7 +51,7 @@ Status Journal::removeRemoteTree(const QString& path, const QString& pathLower)
     }
     if (!q.exec())
         return makeError(QStringLiteral("Sync journal: removing the mirror of %1: %2").arg(path, q.lastError().text()),
-                         QStringLiteral("journal"));
+            errc::journal);
     return {};
 }
 

@@ -52,7 +52,7 @@ void LongPoller::run()
             QMetaObject::invokeMethod(
                 m_worker, [w = m_worker] { w->syncNow(false); }, Qt::QueuedConnection);
         } else if (!news) {
-            napInterruptibly(news.error().code == QLatin1String("rate_limited") ? 60 : 30);
+            napInterruptibly(news.error().is(errc::rate_limited) ? 60 : 30);
         }
     }
     QMutexLocker lock(&m_mutex);

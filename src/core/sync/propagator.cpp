@@ -46,18 +46,16 @@ JournalRow rowFor(const QString& path, const fs::FileStat& st, const QString& pl
 
 StepResult Propagator::fail(const Error& e) const
 {
-    const QString& c = e.code;
-    if (c == QLatin1String("offline") || c == QLatin1String("cancelled") || c == QLatin1String("auth")
-        || c == QLatin1String("insufficient_space") || c == QLatin1String("local_disk_full"))
+    if (e.isAnyOf({errc::offline, errc::cancelled, errc::auth, errc::insufficient_space, errc::local_disk_full}))
         return {Outcome::Stop, e, FileState::Pending};
-    if (c == QLatin1String("conflict") || c == QLatin1String("changed") || c == QLatin1String("not_found"))
+    if (e.isAnyOf({errc::conflict, errc::changed, errc::not_found}))
         return {Outcome::Retry, e, FileState::Pending}; // the remote moved since the listing
     return {Outcome::Failed, e, FileState::Error};
 }
 
 void noteLeftForNextSync(PassContext& ctx, const QString& path, const Error& why)
 {
-    if (!ctx.lastPass || why.code == QLatin1String("cancelled"))
+    if (!ctx.lastPass || why.is(errc::cancelled))
         return;
     const QString line = QStringLiteral("%1: %2 (tried again at the next sync)").arg(path, why.message);
     if (!ctx.report->skipped.contains(line))
@@ -66,7 +64,7 @@ void noteLeftForNextSync(PassContext& ctx, const QString& path, const Error& why
 
 StepResult Propagator::retry(const QString& why) const
 {
-    return {Outcome::Retry, makeError(why, QStringLiteral("changed")), FileState::Pending};
+    return {Outcome::Retry, makeError(why, errc::changed), FileState::Pending};
 }
 
 bool Propagator::unchanged(const LocalFile& local) const { return sameStat(fs::lstatPath(abs(local.diskPath)), local); }
@@ -113,11 +111,11 @@ Result<QString> Propagator::prepareTarget(const QString& relPath)
         }
         if (st.isSymlink)
             return makeError(QStringLiteral("%1: a symlink is in the way; refusing to write through it").arg(relPath),
-                             QStringLiteral("hostile_path"));
+                errc::hostile_path);
         if (st.exists && !st.isDir)
-            return makeError(QStringLiteral("%1: a file is in the way of this folder").arg(relPath), QStringLiteral("io"));
+            return makeError(QStringLiteral("%1: a file is in the way of this folder").arg(relPath), errc::io);
         if (!st.exists && !QDir().mkdir(next))
-            return makeError(QStringLiteral("Cannot create the folder %1").arg(next), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot create the folder %1").arg(next), errc::io);
         current = next;
     }
     return current + QLatin1Char('/') + parts.last();
@@ -165,7 +163,7 @@ Result<Propagator::Fetched> Propagator::fetch(const QString& path, const RemoteR
     const QString temp = tempPath(QStringLiteral("dl"));
     QFile file(temp);
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-        return makeError(QStringLiteral("Cannot write %1: %2").arg(temp, file.errorString()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write %1: %2").arg(temp, file.errorString()), errc::io);
     QString storedHash;
     {
         ThrottledDevice throttled(file, m_ctx.limiter);
@@ -186,7 +184,7 @@ Result<Propagator::Fetched> Propagator::fetch(const QString& path, const RemoteR
     step("download:received", path);
     if (!remote.hash.isEmpty() && storedHash != remote.hash) {
         QFile::remove(temp);
-        return makeError(QStringLiteral("%1 changed on the remote while it was downloaded").arg(path), QStringLiteral("changed"));
+        return makeError(QStringLiteral("%1 changed on the remote while it was downloaded").arg(path), errc::changed);
     }
     if (remote.clientModifiedMs > 0)
         (void)fs::setMtime(temp, QDateTime::fromMSecsSinceEpoch(remote.clientModifiedMs, Qt::UTC));
@@ -200,7 +198,7 @@ Result<Propagator::Fetched> Propagator::fetch(const QString& path, const RemoteR
     QFile out(plain);
     if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
         QFile::remove(temp);
-        return makeError(QStringLiteral("Cannot decrypt %1: temp files").arg(path), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot decrypt %1: temp files").arg(path), errc::io);
     }
     const quint32 keyId = m_ctx.codec->keyIdOf(in);
     in.seek(0);
@@ -234,7 +232,7 @@ Result<Propagator::Sent> Propagator::send(const QString& path, QIODevice& plain,
         const QString blob = tempPath(QStringLiteral("enc"));
         QFile out(blob);
         if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-            return makeError(QStringLiteral("Cannot write %1").arg(blob), QStringLiteral("io"));
+            return makeError(QStringLiteral("Cannot write %1").arg(blob), errc::io);
         Status s;
         {
             HashingDevice hashing(plain);
@@ -269,8 +267,8 @@ Result<Propagator::Sent> Propagator::send(const QString& path, QIODevice& plain,
     if (!entry)
         return entry.error();
     if (!entry->contentHash.isEmpty() && entry->contentHash != storedHash)
-        return makeError(QStringLiteral("The remote stored different bytes than were sent for %1").arg(path),
-                         QStringLiteral("corrupt"));
+        return makeError(
+            QStringLiteral("The remote stored different bytes than were sent for %1").arg(path), errc::corrupt);
     if (entry->contentHash.isEmpty())
         entry->contentHash = storedHash;
     sent.entry = *entry;
@@ -345,7 +343,7 @@ StepResult Propagator::upload(const Action& a, const LocalFile& local)
     } else {
         QFile in(file);
         if (!in.open(QIODevice::ReadOnly))
-            return fail(makeError(QStringLiteral("Cannot read %1: %2").arg(file, in.errorString()), QStringLiteral("io")));
+            return fail(makeError(QStringLiteral("Cannot read %1: %2").arg(file, in.errorString()), errc::io));
         sent = send(a.path, in, local.size, spec);
     }
     if (!sent)
@@ -383,8 +381,8 @@ StepResult Propagator::download(const Action& a, const LocalFile* local, const R
     const fs::FileStat now = fs::lstatPath(*target);
     if (now.isDir || now.isSymlink) {
         drop();
-        return fail(makeError(QStringLiteral("%1: a folder or link of that name is in the way here").arg(a.path),
-                              QStringLiteral("io")));
+        return fail(
+            makeError(QStringLiteral("%1: a folder or link of that name is in the way here").arg(a.path), errc::io));
     }
     QByteArray json;
     if (isJsonPath(a.path)) {
@@ -437,7 +435,7 @@ StepResult Propagator::deleteRemote(const Action& a)
 {
     step("delete_remote:begin", a.path);
     Status removed = m_ctx.remote->remove(a.path, a.rev);
-    if (!removed && removed.error().code != QLatin1String("not_found"))
+    if (!removed && !removed.error().is(errc::not_found))
         return fail(removed.error());
     step("delete_remote:removed", a.path);
     Status s = m_ctx.journal->transaction([&]() -> Status {

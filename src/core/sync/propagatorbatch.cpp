@@ -34,8 +34,8 @@ bool Propagator::stageUpload(const Action& a, const LocalFile& local, StepResult
         return false;
     Result<QByteArray> bytes = readSmall(abs(local.diskPath), batch->batchFileLimit());
     if (!bytes) {
-        result = bytes.error().code == QLatin1String("too_large") ? retry(QStringLiteral("%1 grew since the scan").arg(a.path))
-                                                                   : fail(bytes.error());
+        result = bytes.error().is(errc::too_large) ? retry(QStringLiteral("%1 grew since the scan").arg(a.path))
+                                                   : fail(bytes.error());
         return true;
     }
     if (m_ctx.limiter)
@@ -91,7 +91,8 @@ Status Propagator::sendStaged()
     for (size_t k = 0; k < staged.size(); ++k) {
         const Staged& s = staged[k];
         const QString& path = items[k].path;
-        Result<remote::RemoteEntry> r = k < results.size() ? results[k] : makeError(QStringLiteral("no answer"), QStringLiteral("io"));
+        Result<remote::RemoteEntry> r
+            = k < results.size() ? results[k] : makeError(QStringLiteral("no answer"), errc::io);
         if (r) {
             step("upload:sent", path);
             // The row describes what was sent; a file that moved meanwhile is hashed and sent again.
@@ -123,7 +124,7 @@ Status Propagator::sendStaged()
             noteLeftForNextSync(m_ctx, path, r.error());
         else
             (void)m_ctx.journal->notePendingError(path, actionName(ActionKind::Upload), r.error().message, 0);
-        if (res.outcome != Outcome::Retry && r.error().code != QLatin1String("cancelled")) {
+        if (res.outcome != Outcome::Retry && !r.error().is(errc::cancelled)) {
             line.result = r.error().message;
             activity.push_back(line);
         }

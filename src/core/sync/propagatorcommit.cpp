@@ -104,11 +104,11 @@ Status Propagator::makeDurable(const std::vector<Placement>& batch) const
     Q_UNUSED(batch);
     const int fd = ::open(QFile::encodeName(m_ctx.root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return makeError(QStringLiteral("Cannot open %1").arg(m_ctx.root), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot open %1").arg(m_ctx.root), errc::io);
     const int rc = ::syncfs(fd);
     ::close(fd);
     if (rc != 0)
-        return makeError(QStringLiteral("Cannot flush %1 to disk").arg(m_ctx.root), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot flush %1 to disk").arg(m_ctx.root), errc::io);
     return {};
 #else
     for (const Placement& p : batch) {

@@ -24,7 +24,7 @@ inline Status syncAndClose(QFile& f, bool durable = true)
     const QString why = f.errorString();
     f.close();
     if (!ok)
-        return makeError(QStringLiteral("Cannot write %1: %2").arg(f.fileName(), why), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write %1: %2").arg(f.fileName(), why), errc::io);
     return {};
 }
 
@@ -33,12 +33,12 @@ inline Result<QByteArray> readSmall(const QString& path, qint64 maxBytes)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("Cannot read %1: %2").arg(path, f.errorString()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot read %1: %2").arg(path, f.errorString()), errc::io);
     if (f.size() > maxBytes)
-        return makeError(QStringLiteral("%1 is too large").arg(path), QStringLiteral("too_large"));
+        return makeError(QStringLiteral("%1 is too large").arg(path), errc::too_large);
     QByteArray data = f.readAll();
     if (data.size() > maxBytes)
-        return makeError(QStringLiteral("%1 is too large").arg(path), QStringLiteral("too_large"));
+        return makeError(QStringLiteral("%1 is too large").arg(path), errc::too_large);
     return data;
 }
 

@@ -42,8 +42,7 @@ Result<quint32> Propagator::remoteKeyId(const QString& path)
     sink.open(QIODevice::ReadOnly);
     const quint32 id = m_ctx.codec->keyIdOf(sink);
     if (id == 0)
-        return makeError(
-            QStringLiteral("%1: the remote copy is not a Muze encrypted file").arg(path), QStringLiteral("corrupt"));
+        return makeError(QStringLiteral("%1: the remote copy is not a Muze encrypted file").arg(path), errc::corrupt);
     return id;
 }
 
@@ -71,8 +70,7 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
         } else {
             QFile in(file);
             if (!in.open(QIODevice::ReadOnly))
-                return fail(
-                    makeError(QStringLiteral("Cannot read %1: %2").arg(file, in.errorString()), QStringLiteral("io")));
+                return fail(makeError(QStringLiteral("Cannot read %1: %2").arg(file, in.errorString()), errc::io));
             sent = send(row.path, in, local->size, spec);
         }
         if (!sent)
@@ -101,8 +99,7 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
     {
         QFile file(stored);
         if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-            return fail(
-                makeError(QStringLiteral("Cannot write %1: %2").arg(stored, file.errorString()), QStringLiteral("io")));
+            return fail(makeError(QStringLiteral("Cannot write %1: %2").arg(stored, file.errorString()), errc::io));
         ThrottledDevice throttled(file, m_ctx.limiter);
         HashingDevice hashing(throttled);
         Status s = m_ctx.remote->download(row.path, hashing, 0, -1, progressFn());
@@ -124,8 +121,7 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
         QFile out(fresh);
         if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
             cleanup();
-            return fail(
-                makeError(QStringLiteral("Cannot re-encrypt %1: temp files").arg(row.path), QStringLiteral("io")));
+            return fail(makeError(QStringLiteral("Cannot re-encrypt %1: temp files").arg(row.path), errc::io));
         }
         Status s = m_ctx.codec->reencode(in, out, row.path); // authenticates every chunk of the old blob
         if (s)
@@ -140,7 +136,7 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
     QFile blob(fresh);
     if (!blob.open(QIODevice::ReadOnly)) {
         cleanup();
-        return fail(makeError(QStringLiteral("Cannot read %1").arg(fresh), QStringLiteral("io")));
+        return fail(makeError(QStringLiteral("Cannot read %1").arg(fresh), errc::io));
     }
     QString sentHash;
     Result<remote::RemoteEntry> entry = makeError(QStringLiteral("not sent"));
@@ -156,8 +152,8 @@ StepResult Propagator::rekey(const JournalRow& row, const RemoteRow& remote, con
     if (!entry)
         return fail(entry.error());
     if (!entry->contentHash.isEmpty() && entry->contentHash != sentHash)
-        return fail(makeError(QStringLiteral("The remote stored different bytes than were sent for %1").arg(row.path),
-            QStringLiteral("corrupt")));
+        return fail(makeError(
+            QStringLiteral("The remote stored different bytes than were sent for %1").arg(row.path), errc::corrupt));
     if (entry->contentHash.isEmpty())
         entry->contentHash = sentHash;
     m_ctx.report->bytesUp += sentSize;
@@ -212,7 +208,7 @@ Result<RekeyResult> rekeyStale(
     for (const JournalRow* r : candidates) {
         if (ctx.cancelled->load()) {
             (void)propagator.flushCommits();
-            return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
+            return makeError(QStringLiteral("Sync cancelled"), errc::cancelled);
         }
         if (budget >= 0 && spent >= budget) {
             ++result.left;
@@ -224,9 +220,7 @@ Result<RekeyResult> rekeyStale(
             spent += kProbeCost;
             Result<quint32> probed = propagator.remoteKeyId(r->path);
             if (!probed) {
-                const QString& code = probed.error().code;
-                if (code == QLatin1String("offline") || code == QLatin1String("cancelled")
-                    || code == QLatin1String("auth")) {
+                if (probed.error().isAnyOf({errc::offline, errc::cancelled, errc::auth})) {
                     (void)propagator.flushCommits();
                     return probed.error();
                 }

@@ -77,9 +77,10 @@ Result<std::unique_ptr<RemoteStore>> createRemote(const vault::VaultRecord& vaul
     switch (vault.provider) {
     case vault::Provider::Local:
         if (vault.remotePath.isEmpty())
-            return makeError(QStringLiteral("The vault \"%1\" has no remote to sync with (give it one with --remote DIR)")
-                                 .arg(vault.name),
-                             QStringLiteral("no_remote"));
+            return makeError(
+                QStringLiteral("The vault \"%1\" has no remote to sync with (give it one with --remote DIR)")
+                    .arg(vault.name),
+                errc::no_remote);
     {
         auto folder = std::make_unique<FolderRemote>(vault.remotePath, cacheDirFor(vault));
         folder->setVersionRetention(remote::vaultRetention(vault.path)); // FORMAT.md §7
@@ -87,12 +88,12 @@ Result<std::unique_ptr<RemoteStore>> createRemote(const vault::VaultRecord& vaul
     }
     case vault::Provider::Dropbox:
         if (vault.dropboxFolderPath.trimmed().isEmpty())
-            return makeError(QStringLiteral("vault \"%1\" has no Dropbox folder").arg(vault.name), QStringLiteral("config"));
+            return makeError(QStringLiteral("vault \"%1\" has no Dropbox folder").arg(vault.name), errc::config);
         return remote::createDropboxRemote(vault.dropboxFolderPath);
     case vault::Provider::ICloud:
         return createICloudRemote(vault);
     }
-    return makeError(QStringLiteral("Unknown provider"), QStringLiteral("unavailable"));
+    return makeError(QStringLiteral("Unknown provider"), errc::unavailable);
 }
 
 } // namespace muze::sync

@@ -22,9 +22,10 @@ namespace fs = remote::fs;
 StepResult Propagator::resolve(const Action& a, const LocalFile& local, const RemoteRow& remote, const JournalRow* row)
 {
     if (isPlaintextPath(a.path))
-        return fail(makeError(QStringLiteral("The vault's key ring differs between this device and the remote; "
-                                             "nothing was overwritten. Unlock the vault with its password on this device."),
-                              QStringLiteral("keyring_conflict")));
+        return fail(
+            makeError(QStringLiteral("The vault's key ring differs between this device and the remote; "
+                                     "nothing was overwritten. Unlock the vault with its password on this device."),
+                errc::keyring_conflict));
     step("resolve:begin", a.path);
     Result<Fetched> f = fetch(a.path, remote);
     if (!f)
@@ -208,7 +209,7 @@ StepResult Propagator::conflictCopy(const Action& a, const LocalFile& local, con
         step("conflict:copy-placed", a.path);
         QFile in(file);
         if (!in.open(QIODevice::ReadOnly))
-            return fail(makeError(QStringLiteral("Cannot read %1").arg(file), QStringLiteral("io")));
+            return fail(makeError(QStringLiteral("Cannot read %1").arg(file), errc::io));
         Result<Sent> sent = send(a.path, in, local.size, {remote::WriteMode::Update, remote.rev, fs::fromNs(local.mtimeNs)});
         if (!sent)
             return fail(sent.error());

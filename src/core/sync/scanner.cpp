@@ -97,10 +97,10 @@ Result<ScanResult> scanLocal(const QString& vaultRoot, const QHash<QString, Jour
     ScanResult out;
     const QString root = QDir::cleanPath(vaultRoot);
     if (!fs::lstatPath(root).isDir)
-        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), QStringLiteral("io"));
+        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), errc::io);
     Walker walker{root, out, options.cancel};
     if (!walker.walk({}))
-        return makeError(QStringLiteral("Scan cancelled"), QStringLiteral("cancelled"));
+        return makeError(QStringLiteral("Scan cancelled"), errc::cancelled);
 
     const qint64 nowNs = fs::toNs(clock().now());
     std::vector<LocalFile*> toHash;
@@ -157,7 +157,7 @@ Result<ScanResult> scanLocal(const QString& vaultRoot, const QHash<QString, Jour
     for (LocalFile* f : big)
         hashOne(f, 0);
     if (options.cancel && options.cancel->load())
-        return makeError(QStringLiteral("Scan cancelled"), QStringLiteral("cancelled"));
+        return makeError(QStringLiteral("Scan cancelled"), errc::cancelled);
 
     for (LocalFile* f : toHash) {
         if (!f->hash.isEmpty()) {

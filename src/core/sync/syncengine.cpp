@@ -121,20 +121,20 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
     const QString& root = m_config.vaultRoot;
     const QString stateDir = root + QLatin1Char('/') + model::kLocalStateDir;
     if (!fs::lstatPath(root).isDir)
-        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), QStringLiteral("io"));
+        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), errc::io);
     if (!QDir().mkpath(stateDir))
-        return makeError(QStringLiteral("Cannot create %1").arg(stateDir), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create %1").arg(stateDir), errc::io);
     // One sync per vault at a time, across processes; the kernel drops the lock if we die.
     fs::FileLock lock(stateDir + QStringLiteral("/sync.lock"), false);
     if (!lock.locked())
-        return makeError(QStringLiteral("Another Muze is syncing this vault right now"), QStringLiteral("busy"));
+        return makeError(QStringLiteral("Another Muze is syncing this vault right now"), errc::busy);
     if (Status s = m_d->openJournal(root); !s)
         return s.error();
     Journal& journal = *m_d->journal;
     m_d->cancelled.store(false);
     m_remote->resetCancel();
     if (options.cancel && options.cancel->load()) // asked before these resets: not lost
-        return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
+        return makeError(QStringLiteral("Sync cancelled"), errc::cancelled);
     QDir(stateDir + QStringLiteral("/tmp")).removeRecursively(); // leftovers of a crash; we hold the lock
     purgeTrash(root, m_config.settings.trashDays);
 
@@ -171,7 +171,7 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
 
     for (int pass = 1; pass <= std::max(1, options.maxPasses) + extraPasses; ++pass) {
         if (m_d->cancelled.load())
-            return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
+            return makeError(QStringLiteral("Sync cancelled"), errc::cancelled);
         report.passes = pass;
         ctx.lastPass = pass >= std::max(1, options.maxPasses) + extraPasses;
 

@@ -91,7 +91,7 @@ Status executePlan(const std::vector<Action>& work, const PassView& view, PassCo
     for (const Action& a : work) {
         if (ctx.cancelled->load()) {
             (void)flush();
-            return makeError(QStringLiteral("Sync cancelled"), QStringLiteral("cancelled"));
+            return makeError(QStringLiteral("Sync cancelled"), errc::cancelled);
         }
         const auto l = local.constFind(a.path);
         const auto r = mirror.constFind(a.path);

@@ -363,19 +363,19 @@ void SyncWorker::finishRun(const Result<SyncReport>& report)
     st.massDeleteRefused = false;
     if (!report) {
         const QString code = report.error().code;
-        st.offline = code == QLatin1String("offline");
-        st.signedOut = code == QLatin1String("auth");
+        st.offline = code == errc::offline;
+        st.signedOut = code == errc::auth;
         emitSnapshot(st);
         if (st.offline) {
             m_backoffSeconds = m_backoffSeconds ? std::min(m_backoffSeconds * 2, 300) : 15;
             m_retry->start(m_backoffSeconds * 1000);
             setState(VaultState::Offline, report.errorString());
-        } else if (code == QLatin1String("busy")) {
+        } else if (code == errc::busy) {
             m_retry->start(10000);
             setState(VaultState::Pending, report.errorString());
         } else if (st.signedOut) {
             setState(VaultState::SignedOut, report.errorString());
-        } else if (code == QLatin1String("cancelled")) {
+        } else if (code == errc::cancelled) {
             setState(paused() ? VaultState::Paused : VaultState::Pending, QString());
         } else {
             setState(VaultState::Error, report.errorString());

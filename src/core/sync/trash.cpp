@@ -17,7 +17,7 @@ Status moveToTrash(const QString& vaultRoot, const QString& relPath)
     for (int n = 2; QFileInfo::exists(target) || QFileInfo(target).isSymLink(); ++n)
         target = base + QStringLiteral(".%1").arg(n);
     if (!QDir().mkpath(QFileInfo(target).absolutePath()))
-        return makeError(QStringLiteral("Cannot create the trash folder for %1").arg(relPath), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create the trash folder for %1").arg(relPath), errc::io);
     return remote::fs::renameDurably(QDir(vaultRoot).filePath(relPath), target);
 }
 

@@ -8,9 +8,9 @@ namespace {
 
 KeysState keysStateOf(const Error& e)
 {
-    if (e.code == QLatin1String("locked") || e.code == QLatin1String("not_found"))
+    if (e.isAnyOf({errc::locked, errc::not_found}))
         return KeysState::Locked;
-    if (e.code == QLatin1String("tampered_keyring") || e.code == QLatin1String("keyring_rollback"))
+    if (e.isAnyOf({errc::tampered_keyring, errc::keyring_rollback}))
         return KeysState::Untrusted;
     return KeysState::Failed;
 }

@@ -11,17 +11,17 @@ Status writeFileAtomic(const QString& path, const QByteArray& data)
 {
     const QFileInfo info(path);
     if (!QDir().mkpath(info.absolutePath()))
-        return makeError(QStringLiteral("Cannot create folder %1").arg(info.absolutePath()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create folder %1").arg(info.absolutePath()), errc::io);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return makeError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()), errc::io);
     if (file.write(data) != data.size()) {
         const QString why = file.errorString();
         file.cancelWriting();
-        return makeError(QStringLiteral("Cannot write %1: %2").arg(path, why), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot write %1: %2").arg(path, why), errc::io);
     }
     if (!file.commit()) // QSaveFile flushes, fsyncs and renames
-        return makeError(QStringLiteral("Cannot save %1: %2").arg(path, file.errorString()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot save %1: %2").arg(path, file.errorString()), errc::io);
     return {};
 }
 
@@ -29,13 +29,14 @@ Result<QByteArray> readFileLimited(const QString& path, qint64 maxBytes)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()), errc::io);
     if (file.size() > maxBytes)
-        return makeError(QStringLiteral("%1 is too large (%2 bytes, limit %3)").arg(path).arg(file.size()).arg(maxBytes),
-                         QStringLiteral("too_large"));
+        return makeError(
+            QStringLiteral("%1 is too large (%2 bytes, limit %3)").arg(path).arg(file.size()).arg(maxBytes),
+            errc::too_large);
     QByteArray data = file.read(maxBytes + 1);
     if (data.size() > maxBytes)
-        return makeError(QStringLiteral("%1 is too large").arg(path), QStringLiteral("too_large"));
+        return makeError(QStringLiteral("%1 is too large").arg(path), errc::too_large);
     return data;
 }
 

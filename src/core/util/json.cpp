@@ -42,10 +42,10 @@ bool depthWithin(const QByteArray& bytes, int limit)
 Result<Json> parseJson(const QByteArray& bytes, const QString& what)
 {
     if (bytes.size() > kMaxJsonFileBytes)
-        return makeError(QStringLiteral("%1: JSON document too large").arg(what), QStringLiteral("corrupt_json"));
+        return makeError(QStringLiteral("%1: JSON document too large").arg(what), errc::corrupt_json);
     if (!depthWithin(bytes, kMaxJsonDepth))
-        return makeError(QStringLiteral("%1: JSON nested deeper than %2 levels").arg(what).arg(kMaxJsonDepth),
-                         QStringLiteral("corrupt_json"));
+        return makeError(
+            QStringLiteral("%1: JSON nested deeper than %2 levels").arg(what).arg(kMaxJsonDepth), errc::corrupt_json);
     try {
         Json json = Json::parse(bytes.constBegin(), bytes.constEnd());
         return json;
@@ -54,7 +54,7 @@ Result<Json> parseJson(const QByteArray& bytes, const QString& what)
         static const QRegularExpression prefix(QStringLiteral("^\\[json\\.exception\\.[a-z_]+\\.\\d+\\] "));
         QString detail = QString::fromUtf8(e.what());
         detail.remove(prefix);
-        return makeError(QStringLiteral("%1: invalid JSON (%2)").arg(what, detail), QStringLiteral("corrupt_json"));
+        return makeError(QStringLiteral("%1: invalid JSON (%2)").arg(what, detail), errc::corrupt_json);
     }
 }
 
@@ -67,8 +67,7 @@ Result<Json> readJsonObjectFile(const QString& path)
     if (!json)
         return json.error();
     if (!json->is_object())
-        return makeError(QStringLiteral("%1: expected a JSON object at the top level").arg(path),
-                         QStringLiteral("corrupt_json"));
+        return makeError(QStringLiteral("%1: expected a JSON object at the top level").arg(path), errc::corrupt_json);
     return json;
 }
 

@@ -45,10 +45,10 @@ DeviceRecord fromJson(const Json& j)
 Result<Json> readObject(const QString& root, const QString& deviceId)
 {
     if (!isValidId(deviceId))
-        return makeError(QStringLiteral("\"%1\" is not a device id").arg(deviceId), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("\"%1\" is not a device id").arg(deviceId), errc::bad_value);
     const QString path = absPath(root, deviceId);
     if (!QFileInfo::exists(path))
-        return makeError(QStringLiteral("no device %1 in this vault").arg(deviceId), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no device %1 in this vault").arg(deviceId), errc::not_found);
     Result<QByteArray> bytes = readFileLimited(path, kMaxDeviceFileBytes);
     if (!bytes)
         return bytes.error();
@@ -56,14 +56,14 @@ Result<Json> readObject(const QString& root, const QString& deviceId)
     if (!j)
         return j.error();
     if (!j->is_object() || jsonString(*j, "id") != deviceId)
-        return makeError(QStringLiteral("%1 is not a device record").arg(path), QStringLiteral("corrupt_json"));
+        return makeError(QStringLiteral("%1 is not a device record").arg(path), errc::corrupt_json);
     return j;
 }
 
 Status writeObject(const QString& root, const QString& deviceId, Json& j)
 {
     if (!QFileInfo(root).isDir()) // a vault on a disk that is not mounted: never make its folder
-        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), QStringLiteral("io"));
+        return makeError(QStringLiteral("The vault folder %1 is missing").arg(root), errc::io);
     const QString now = isoTimestamp(clock().now());
     j["format"] = kDeviceFormat;
     j["id"] = toStd(deviceId);
@@ -72,7 +72,7 @@ Status writeObject(const QString& root, const QString& deviceId, Json& j)
     j["modified_at"] = toStd(now);
     const QString path = absPath(root, deviceId);
     if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return makeError(QStringLiteral("Cannot create %1").arg(QFileInfo(path).absolutePath()), QStringLiteral("io"));
+        return makeError(QStringLiteral("Cannot create %1").arg(QFileInfo(path).absolutePath()), errc::io);
     return writeJsonFile(path, j);
 }
 
@@ -149,7 +149,7 @@ Result<DeviceRecord> findDevice(const QList<DeviceRecord>& devices, const QStrin
 {
     const QString r = ref.trimmed();
     if (r.isEmpty())
-        return makeError(QStringLiteral("which device? give its id or name"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("which device? give its id or name"), errc::bad_value);
     for (const DeviceRecord& d : devices) {
         if (d.id == r)
             return d;
@@ -163,9 +163,9 @@ Result<DeviceRecord> findDevice(const QList<DeviceRecord>& devices, const QStrin
         return hits.front();
     if (hits.isEmpty())
         return makeError(QStringLiteral("no device \"%1\" has synced this vault (muze-cli devices lists them)").arg(r),
-            QStringLiteral("not_found"));
-    return makeError(QStringLiteral("\"%1\" names %2 devices: give the device id").arg(r).arg(hits.size()),
-        QStringLiteral("ambiguous"));
+            errc::not_found);
+    return makeError(
+        QStringLiteral("\"%1\" names %2 devices: give the device id").arg(r).arg(hits.size()), errc::ambiguous);
 }
 
 Status recordDeviceSeen(const QString& vaultRoot, const DeviceInfo& device, bool* written)
@@ -173,7 +173,7 @@ Status recordDeviceSeen(const QString& vaultRoot, const DeviceInfo& device, bool
     if (written)
         *written = false;
     if (!isValidId(device.id))
-        return makeError(QStringLiteral("\"%1\" is not a device id").arg(device.id), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("\"%1\" is not a device id").arg(device.id), errc::bad_value);
     bool existed = false;
     Json j = existingOrNew(vaultRoot, device, &existed);
     const QDateTime now = clock().now();
@@ -198,9 +198,9 @@ Status recordDeviceSeen(const QString& vaultRoot, const DeviceInfo& device, bool
 Status renameDeviceRecord(const QString& vaultRoot, const DeviceInfo& device)
 {
     if (device.name.trimmed().isEmpty())
-        return makeError(QStringLiteral("a device needs a name"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("a device needs a name"), errc::bad_value);
     if (!isValidId(device.id))
-        return makeError(QStringLiteral("\"%1\" is not a device id").arg(device.id), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("\"%1\" is not a device id").arg(device.id), errc::bad_value);
     bool existed = false;
     Json j = existingOrNew(vaultRoot, device, &existed);
     j["name"] = toStd(device.name.trimmed());

@@ -41,7 +41,7 @@ Status VaultManager::load()
             return device.error();
         m_device = {jsonString(*device, "id"), jsonString(*device, "name")};
         if (!isValidId(m_device.id))
-            return makeError(QStringLiteral("%1: invalid device id").arg(deviceFile), QStringLiteral("corrupt_json"));
+            return makeError(QStringLiteral("%1: invalid device id").arg(deviceFile), errc::corrupt_json);
     } else {
         m_device = {newId(), QSysInfo::machineHostName()};
         if (m_device.name.isEmpty())
@@ -120,28 +120,29 @@ Result<VaultRecord> VaultManager::resolve(const QString& nameOrId) const
     if (matches.size() == 1)
         return matches.front();
     if (matches.isEmpty())
-        return makeError(QStringLiteral("no vault named or with id \"%1\"").arg(nameOrId), QStringLiteral("not_found"));
-    return makeError(QStringLiteral("several vaults are named \"%1\"; use an id").arg(nameOrId), QStringLiteral("ambiguous"));
+        return makeError(QStringLiteral("no vault named or with id \"%1\"").arg(nameOrId), errc::not_found);
+    return makeError(QStringLiteral("several vaults are named \"%1\"; use an id").arg(nameOrId), errc::ambiguous);
 }
 
 Result<VaultRecord> VaultManager::create(const VaultSpec& spec)
 {
     const QString name = spec.name.trimmed();
     if (name.isEmpty() || name.size() > 200)
-        return makeError(QStringLiteral("a vault needs a name (1 to 200 characters)"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("a vault needs a name (1 to 200 characters)"), errc::bad_value);
     for (const VaultRecord& r : m_vaults) {
         if (r.name.compare(name, Qt::CaseInsensitive) == 0)
-            return makeError(QStringLiteral("a vault named \"%1\" already exists").arg(r.name), QStringLiteral("exists"));
+            return makeError(QStringLiteral("a vault named \"%1\" already exists").arg(r.name), errc::exists);
     }
     if (spec.path.isEmpty())
-        return makeError(QStringLiteral("a vault needs a folder (--path)"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("a vault needs a folder (--path)"), errc::bad_value);
     const QString path = QDir::cleanPath(QFileInfo(spec.path).absoluteFilePath());
     for (const VaultRecord& r : m_vaults) {
         if (QDir::cleanPath(r.path) == path)
-            return makeError(QStringLiteral("%1 is already the folder of vault \"%2\"").arg(path, r.name), QStringLiteral("exists"));
+            return makeError(
+                QStringLiteral("%1 is already the folder of vault \"%2\"").arg(path, r.name), errc::exists);
     }
     if (spec.provider == Provider::Dropbox && !spec.dropboxFolderPath.startsWith(QLatin1Char('/')))
-        return makeError(QStringLiteral("a Dropbox vault needs --dropbox-folder /Apps/Muze/NAME"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("a Dropbox vault needs --dropbox-folder /Apps/Muze/NAME"), errc::bad_value);
 
     VaultRecord r;
     r.id = newId();
@@ -150,7 +151,7 @@ Result<VaultRecord> VaultManager::create(const VaultSpec& spec)
     if (auto existing = readJsonObjectFile(store.absolute(model::kVaultFile)); existing && isValidId(jsonString(*existing, "id")))
         r.id = jsonString(*existing, "id");
     if (byId(r.id))
-        return makeError(QStringLiteral("the vault in %1 is already registered").arg(path), QStringLiteral("exists"));
+        return makeError(QStringLiteral("the vault in %1 is already registered").arg(path), errc::exists);
     r.name = name;
     r.provider = spec.provider;
     r.path = path;
@@ -162,7 +163,7 @@ Result<VaultRecord> VaultManager::create(const VaultSpec& spec)
     r.syncStatus = spec.provider == Provider::Local && r.remotePath.isEmpty() ? SyncStatus::Synced : SyncStatus::Offline;
 
     if (!QDir().mkpath(path))
-        return makeError(QStringLiteral("cannot create folder %1").arg(path), QStringLiteral("io"));
+        return makeError(QStringLiteral("cannot create folder %1").arg(path), errc::io);
     if (Status s = store.initialize(r.id, r.name); !s)
         return s.error();
 
@@ -191,13 +192,13 @@ Status VaultManager::rename(const QString& id, const QString& newName)
 {
     const int i = indexOf(id);
     if (i < 0)
-        return makeError(QStringLiteral("no vault with id %1").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no vault with id %1").arg(id), errc::not_found);
     const QString name = newName.trimmed();
     if (name.isEmpty() || name.size() > 200)
-        return makeError(QStringLiteral("a vault needs a name (1 to 200 characters)"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("a vault needs a name (1 to 200 characters)"), errc::bad_value);
     for (const VaultRecord& r : m_vaults) {
         if (r.id != id && r.name.compare(name, Qt::CaseInsensitive) == 0)
-            return makeError(QStringLiteral("a vault named \"%1\" already exists").arg(r.name), QStringLiteral("exists"));
+            return makeError(QStringLiteral("a vault named \"%1\" already exists").arg(r.name), errc::exists);
     }
     const QString old = m_vaults[i].name;
     m_vaults[i].name = name;
@@ -213,7 +214,7 @@ Status VaultManager::remove(const QString& id, bool deleteFiles)
 {
     const int i = indexOf(id);
     if (i < 0)
-        return makeError(QStringLiteral("no vault with id %1").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no vault with id %1").arg(id), errc::not_found);
     const VaultRecord removed = m_vaults.takeAt(i);
     if (removed.isDefault && !m_vaults.isEmpty())
         m_vaults.front().isDefault = true;
@@ -230,8 +231,8 @@ Status VaultManager::remove(const QString& id, bool deleteFiles)
         return s;
     }
     if (deleteFiles && !QDir(removed.path).removeRecursively())
-        return makeError(QStringLiteral("vault removed, but its folder %1 could not be deleted").arg(removed.path),
-                         QStringLiteral("io"));
+        return makeError(
+            QStringLiteral("vault removed, but its folder %1 could not be deleted").arg(removed.path), errc::io);
     Q_EMIT vaultsChanged();
     if (currentChanged)
         Q_EMIT currentVaultChanged(m_currentId);
@@ -241,7 +242,7 @@ Status VaultManager::remove(const QString& id, bool deleteFiles)
 Status VaultManager::setDefault(const QString& id)
 {
     if (indexOf(id) < 0)
-        return makeError(QStringLiteral("no vault with id %1").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no vault with id %1").arg(id), errc::not_found);
     for (VaultRecord& r : m_vaults)
         r.isDefault = r.id == id;
     if (Status s = save(); !s)
@@ -253,7 +254,7 @@ Status VaultManager::setDefault(const QString& id)
 Status VaultManager::setCurrent(const QString& id)
 {
     if (indexOf(id) < 0)
-        return makeError(QStringLiteral("no vault with id %1").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no vault with id %1").arg(id), errc::not_found);
     if (m_currentId == id)
         return {};
     const QString old = m_currentId;
@@ -270,7 +271,7 @@ Status VaultManager::update(const VaultRecord& record)
 {
     const int i = indexOf(record.id);
     if (i < 0)
-        return makeError(QStringLiteral("no vault with id %1").arg(record.id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no vault with id %1").arg(record.id), errc::not_found);
     const VaultRecord old = m_vaults[i];
     m_vaults[i] = record;
     if (Status s = save(); !s) {
@@ -285,7 +286,7 @@ Status VaultManager::setSyncState(const QString& id, SyncStatus status, const QD
 {
     const int i = indexOf(id);
     if (i < 0)
-        return makeError(QStringLiteral("no vault with id %1").arg(id), QStringLiteral("not_found"));
+        return makeError(QStringLiteral("no vault with id %1").arg(id), errc::not_found);
     VaultRecord& r = m_vaults[i];
     r.syncStatus = status;
     if (lastSynced.isValid())
@@ -310,7 +311,7 @@ VaultManager::~VaultManager()
 Status VaultManager::setDeviceName(const QString& name)
 {
     if (name.trimmed().isEmpty())
-        return makeError(QStringLiteral("a device needs a name"), QStringLiteral("bad_value"));
+        return makeError(QStringLiteral("a device needs a name"), errc::bad_value);
     m_device.name = name.trimmed();
     return writeJsonFile(m_configDir + QStringLiteral("/device.json"),
                          Json{{"id", toStd(m_device.id)}, {"name", toStd(m_device.name)}});

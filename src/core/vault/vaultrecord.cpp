@@ -69,7 +69,8 @@ Json VaultRecord::toJson() const
 
 Result<VaultRecord> VaultRecord::fromJson(const Json& j)
 {
-    auto bad = [](const QString& why) { return makeError(QStringLiteral("vault entry: %1").arg(why), QStringLiteral("corrupt_json")); };
+    auto bad
+        = [](const QString& why) { return makeError(QStringLiteral("vault entry: %1").arg(why), errc::corrupt_json); };
     if (!j.is_object())
         return bad(QStringLiteral("not an object"));
     VaultRecord r;
@@ -104,7 +105,9 @@ Result<VaultRecord> VaultRecord::fromJson(const Json& j)
 
 Result<Registry> registryFromJson(const Json& doc, const QString& file)
 {
-    auto bad = [&file](const QString& why) { return makeError(QStringLiteral("%1: %2").arg(file, why), QStringLiteral("corrupt_json")); };
+    auto bad = [&file](const QString& why) {
+        return makeError(QStringLiteral("%1: %2").arg(file, why), errc::corrupt_json);
+    };
     if (!doc.is_object())
         return bad(QStringLiteral("not a JSON object"));
     const auto list = doc.find("vaults");

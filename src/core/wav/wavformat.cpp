@@ -17,13 +17,12 @@ constexpr char kGuidTail[] = "\x00\x00\x00\x00\x10\x00\x80\x00\x00\xAA\x00\x38\x
 
 Error bad(const QString& what, const QString& why)
 {
-    return makeError(QStringLiteral("%1: not a valid WAV file: %2").arg(what, why), QStringLiteral("bad_wav"));
+    return makeError(QStringLiteral("%1: not a valid WAV file: %2").arg(what, why), errc::bad_wav);
 }
 
 Error unsupported(const QString& what, const QString& why)
 {
-    return makeError(
-        QStringLiteral("%1: unsupported WAV format: %2").arg(what, why), QStringLiteral("unsupported_wav"));
+    return makeError(QStringLiteral("%1: unsupported WAV format: %2").arg(what, why), errc::unsupported_wav);
 }
 
 bool readExact(QIODevice& d, char* buf, qint64 n)
@@ -155,10 +154,9 @@ bool sampleFormatFromName(const QString& name, SampleFormat* out)
 Result<WavInfo> parseWavHeader(QIODevice& device, const QString& what)
 {
     if (!device.isOpen() || !device.isReadable())
-        return makeError(QStringLiteral("%1: cannot read").arg(what), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("%1: cannot read").arg(what), errc::io_error);
     if (device.isSequential())
-        return makeError(
-            QStringLiteral("%1: WAV parsing needs a seekable device").arg(what), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("%1: WAV parsing needs a seekable device").arg(what), errc::io_error);
     const qint64 fileSize = device.size();
     char head[12];
     if (!device.seek(0) || fileSize < 12 || !readExact(device, head, 12))
@@ -227,8 +225,7 @@ Result<WavInfo> probeWavFile(const QString& path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(
-            QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), errc::io_error);
     return parseWavHeader(file, path);
 }
 

@@ -36,8 +36,7 @@ Status WavReader::open(const QString& path)
     close();
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::ReadOnly))
-        return makeError(
-            QStringLiteral("%1: cannot open: %2").arg(path, m_file.errorString()), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("%1: cannot open: %2").arg(path, m_file.errorString()), errc::io_error);
     auto info = parseWavHeader(m_file, path);
     if (!info) {
         m_file.close();
@@ -95,10 +94,10 @@ Result<std::vector<float>> WavReader::readAll(const QString& path, WavInfo* info
     if (auto st = reader.open(path); !st)
         return st.error();
     if (reader.frames() > maxFrames)
-        return makeError(QStringLiteral("%1: too long to load at once").arg(path), QStringLiteral("too_large"));
+        return makeError(QStringLiteral("%1: too long to load at once").arg(path), errc::too_large);
     std::vector<float> samples(size_t(reader.frames() * reader.channels()));
     if (reader.read(0, reader.frames(), samples.data()) != reader.frames())
-        return makeError(QStringLiteral("%1: read error").arg(path), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("%1: read error").arg(path), errc::io_error);
     if (info)
         *info = reader.info();
     return samples;

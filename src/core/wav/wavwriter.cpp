@@ -100,15 +100,15 @@ int WavWriter::blockAlign() const
 Status WavWriter::fail(const QString& why)
 {
     m_failed = true;
-    return makeError(QStringLiteral("%1: %2").arg(m_file.fileName(), why), QStringLiteral("io_error"));
+    return makeError(QStringLiteral("%1: %2").arg(m_file.fileName(), why), errc::io_error);
 }
 
 Status WavWriter::open(const QString& path, const WavSpec& spec, qint64 syncIntervalFrames)
 {
     if (m_file.isOpen())
-        return makeError(QStringLiteral("WavWriter: already open"), QStringLiteral("usage"));
+        return makeError(QStringLiteral("WavWriter: already open"), errc::usage);
     if (spec.channels < 1 || spec.channels > 2 || spec.sampleRate < kMinSampleRate || spec.sampleRate > kMaxSampleRate)
-        return makeError(QStringLiteral("%1: unsupported WAV spec").arg(path), QStringLiteral("unsupported_wav"));
+        return makeError(QStringLiteral("%1: unsupported WAV spec").arg(path), errc::unsupported_wav);
     m_spec = spec;
     m_dataBytes = m_syncedBytes = 0;
     m_partial.clear();
@@ -116,8 +116,7 @@ Status WavWriter::open(const QString& path, const WavSpec& spec, qint64 syncInte
     m_syncInterval = qint64(syncIntervalFrames > 0 ? syncIntervalFrames : spec.sampleRate) * blockAlign();
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::ReadWrite | QIODevice::Truncate | QIODevice::Unbuffered))
-        return makeError(
-            QStringLiteral("%1: cannot create: %2").arg(path, m_file.errorString()), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("%1: cannot create: %2").arg(path, m_file.errorString()), errc::io_error);
     if (auto st = writeHeader(0); !st)
         return st;
     if (!syncToDisk(m_file))
@@ -150,7 +149,7 @@ Status WavWriter::appendData(const char* data, qint64 bytes)
 Status WavWriter::writeRaw(const char* data, qint64 bytes)
 {
     if (!m_file.isOpen() || m_failed)
-        return makeError(QStringLiteral("WavWriter: not open"), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("WavWriter: not open"), errc::io_error);
     const int align = blockAlign();
     if (!m_partial.isEmpty()) {
         const qint64 need = std::min<qint64>(align - m_partial.size(), bytes);
@@ -208,7 +207,7 @@ Status WavWriter::writeFloat(const float* in, qint64 frames)
 Status WavWriter::sync()
 {
     if (!m_file.isOpen() || m_failed)
-        return makeError(QStringLiteral("WavWriter: not open"), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("WavWriter: not open"), errc::io_error);
     // Data first, then the header that points at it: the header never claims bytes that
     // might not be on disk.
     if (!syncToDisk(m_file))
@@ -224,7 +223,7 @@ Status WavWriter::sync()
 Status WavWriter::finalize()
 {
     if (!m_file.isOpen())
-        return makeError(QStringLiteral("WavWriter: not open"), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("WavWriter: not open"), errc::io_error);
     Status st;
     if (!m_failed) {
         if (m_dataBytes & 1) { // RIFF pads chunks to an even size (odd only for mono 24-bit)
@@ -239,9 +238,11 @@ Status WavWriter::finalize()
         const qint64 keep = wavHeaderBytes(m_spec.format) + m_dataBytes;
         const bool repaired = m_file.resize(keep) && writeHeader(m_dataBytes) && syncToDisk(m_file);
         st = makeError(QStringLiteral("%1: the take is incomplete after an earlier error (%2)")
-                           .arg(m_file.fileName(), repaired ? QStringLiteral("kept %1 s").arg(double(m_dataBytes / blockAlign()) / m_spec.sampleRate, 0, 'f', 1)
-                                                             : QStringLiteral("its header could not be repaired")),
-            QStringLiteral("io_error"));
+                           .arg(m_file.fileName(),
+                               repaired ? QStringLiteral("kept %1 s")
+                                              .arg(double(m_dataBytes / blockAlign()) / m_spec.sampleRate, 0, 'f', 1)
+                                        : QStringLiteral("its header could not be repaired")),
+            errc::io_error);
     }
     m_file.close();
     return st;
@@ -251,8 +252,7 @@ Result<qint64> recoverWav(const QString& path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadWrite))
-        return makeError(
-            QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), QStringLiteral("io_error"));
+        return makeError(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()), errc::io_error);
     auto info = parseWavHeader(file, path);
     if (!info)
         return info.error();
@@ -267,8 +267,8 @@ Result<qint64> recoverWav(const QString& path)
     WavSpec spec{info->sampleRate, info->channels, info->format};
     const QByteArray h = makeWavHeader(spec, bytes);
     if (!file.seek(0) || file.write(h) != h.size() || !file.resize(headerBytes + bytes) || !syncToDisk(file))
-        return makeError(QStringLiteral("%1: cannot repair the header: %2").arg(path, file.errorString()),
-            QStringLiteral("io_error"));
+        return makeError(
+            QStringLiteral("%1: cannot repair the header: %2").arg(path, file.errorString()), errc::io_error);
     return bytes / info->blockAlign();
 }
 
