@@ -86,6 +86,7 @@ private:
     void stopRecording(); // ends a take under way, or cancels one still starting
     void onRecordingStarted();
     void onRecordingStartFailed(const Error& error);
+    void commitStoppedTake(const QString& warning); // mixviewrecord.cpp
     void recoverOrphans();
     void populateDevices();
     void showStatus(const QString& text, bool error = false);
