@@ -106,6 +106,7 @@ void MixView::commitStoppedTake(const QString& warning)
         return;
     const audio::TakeTarget target = m_take->target;
     m_take.reset();
+    m_savingTakes.append(target.mixId); // its empty mix says "Saving the take…" until it arrives
     m_empty->setText(emptyText());
     updateMonitor();
     // Copying a long take into the mix can take a moment: off the GUI thread.
@@ -117,6 +118,7 @@ void MixView::commitStoppedTake(const QString& warning)
         QMetaObject::invokeMethod(qApp, [self, target, trackId, error, warning] {
             if (!self)
                 return;
+            self->m_savingTakes.removeOne(target.mixId);
             if (!error.isEmpty()) {
                 self->showStatus(
                     tr("The take could not join the mix: %1 (it is kept in %2)").arg(error, target.wavPath), true);
