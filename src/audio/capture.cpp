@@ -3,8 +3,10 @@
 #include <QMutexLocker>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <thread>
 
 static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "the recorder hands native samples to a little-endian WAV");
 
@@ -164,6 +166,28 @@ Status writeCaptured(wav::WavWriter& w, const char* data, qint64 bytes, QAudioFo
         }
     }
     return w.writeFloat(scratch.data(), samples / w.spec().channels);
+}
+
+void drainToWav(CaptureShared& s, wav::WavWriter& w)
+{
+    std::vector<char> block(size_t(s.frameBytes) * 8192);
+    std::vector<float> scratch;
+    QByteArray packed;
+    while (true) {
+        const size_t n = s.ring.read(block.data(), block.size());
+        if (n > 0) {
+            if (!s.failed.load()) {
+                if (Status st = writeCaptured(w, block.data(), qint64(n), s.captureFormat, scratch, packed); !st)
+                    s.fail(st.error().message);
+                else
+                    s.written.fetch_add(qint64(n) / s.frameBytes);
+            }
+            continue;
+        }
+        if (s.stopDisk.load() && s.ring.readable() == 0)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20)); // the ring holds 10 s: no hurry
+    }
 }
 
 int bytesPerSample(QAudioFormat::SampleFormat f)

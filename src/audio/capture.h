@@ -65,4 +65,8 @@ Status writeCaptured(wav::WavWriter& w, const char* data, qint64 bytes, QAudioFo
 
 int bytesPerSample(QAudioFormat::SampleFormat f);
 
+/// The disk thread's loop: drains the ring into `w` until stopDisk is set and the ring is
+/// empty; a write error marks `s` failed (what follows is counted, not written).
+void drainToWav(CaptureShared& s, wav::WavWriter& w);
+
 } // namespace muze::audio

@@ -18,6 +18,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
+#include <QSemaphore>
 #include <QThread>
 #include <QTimer>
 
@@ -58,6 +59,13 @@ struct Recorder::Session {
     int attempt = 0;
     bool limitSignalled = false;
     qint64 gapSignalled = 0;
+    QSemaphore finalized; // released by the capture thread once the take is finalized
+};
+
+// What finalizing a take on the capture thread came to.
+struct Recorder::Outcome {
+    RecordingStats stats;
+    std::optional<Error> error;
 };
 
 Recorder::Recorder(QObject* parent)
@@ -80,8 +88,18 @@ Recorder::Recorder(QObject* parent)
 
 Recorder::~Recorder()
 {
-    if (m_state != State::Idle)
+    if (m_state == State::Starting)
+        cancelStart();
+    if (m_state == State::Recording)
         (void)stop();
+    if (m_state == State::Stopping) {
+        // The owner goes: wait for the take to be finalized. Its queued report dies with us.
+        m_session->finalized.acquire();
+        m_session->captureThread.quit();
+        m_session->captureThread.wait();
+        m_session.reset();
+        m_state = State::Idle;
+    }
 }
 
 // The OS must let Muze record (audiosession.h): the microphone permission, and on iOS the
@@ -279,29 +297,7 @@ void Recorder::onOpened(int generation, const std::optional<Error>& error)
     }
     Session* sp = m_session.get();
     // Disk thread: drains the ring into the WAV; header rewritten and fsynced each second.
-    sp->disk = std::thread([sp] {
-        CaptureShared& s = *sp->shared;
-        std::vector<char> block(size_t(s.frameBytes) * 8192);
-        std::vector<float> scratch;
-        QByteArray packed;
-        while (true) {
-            const size_t n = s.ring.read(block.data(), block.size());
-            if (n > 0) {
-                if (!s.failed.load()) {
-                    if (Status st
-                        = writeCaptured(sp->writer, block.data(), qint64(n), s.captureFormat, scratch, packed);
-                        !st)
-                        s.fail(st.error().message);
-                    else
-                        s.written.fetch_add(qint64(n) / s.frameBytes);
-                }
-                continue;
-            }
-            if (s.stopDisk.load() && s.ring.readable() == 0)
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20)); // the ring holds 10 s: no hurry
-        }
-    });
+    sp->disk = std::thread([sp] { drainToWav(*sp->shared, sp->writer); });
 
     sp->poll.setInterval(100);
     connect(&sp->poll, &QTimer::timeout, this, &Recorder::poll);
@@ -405,54 +401,82 @@ float Recorder::takePeakLevel()
     return m_state == State::Recording ? m_session->shared->peak.exchange(0.0f) : 0.0f;
 }
 
-Result<RecordingStats> Recorder::stop()
+Status Recorder::stop()
 {
-    if (m_state == State::Idle)
+    if (m_state == State::Idle || m_state == State::Stopping)
         return makeError(QStringLiteral("not recording"), QStringLiteral("not_recording"));
     if (m_state == State::Starting) {
         cancelStart();
         return makeError(QStringLiteral("the recording had not started"), QStringLiteral("not_started"));
     }
     ++m_generation;
-    m_state = State::Idle;
-    std::unique_ptr<Session> session = std::move(m_session);
-    session->poll.stop();
-    Session* sp = session.get();
+    m_state = State::Stopping;
+    Session* sp = m_session.get();
+    sp->poll.stop();
+    // Finalizing writes and fsyncs the file: on the capture thread, never on the owner's.
     QMetaObject::invokeMethod(
-        session->captureContext,
-        [sp] {
-            sp->source->stop();
-            delete sp->source;
-            delete sp->device;
-            sp->source = nullptr;
-            sp->device = nullptr;
-            delete sp->captureContext;
-            sp->captureContext = nullptr;
+        sp->captureContext,
+        [this, sp] {
+            auto outcome = std::make_shared<Outcome>(finishOnCaptureThread(sp));
+            QMetaObject::invokeMethod(
+                this, [this, outcome] { onFinished(outcome); }, Qt::QueuedConnection);
+            sp->finalized.release(); // after the report is queued: ~Recorder may go on from here
         },
-        Qt::BlockingQueuedConnection);
-    session->captureThread.quit();
-    session->captureThread.wait();
-    session->shared->stopDisk.store(true);
-    session->disk.join();
+        Qt::QueuedConnection);
+    return {};
+}
 
-    CaptureShared& s = *session->shared;
-    RecordingStats st = session->format;
+// On the capture thread: lets go of the device, drains the ring into the WAV, finalizes it
+// (header + fsync) and removes the marker. The file stays playable whatever fails.
+Recorder::Outcome Recorder::finishOnCaptureThread(Session* sp)
+{
+    sp->source->stop();
+    delete sp->source;
+    delete sp->device;
+    sp->source = nullptr;
+    sp->device = nullptr;
+    delete sp->captureContext;
+    sp->captureContext = nullptr;
+    CaptureShared& s = *sp->shared;
+    s.stopDisk.store(true);
+    sp->disk.join();
+
+    Outcome out;
+    RecordingStats& st = out.stats;
+    st = sp->format;
     st.framesCaptured = s.captured.load();
     st.framesWritten = s.written.load();
     st.framesDropped = s.dropped.load();
     st.gapFrames = s.gap.load();
     st.maxClockDeficitFrames = s.maxDeficit.load();
-    const Status finalized = session->writer.finalize();
-    QFile::remove(recordingMarkerPath(session->wavPath));
+    const Status finalized = sp->writer.finalize();
+    QFile::remove(recordingMarkerPath(sp->wavPath));
     qCDebug(lcAudio) << "recorded" << st.framesWritten << "frames," << st.framesDropped << "dropped," << st.gapFrames
                      << "gap frames, max clock lag" << st.maxClockDeficitFrames;
-    if (!finalized)
-        return finalized.error();
-    if (s.failed.load()) {
+    if (s.failed.load()) { // the cause first (a full disk), then what finalize kept
         QMutexLocker lock(&s.errorMutex);
-        return makeError(s.error, QStringLiteral("io_error"));
+        out.error = makeError(finalized ? s.error : s.error + QStringLiteral("; ") + finalized.error().message,
+            QStringLiteral("io_error"));
+    } else if (!finalized) {
+        out.error = finalized.error();
     }
-    return st;
+    return out;
+}
+
+// On the owner's thread: the take is finalized; the capture thread has nothing left to do.
+void Recorder::onFinished(const std::shared_ptr<Outcome>& outcome)
+{
+    if (m_state != State::Stopping || !m_session)
+        return;
+    std::unique_ptr<Session> session = std::move(m_session);
+    m_state = State::Idle; // a handler may start the next take
+    session->captureThread.quit();
+    session->captureThread.wait(); // idle by now: only its event loop is left to end
+    session.reset();
+    if (outcome->error)
+        Q_EMIT stopFailed(*outcome->error);
+    else
+        Q_EMIT finished(outcome->stats);
 }
 
 } // namespace muze::audio

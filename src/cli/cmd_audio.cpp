@@ -124,6 +124,18 @@ int record(Context& ctx, Args& a, const QString& vaultRoot)
         failure = m;
         loop.quit();
     });
+    // finished() or stopFailed() may already arrive in this loop, after failed().
+    bool finalized = false;
+    audio::RecordingStats stats;
+    std::optional<Error> stopError;
+    QObject::connect(&recorder, &audio::Recorder::finished, &loop, [&](const audio::RecordingStats& st) {
+        finalized = true;
+        stats = st;
+    });
+    QObject::connect(&recorder, &audio::Recorder::stopFailed, &loop, [&](const Error& e) {
+        finalized = true;
+        stopError = e;
+    });
     QTimer watch;
     QElapsedTimer wall;
     wall.start();
@@ -147,13 +159,17 @@ int record(Context& ctx, Args& a, const QString& vaultRoot)
         (void)recorder.stop(); // cancels: no file is left
         return ctx.fail(failure.isEmpty() ? QStringLiteral("stopped before the input device started") : failure);
     }
-    audio::RecordingStats stats;
-    if (recorder.isRecording()) {
-        auto stopped = recorder.stop();
-        if (!stopped)
-            return ctx.fail(stopped.error());
-        stats = *stopped;
+    // The take is finalized on the recorder's thread: wait for its report in an event loop.
+    if (recorder.isRecording())
+        (void)recorder.stop();
+    if (!finalized && recorder.isStopping()) {
+        QEventLoop finishing;
+        QObject::connect(&recorder, &audio::Recorder::finished, &finishing, &QEventLoop::quit);
+        QObject::connect(&recorder, &audio::Recorder::stopFailed, &finishing, &QEventLoop::quit);
+        finishing.exec();
     }
+    if (stopError && failure.isEmpty())
+        return ctx.fail(*stopError);
     if (!failure.isEmpty())
         return ctx.fail(
             QStringLiteral("recording failed: %1 (the take so far is kept in %2)").arg(failure, take->wavPath));

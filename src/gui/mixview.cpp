@@ -126,10 +126,16 @@ MixView::MixView(QWidget* parent)
     connect(m_recorder.get(), &audio::Recorder::started, this, &MixView::onRecordingStarted);
     connect(m_recorder.get(), &audio::Recorder::startFailed, this, &MixView::onRecordingStartFailed);
     connect(m_recorder.get(), &audio::Recorder::failed, this, [this](const QString& m) {
-        // The recorder already finalized the take: keep what was recorded.
+        // The recorder stopped the take itself and finalizes it: keep what was recorded.
         showStatus(tr("Recording stopped: %1").arg(m), true);
         stopRecording();
     });
+    connect(m_recorder.get(), &audio::Recorder::finished, this, [this](const audio::RecordingStats& st) {
+        const qint64 lost = st.framesDropped + st.gapFrames;
+        commitStoppedTake(lost > 0 ? tr("%1 frames were lost while recording").arg(lost) : QString());
+    });
+    connect(
+        m_recorder.get(), &audio::Recorder::stopFailed, this, [this](const Error& e) { commitStoppedTake(e.message); });
     connect(m_recorder.get(), &audio::Recorder::gapDetected, this, [this](qint64 frames) {
         showStatus(tr("The input device skipped about %1 ms of audio")
                        .arg(frames * 1000 / std::max(1, m_recorder->stats().sampleRate)),
@@ -157,6 +163,13 @@ MixView::~MixView()
     delete m_monitor; // and its timer: nothing polls the recorder while the view goes
     m_monitor = nullptr;
     stopRecording(); // a take under way still joins its mix
+    if (m_take) { // being finalized: the view closes, so wait for it here, then commit it
+        const audio::TakeTarget target = m_take->target;
+        m_take.reset();
+        m_recorder->disconnect(this);
+        m_recorder.reset(); // ~Recorder waits for the WAV to be finalized
+        QThreadPool::globalInstance()->start([target] { (void)audio::commitTake(target); });
+    }
     flushSaves(false); // no signals from a dying widget
 }
 

@@ -12,6 +12,7 @@
 #include <muze/util/result.h>
 
 #include <QHash>
+#include <QStringList>
 #include <QWidget>
 
 #include <memory>
@@ -86,6 +87,7 @@ private:
     void stopRecording(); // ends a take under way, or cancels one still starting
     void onRecordingStarted();
     void onRecordingStartFailed(const Error& error);
+    void commitStoppedTake(const QString& warning); // mixviewrecord.cpp
     void recoverOrphans();
     void populateDevices();
     void showStatus(const QString& text, bool error = false);
@@ -104,6 +106,7 @@ private:
     audio::PeaksLoader* m_peaks = nullptr;
     struct PendingTake;
     std::unique_ptr<PendingTake> m_take;
+    QStringList m_savingTakes; // mix ids of stopped takes on their way into their mix
     QHash<QString, QHash<QString, QVariant>> m_pendingSaves; // track id ("" = mix) → key → value
     QTimer* m_saveTimer = nullptr;
     std::unique_ptr<QThreadPool> m_savePool; // one thread: saves land in the order made

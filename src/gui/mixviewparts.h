@@ -100,6 +100,7 @@ public:
 
 struct MixView::PendingTake {
     audio::TakeTarget target;
+    bool stopping = false; // Stop was pressed: the recorder finalizes the WAV
 };
 
 } // namespace muze::gui

@@ -74,9 +74,11 @@ void MixView::onRecordingStartFailed(const Error& error)
     updateMonitor();
 }
 
+// Stop: the recorder finalizes the WAV on its own thread and answers with finished() or
+// stopFailed() (commitStoppedTake); until then the take is "Saving…" and Record waits.
 void MixView::stopRecording()
 {
-    if (!m_take)
+    if (!m_take || m_take->stopping)
         return;
     if (m_recorder->isStarting()) { // nothing recorded yet: cancel, no take
         (void)m_recorder->stop();
@@ -88,19 +90,25 @@ void MixView::stopRecording()
     if (m_playAlong)
         m_player->stop();
     m_playAlong = m_playAlongPending = false;
-    QString warning;
-    if (m_recorder->isRecording()) {
-        auto stats = m_recorder->stop();
-        if (!stats)
-            warning = stats.errorString();
-        else if (stats->framesDropped > 0 || stats->gapFrames > 0)
-            warning = tr("%1 frames were lost while recording").arg(stats->framesDropped + stats->gapFrames);
-    }
+    m_take->stopping = true;
+    if (m_recorder->isRecording())
+        (void)m_recorder->stop(); // after failed() the recorder is already stopping
     m_transport->setRecording(false);
+    m_empty->setText(emptyText());
+    showStatus(tr("Saving %1…").arg(m_take->target.trackName));
+    if (!m_recorder->isStopping()) // no report will come
+        commitStoppedTake({});
+}
+
+void MixView::commitStoppedTake(const QString& warning)
+{
+    if (!m_take || !m_take->stopping)
+        return;
     const audio::TakeTarget target = m_take->target;
     m_take.reset();
+    m_savingTakes.append(target.mixId); // its empty mix says "Saving the take…" until it arrives
     m_empty->setText(emptyText());
-    showStatus(tr("Saving %1…").arg(target.trackName));
+    updateMonitor();
     // Copying a long take into the mix can take a moment: off the GUI thread.
     QPointer<MixView> self(this);
     QThreadPool::globalInstance()->start([self, target, warning] {
@@ -110,6 +118,7 @@ void MixView::stopRecording()
         QMetaObject::invokeMethod(qApp, [self, target, trackId, error, warning] {
             if (!self)
                 return;
+            self->m_savingTakes.removeOne(target.mixId);
             if (!error.isEmpty()) {
                 self->showStatus(
                     tr("The take could not join the mix: %1 (it is kept in %2)").arg(error, target.wavPath), true);
@@ -120,6 +129,7 @@ void MixView::stopRecording()
                     self->reload();
                 Q_EMIT self->mixChanged(target.mixId);
             }
+            self->m_empty->setText(self->emptyText());
             Q_EMIT self->recordingFinished(trackId, error);
         });
     });
@@ -142,7 +152,8 @@ void MixView::recoverOrphans()
         QMetaObject::invokeMethod(qApp, [self, mixId, recovered] {
             if (!self || recovered == 0)
                 return;
-            self->showStatus(recovered == 1 ? tr("Recovered 1 interrupted take.") : tr("Recovered %1 interrupted takes.").arg(recovered));
+            self->showStatus(recovered == 1 ? tr("Recovered 1 interrupted take.")
+                                            : tr("Recovered %1 interrupted takes.").arg(recovered));
             if (self->m_mixId == mixId)
                 self->reload();
             Q_EMIT self->mixChanged(mixId);

@@ -100,6 +100,8 @@ QString MixView::emptyText() const
         return tr("Pick a mix in the project tree.");
     if (m_take && m_recorder->isRecording())
         return tr("Recording the first take…");
+    if ((m_take && m_take->stopping && m_take->target.mixId == m_mixId) || m_savingTakes.contains(m_mixId))
+        return tr("Saving the take…");
     return m_form == MixForm::Desktop ? tr("No tracks yet. Press R (or Record) to record the first one.")
                                       : tr("No tracks yet. Tap the red button to record the first one.");
 }

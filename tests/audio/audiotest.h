@@ -2,6 +2,7 @@
 // Helpers for the audio suites: the private PulseAudio of tools/test-env.sh, tones made
 // with sox, paplay/parecord as the outside world, and frequency analysis of takes.
 
+#include <muze/audio/recorder.h>
 #include <muze/util/result.h>
 
 #include <nlohmann/json.hpp>
@@ -85,6 +86,40 @@ struct StartLog {
 
     QObject context; // the connections end with the log
     std::vector<std::string> events;
+    std::optional<Error> error;
+};
+
+/// The order in which Recorder::stop() is answered: the test adds "returned" once stop() is
+/// back; finished() adds "finished" and keeps the stats, stopFailed() "stop failed" and the
+/// error. wait() runs the event loop until one of them came (true) or `timeoutMs` passed.
+struct StopLog {
+    template <typename T> explicit StopLog(T* object)
+    {
+        QObject::connect(object, &T::finished, &context, [this](const auto& st) {
+            events.push_back("finished");
+            stats = st;
+            loop.quit();
+        });
+        QObject::connect(object, &T::stopFailed, &context, [this](const Error& e) {
+            events.push_back("stop failed");
+            error = e;
+            loop.quit();
+        });
+    }
+    void returned() { events.push_back("returned"); }
+    bool wait(int timeoutMs)
+    {
+        if (!stats && !error) {
+            QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        return stats || error;
+    }
+
+    QObject context;
+    QEventLoop loop;
+    std::vector<std::string> events;
+    std::optional<muze::audio::RecordingStats> stats;
     std::optional<Error> error;
 };
 

@@ -59,17 +59,25 @@ TEST_CASE("a call during a take ends it cleanly, keeping what was recorded", "[s
     REQUIRE(waitUntil([&] { return recorder.stats().framesWritten >= 48000; }, 15000));
 
     QString message;
-    QObject::connect(&recorder, &audio::Recorder::failed, [&](const QString& m) { message = m; });
+    StopLog log(&recorder);
+    QObject::connect(&recorder, &audio::Recorder::failed, &log.context, [&](const QString& m) {
+        log.events.push_back("failed");
+        message = m;
+    });
     Q_EMIT audio::AudioSession::instance().interruptionBegan(); // the phone rings
-    REQUIRE(waitUntil([&] { return !message.isEmpty(); }, 5000));
     CHECK_FALSE(recorder.isRecording());
     CHECK(message.contains(QStringLiteral("microphone")));
+    // The recorder finalizes the take on its own thread, then says so.
+    REQUIRE(log.wait(15000));
+    CHECK(log.events == std::vector<std::string>{"failed", "finished"});
+    REQUIRE(log.stats);
     CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
 
     // The WAV is whole: its header names exactly the frames the file holds.
     auto info = wav::probeWavFile(take);
     REQUIRE(info);
     CHECK(info->frames() >= 48000);
+    CHECK(info->frames() == log.stats->framesWritten);
     CHECK_FALSE(info->truncated);
     const qint64 unaccounted = QFileInfo(take).size() - (info->dataOffset + info->dataBytes);
     CHECK(unaccounted >= 0);

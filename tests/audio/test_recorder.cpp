@@ -97,8 +97,21 @@ TEST_CASE("a tone played into the sink is recorded with the right length and pit
         CHECK(peak > 0.2f);
         CHECK(peak < 0.6f);
         REQUIRE(waitForSignal(&recorder, &audio::Recorder::limitReached, 15000));
-        auto stats = recorder.stop();
-        REQUIRE(stats);
+        // stop() returns before the take is finalized: finished() follows, with the stats.
+        StopLog stopLog(&recorder);
+        REQUIRE(recorder.stop());
+        stopLog.returned();
+        CHECK_FALSE(recorder.isRecording());
+        CHECK(recorder.isStopping());
+        const Status again = recorder.start(take, options); // the take is still being saved
+        REQUIRE_FALSE(again);
+        CHECK(again.error().code == QStringLiteral("busy"));
+        REQUIRE(stopLog.wait(15000));
+        INFO((stopLog.error ? stopLog.error->message.toStdString() : std::string()));
+        CHECK(stopLog.events == std::vector<std::string>{"returned", "finished"});
+        REQUIRE(stopLog.stats);
+        const audio::RecordingStats* stats = &*stopLog.stats;
+        CHECK_FALSE(recorder.isStopping());
         CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
         CHECK(stats->framesWritten == qint64(2 * c.rate));
         CHECK(stats->framesDropped == 0);
@@ -182,7 +195,13 @@ TEST_CASE("stop while the recorder starts cancels the take and leaves no files",
     REQUIRE(recorder.start(take, options));
     REQUIRE(waitForSignal(&recorder, &audio::Recorder::started, 15000));
     CHECK(recorder.isRecording());
+    StopLog stopLog(&recorder);
     REQUIRE(recorder.stop());
+    REQUIRE(stopLog.wait(15000));
+    REQUIRE(stopLog.stats);
     CHECK(QFile::exists(take));
     CHECK_FALSE(QFile::exists(audio::recordingMarkerPath(take)));
+    auto info = wav::probeWavFile(take);
+    REQUIRE(info);
+    CHECK(info->frames() == stopLog.stats->framesWritten);
 }

@@ -196,7 +196,12 @@ TEST_CASE("phone: every screen at phone and desktop sizes fits, with touch targe
         CHECK(mix->transport()->recordButton()->isVisible());
         checkScreen(&window, size.phone(), QStringLiteral("phone-recording-") + size.tag());
         recordAction->trigger();
-        REQUIRE((!recorded.isEmpty() || recorded.wait(20000)));
+        // Stop returns before the take is finalized and joins the mix: until it has, the
+        // empty mix says so instead of asking for a first take again.
+        CHECK(recorded.isEmpty());
+        if (sketchTakes == 0)
+            CHECK(emptyLine->text() == QStringLiteral("Saving the take…"));
+        REQUIRE(recorded.wait(20000));
         CHECK(recorded.front().at(1).toString().isEmpty());
         ++sketchTakes;
         TRY_REQUIRE_FOR(mix->trackCount() == sketchTakes, 5000);

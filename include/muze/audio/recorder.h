@@ -49,7 +49,9 @@ class Recorder : public QObject {
     Q_OBJECT
 public:
     explicit Recorder(QObject* parent = nullptr);
-    ~Recorder() override; // stops and finalizes a running take
+    /// Stops and finalizes a running take, waiting for it (the one place the owner waits on
+    /// the disk); no finished() follows.
+    ~Recorder() override;
 
     /// Starts a take into `wavPath` (created; its folder must exist) and returns at once
     /// (issue 14): the marker, the WAV and the device are opened on the capture thread, then
@@ -61,12 +63,18 @@ public:
     /// arrives as startFailed(), with no file left behind. A server that refuses the first
     /// stream is retried a few times with timers on the capture thread, never asleep.
     Status start(const QString& wavPath, const RecordOptions& options = {});
-    /// Stops capturing, writes the rest, finalizes the WAV and removes the marker. During a
-    /// start it cancels it instead (no file left, no signal; fails with "not_started").
-    Result<RecordingStats> stop();
+    /// Ends the take and returns at once: the capture thread stops the device, writes the
+    /// rest, finalizes and fsyncs the WAV and removes the marker, then finished() or
+    /// stopFailed() follows on the owner's thread (never before stop() returned). Until then
+    /// isStopping() is true and start() fails with "busy". Whatever happens, the file holds a
+    /// playable take of every frame written so far. During a start it cancels it instead (no
+    /// file left, no signal; fails with "not_started"); with no take (or one already stopping)
+    /// it fails "not_recording".
+    Status stop();
 
     bool isStarting() const { return m_state == State::Starting; } // from start() to started()/startFailed()
     bool isRecording() const { return m_state == State::Recording; } // from started() until stop()/failed()
+    bool isStopping() const { return m_state == State::Stopping; } // from stop() to finished()/stopFailed()
     QString wavPath() const;
     /// Live counters (any thread, lock-free).
     RecordingStats stats() const;
@@ -78,8 +86,15 @@ Q_SIGNALS:
     void started();
     /// The take could not start; nothing was written. `error.message` is readable.
     void startFailed(const muze::Error& error);
+    /// The take was finalized after stop() (or after failed()): the WAV is complete, its
+    /// header names every frame, the marker is gone. `stats.framesWritten` frames are in it.
+    void finished(const muze::audio::RecordingStats& stats);
+    /// Finalizing the take failed, or the disk had failed mid-take ("io_error"); the file keeps
+    /// every whole frame written before the failure, playable. `error.message` is readable.
+    void stopFailed(const muze::Error& error);
     /// The device or the disk failed mid-take, or the OS took the microphone (a call,
-    /// AudioSession::interruptionBegan); the take is stopped and finalized.
+    /// AudioSession::interruptionBegan): the recorder stops the take itself, as stop() does,
+    /// and finished() or stopFailed() follows.
     void failed(const QString& message);
     /// The length limit (RecordOptions::maxSeconds) was reached.
     void limitReached();
@@ -88,13 +103,16 @@ Q_SIGNALS:
 
 private:
     struct Session;
-    enum class State { Idle, Starting, Recording };
+    enum class State { Idle, Starting, Recording, Stopping };
+    struct Outcome;
     Status prepareAudioSession();
     void openOnCaptureThread(Session* session, int generation);
     void onOpened(int generation, const std::optional<Error>& error);
     void failStartLater(const Error& error);
     void cancelStart();
     void poll();
+    static Outcome finishOnCaptureThread(Session* session);
+    void onFinished(const std::shared_ptr<Outcome>& outcome);
     std::unique_ptr<Session> m_session;
     State m_state = State::Idle;
     int m_generation = 0; // start() and stop() bump it; older start reports are dropped
