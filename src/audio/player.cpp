@@ -122,7 +122,7 @@ public:
             return makeError(QStringLiteral("the two versions play at different sample rates (%1 and %2 Hz)")
                                  .arg(m_mixer.sampleRate())
                                  .arg(m_other.sampleRate()),
-                QStringLiteral("unsupported"));
+                errc::unsupported);
         m_ab.attach(&m_mixer, &m_other);
         m_ab.seek(m_mixer.position());
         {
@@ -209,7 +209,7 @@ private:
             return;
         const QAudioDevice& device = m_device;
         if (device.isNull())
-            return finishStart(makeError(QStringLiteral("no audio output device"), QStringLiteral("no_device")));
+            return finishStart(makeError(QStringLiteral("no audio output device"), errc::no_device));
         QAudioFormat format;
         format.setSampleRate(m_mixer.sampleRate());
         format.setChannelCount(2);
@@ -220,7 +220,7 @@ private:
             return finishStart(makeError(QStringLiteral("the output device \"%1\" cannot play %2 Hz stereo")
                                              .arg(device.description())
                                              .arg(format.sampleRate()),
-                QStringLiteral("unsupported_device_format")));
+                errc::unsupported_device_format));
         m_source = std::make_unique<MixDevice>(m_mixer, m_ab, format.sampleFormat());
         m_source->open(QIODevice::ReadOnly | QIODevice::Unbuffered);
         m_sink = new QAudioSink(device, format, this);
@@ -262,7 +262,7 @@ private:
             m_retry.start(200 * m_attempt);
             return;
         }
-        finishStart(makeError(error, QStringLiteral("device_error")));
+        finishStart(makeError(error, errc::device_error));
     }
 
     void finishStart(const Error& error)
@@ -415,7 +415,7 @@ Status Player::play()
     if (isPlaying() || isStarting())
         return {};
     if (length() <= 0)
-        return makeError(tr("nothing to play: the mix has no audio yet"), QStringLiteral("empty"));
+        return makeError(tr("nothing to play: the mix has no audio yet"), errc::empty);
     const int generation = ++m_generation;
     m_shared->starting.store(true); // the engine clears it when the start ends
     // QMediaDevices lives on this thread; looking a device up only reads its list.

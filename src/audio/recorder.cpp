@@ -76,7 +76,7 @@ Recorder::Recorder(QObject* parent)
         if (m_state == State::Starting) {
             cancelStart();
             Q_EMIT startFailed(makeError(
-                tr("another app took the microphone (a call?); record again after it"), QStringLiteral("interrupted")));
+                tr("another app took the microphone (a call?); record again after it"), errc::interrupted));
             return;
         }
         if (m_state != State::Recording)
@@ -109,11 +109,11 @@ Status Recorder::prepareAudioSession()
     AudioSession& session = AudioSession::instance();
     switch (session.microphonePermission()) {
     case MicrophonePermission::Denied:
-        return makeError(microphoneDeniedMessage(), QStringLiteral("mic_denied"));
+        return makeError(microphoneDeniedMessage(), errc::mic_denied);
     case MicrophonePermission::Undetermined:
         session.requestMicrophonePermission({});
         return makeError(
-            tr("Muze asked to use the microphone: allow it, then record again."), QStringLiteral("mic_undetermined"));
+            tr("Muze asked to use the microphone: allow it, then record again."), errc::mic_undetermined);
     case MicrophonePermission::Granted:
         break;
     }
@@ -128,13 +128,13 @@ QString Recorder::wavPath() const
 Status Recorder::start(const QString& wavPath, const RecordOptions& options)
 {
     if (m_state != State::Idle)
-        return makeError(QStringLiteral("already recording"), QStringLiteral("busy"));
+        return makeError(QStringLiteral("already recording"), errc::busy);
     if (Status s = prepareAudioSession(); !s)
         return s;
     const QFileInfo target(wavPath);
     if (wavPath.isEmpty() || target.isDir() || !target.absoluteDir().exists())
         return makeError(QStringLiteral("cannot record into \"%1\": its folder does not exist").arg(wavPath),
-            QStringLiteral("bad_path"));
+            errc::bad_path);
     const int generation = ++m_generation;
     m_state = State::Starting;
     // QMediaDevices lives on this thread; looking a device up only reads its list.
@@ -187,7 +187,7 @@ Status Recorder::start(const QString& wavPath, const RecordOptions& options)
                                      .arg(device->description())
                                      .arg(rate)
                                      .arg(channels),
-            QStringLiteral("unsupported_device_format")));
+            errc::unsupported_device_format));
         return {};
     }
 
@@ -282,7 +282,7 @@ void Recorder::openOnCaptureThread(Session* sp, int generation)
     QFile::remove(sp->wavPath);
     QFile::remove(recordingMarkerPath(sp->wavPath));
     sp->fileOpen = false;
-    report(makeError(openError, QStringLiteral("device_error")));
+    report(makeError(openError, errc::device_error));
 }
 
 // On the owner's thread: the capture thread opened the device, or gave up.
@@ -404,10 +404,10 @@ float Recorder::takePeakLevel()
 Status Recorder::stop()
 {
     if (m_state == State::Idle || m_state == State::Stopping)
-        return makeError(QStringLiteral("not recording"), QStringLiteral("not_recording"));
+        return makeError(QStringLiteral("not recording"), errc::not_recording);
     if (m_state == State::Starting) {
         cancelStart();
-        return makeError(QStringLiteral("the recording had not started"), QStringLiteral("not_started"));
+        return makeError(QStringLiteral("the recording had not started"), errc::not_started);
     }
     ++m_generation;
     m_state = State::Stopping;
@@ -456,7 +456,7 @@ Recorder::Outcome Recorder::finishOnCaptureThread(Session* sp)
     if (s.failed.load()) { // the cause first (a full disk), then what finalize kept
         QMutexLocker lock(&s.errorMutex);
         out.error = makeError(finalized ? s.error : s.error + QStringLiteral("; ") + finalized.error().message,
-            QStringLiteral("io_error"));
+            errc::io_error);
     } else if (!finalized) {
         out.error = finalized.error();
     }

@@ -228,6 +228,14 @@ inline constexpr ErrorCode mic_denied{"mic_denied"};
 inline constexpr ErrorCode mic_undetermined{"mic_undetermined"};
 /// Stop was asked while nothing records. Shown.
 inline constexpr ErrorCode not_recording{"not_recording"};
+/// Stop came while the take was still starting: it was cancelled, no file made. Not shown.
+inline constexpr ErrorCode not_started{"not_started"};
+/// Another app took the microphone while a take started (a call). Shown: record again after it.
+inline constexpr ErrorCode interrupted{"interrupted"};
+/// Play with nothing loaded: the mix has no audio yet. Shown.
+inline constexpr ErrorCode empty{"empty"};
+/// The folder a take is to be recorded into does not exist. Shown.
+inline constexpr ErrorCode bad_path{"bad_path"};
 /// The OS audio session refused to record (iOS). Shown.
 inline constexpr ErrorCode audio_session{"audio_session"};
 
