@@ -53,15 +53,6 @@ StepResult Propagator::fail(const Error& e) const
     return {Outcome::Failed, e, FileState::Error};
 }
 
-void noteLeftForNextSync(PassContext& ctx, const QString& path, const Error& why)
-{
-    if (!ctx.lastPass || why.is(errc::cancelled))
-        return;
-    const QString line = QStringLiteral("%1: %2 (tried again at the next sync)").arg(path, why.message);
-    if (!ctx.report->skipped.contains(line))
-        ctx.report->skipped << line;
-}
-
 StepResult Propagator::retry(const QString& why) const
 {
     return {Outcome::Retry, makeError(why, errc::changed), FileState::Pending};

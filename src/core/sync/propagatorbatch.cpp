@@ -18,6 +18,15 @@
 
 namespace muze::sync {
 
+void noteLeftForNextSync(PassContext& ctx, const QString& path, const Error& why)
+{
+    if (!ctx.lastPass || why.is(errc::cancelled))
+        return;
+    const QString line = QStringLiteral("%1: %2 (tried again at the next sync)").arg(path, why.message);
+    if (!ctx.report->skipped.contains(line))
+        ctx.report->skipped << line;
+}
+
 namespace fs = remote::fs;
 
 namespace {
