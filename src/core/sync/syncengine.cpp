@@ -273,14 +273,15 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options)
 
     // Bases no row names any more go. A run without work changed no row, so a no-op sync skips
     // this second read of the journal (what a killed run left waits for the next run with work).
-    if (Result<QHash<QString, JournalRow>> rows = executed ? journal.rows() : QHash<QString, JournalRow>{};
-        executed && rows) {
-        QSet<QString> referenced;
-        for (const JournalRow& r : *rows) {
-            if (isJsonPath(r.path))
-                referenced.insert(r.localHash);
+    if (executed) {
+        if (Result<QHash<QString, JournalRow>> rows = journal.rows()) {
+            QSet<QString> referenced;
+            for (const JournalRow& r : *rows) {
+                if (isJsonPath(r.path))
+                    referenced.insert(r.localHash);
+            }
+            bases.collectGarbage(referenced);
         }
-        bases.collectGarbage(referenced);
     }
     QDir(stateDir + QStringLiteral("/tmp")).removeRecursively();
     if (report.converged && !report.skipped.isEmpty())
