@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QIODevice>
 #include <QMutex>
+#include <QMutexLocker>
 
 #include <atomic>
 #include <memory>
@@ -35,6 +36,11 @@ struct CaptureShared {
     std::atomic<bool> limitReached{false}, stopDisk{false}, failed{false};
     QMutex errorMutex;
     QString error;
+    QString errorMessage()
+    {
+        QMutexLocker lock(&errorMutex);
+        return error;
+    }
 
     void fail(const QString& message);
 };

@@ -32,6 +32,7 @@ namespace muze::audio {
 
 namespace {
 constexpr int kOpenAttempts = 5;
+constexpr int kPollMs = 50;
 }
 
 QString recordingMarkerPath(const QString& wavPath)
@@ -57,6 +58,8 @@ struct Recorder::Session {
     Json marker;
     bool fileOpen = false;
     int attempt = 0;
+    QElapsedTimer sinceOpened; // the device is open; started() waits for its first audio
+    int firstAudioTimeoutMs = 10000;
     bool limitSignalled = false;
     qint64 gapSignalled = 0;
     QSemaphore finalized; // released by the capture thread once the take is finalized
@@ -202,6 +205,7 @@ Status Recorder::start(const QString& wavPath, const RecordOptions& options)
     shared.maxFrames = options.maxSeconds > 0 ? std::llround(options.maxSeconds * rate) : 0;
     shared.captureFormat = format.sampleFormat();
     session->wavPath = wavPath;
+    session->firstAudioTimeoutMs = std::max(0, options.firstAudioTimeoutMs);
     session->format.sampleRate = rate;
     session->format.channels = channels;
     session->format.format = fileFormat;
@@ -299,13 +303,14 @@ void Recorder::onOpened(int generation, const std::optional<Error>& error)
     // Disk thread: drains the ring into the WAV; header rewritten and fsynced each second.
     sp->disk = std::thread([sp] { drainToWav(*sp->shared, sp->writer); });
 
-    sp->poll.setInterval(100);
+    // Still starting: a device can take a while to deliver its first audio (a PulseAudio
+    // null sink's monitor idles with 2 s blocks), and until it does nothing is being recorded.
+    // poll() says started() once audio flows, so the take is as long as the time the user
+    // saw it counting.
+    sp->sinceOpened.start();
+    sp->poll.setInterval(kPollMs);
     connect(&sp->poll, &QTimer::timeout, this, &Recorder::poll);
     sp->poll.start();
-    m_state = State::Recording;
-    qCDebug(lcAudio) << "recording" << sp->wavPath << sp->format.sampleRate << "Hz" << sp->format.channels << "ch"
-                     << wav::sampleFormatName(sp->format.format) << "from" << sp->format.deviceDescription;
-    Q_EMIT started();
 }
 
 // A start that fails before a session exists still reports after start() returned.
@@ -344,6 +349,10 @@ void Recorder::cancelStart()
             sp->device = nullptr;
             delete sp->captureContext; // and a pending retry with it
             sp->captureContext = nullptr;
+            if (sp->disk.joinable()) { // the device was open, waiting for its first audio
+                sp->shared->stopDisk.store(true);
+                sp->disk.join();
+            }
             if (sp->fileOpen) {
                 (void)sp->writer.finalize();
                 QFile::remove(sp->wavPath);
@@ -357,15 +366,13 @@ void Recorder::cancelStart()
 
 void Recorder::poll()
 {
+    if (m_state == State::Starting && !pollStarting())
+        return;
     if (m_state != State::Recording)
         return;
     CaptureShared& s = *m_session->shared;
     if (s.failed.load()) {
-        QString message;
-        {
-            QMutexLocker lock(&s.errorMutex);
-            message = s.error;
-        }
+        const QString message = s.errorMessage();
         (void)stop();
         Q_EMIT failed(message);
         return;
@@ -380,6 +387,35 @@ void Recorder::poll()
         m_session->limitSignalled = true;
         Q_EMIT limitReached();
     }
+}
+
+// The device is open and the take not yet started: true once its first audio arrived (the
+// take is recording from then on); a device that fails or stays silent ends the start.
+bool Recorder::pollStarting()
+{
+    Session* sp = m_session.get();
+    CaptureShared& s = *sp->shared;
+    std::optional<Error> error;
+    if (s.failed.load())
+        error = makeError(s.errorMessage(), errc::device_error);
+    else if (s.captured.load() == 0 && sp->sinceOpened.elapsed() > sp->firstAudioTimeoutMs)
+        error = makeError(QStringLiteral("the input device \"%1\" delivered no audio in %2 s")
+                              .arg(sp->format.deviceDescription)
+                              .arg(double(sp->firstAudioTimeoutMs) / 1000.0),
+            errc::device_error);
+    if (error) {
+        cancelStart();
+        Q_EMIT startFailed(*error);
+        return false;
+    }
+    if (s.captured.load() == 0)
+        return false;
+    m_state = State::Recording;
+    qCDebug(lcAudio) << "recording" << sp->wavPath << sp->format.sampleRate << "Hz" << sp->format.channels << "ch"
+                     << wav::sampleFormatName(sp->format.format) << "from" << sp->format.deviceDescription << "after"
+                     << sp->sinceOpened.elapsed() << "ms";
+    Q_EMIT started();
+    return m_state == State::Recording; // a handler may have stopped the take
 }
 
 RecordingStats Recorder::stats() const

@@ -175,6 +175,9 @@ TEST_CASE("mix view: two tracks with waveforms, edits, transport, recording, exp
     REQUIRE(!newTrack.isEmpty());
     CHECK(view.trackCount() == 3);
     CHECK(jsonString(trackJson(mix, newTrack), "name") == QStringLiteral("Take 3"));
+    // The take is as long as the user recorded: about 2.5 s (it once came back 0.64 s long
+    // when the device stopped delivering after the mix ended).
+    CHECK(jsonNumber(trackJson(mix, newTrack), "duration_s") >= 2.0);
 
     // Export the mix.
     QSignalSpy exported(&view, &MixView::exportFinished);

@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QProcess>
 #include <QTimer>
 
 #include <string>
@@ -78,9 +79,15 @@ TEST_CASE("a tone played into the sink is recorded with the right length and pit
         REQUIRE(started);
         log.returned();
         CHECK_FALSE(recorder.isRecording());
+        qint64 capturedAtStart = -1;
+        QObject::connect(&recorder, &audio::Recorder::started, &recorder,
+            [&] { capturedAtStart = recorder.stats().framesCaptured; });
         CHECK(waitForSignal(&recorder, &audio::Recorder::started, 15000));
         INFO((log.error ? log.error->message.toStdString() : std::string()));
         CHECK(log.events == std::vector<std::string>{"returned", "started"});
+        // started() means audio flows (the null sink's monitor takes ~2 s to deliver its first
+        // block; the take used to count as recording, and the GUI's clock ran, before that).
+        CHECK(capturedAtStart > 0);
         CHECK(QFile::exists(audio::recordingMarkerPath(take)));
         REQUIRE(recorder.isRecording());
         // The meter sees the tone once audio flows (the null sink can take a second or so to
@@ -204,4 +211,79 @@ TEST_CASE("stop while the recorder starts cancels the take and leaves no files",
     auto info = wav::probeWavFile(take);
     REQUIRE(info);
     CHECK(info->frames() == stopLog.stats->framesWritten);
+}
+
+// RAII: a null sink of its own, suspended, and a microphone made from its monitor (Qt does
+// not list monitors): an input that opens and never delivers, as a USB interface in a bad
+// state does.
+namespace {
+QString loadModule(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral("pactl"), QStringList{QStringLiteral("load-module")} + args);
+    return p.waitForFinished(5000) && p.exitCode() == 0 ? QString::fromUtf8(p.readAllStandardOutput()).trimmed()
+                                                        : QString();
+}
+
+struct SilentInput {
+    QStringList modules;
+    SilentInput()
+    {
+        modules << loadModule({QStringLiteral("module-null-sink"), QStringLiteral("sink_name=muze_quiet"),
+            QStringLiteral("rate=48000"), QStringLiteral("channels=2")});
+        QProcess::execute(
+            QStringLiteral("pactl"), {QStringLiteral("suspend-sink"), QStringLiteral("muze_quiet"), QStringLiteral("1")});
+        modules << loadModule({QStringLiteral("module-remap-source"), QStringLiteral("master=muze_quiet.monitor"),
+            QStringLiteral("source_name=muze_quiet_mic")});
+    }
+    ~SilentInput()
+    {
+        for (auto it = modules.crbegin(); it != modules.crend(); ++it)
+            if (!it->isEmpty())
+                QProcess::execute(QStringLiteral("pactl"), {QStringLiteral("unload-module"), *it});
+    }
+    bool ok() const { return modules.size() == 2 && !modules.contains(QString()); }
+};
+} // namespace
+
+TEST_CASE("an input that opens and never delivers fails the start, leaving no files", "[server]")
+{
+    AudioServer server;
+    SilentInput quiet;
+    REQUIRE(quiet.ok());
+    const QString id = QStringLiteral("muze_quiet_mic");
+    // Qt hears about the new device through the server's events.
+    QElapsedTimer clock;
+    clock.start();
+    while (!audio::findDevice(audio::DeviceMode::Input, id) && clock.elapsed() < 10000) {
+        QEventLoop wait;
+        QTimer::singleShot(50, &wait, &QEventLoop::quit);
+        wait.exec();
+    }
+    REQUIRE(audio::findDevice(audio::DeviceMode::Input, id));
+
+    TempDir dir;
+    const QString take = dir.filePath(QStringLiteral("take.wav"));
+    audio::Recorder recorder;
+    audio::RecordOptions options;
+    options.device = id;
+    options.firstAudioTimeoutMs = 2000;
+    StartLog log(&recorder);
+    REQUIRE(recorder.start(take, options));
+    log.returned();
+    clock.restart();
+    REQUIRE(waitForSignal(&recorder, &audio::Recorder::startFailed, 15000));
+    // Not recording at any point: the user never saw a take counting that holds nothing.
+    CHECK(log.events == std::vector<std::string>{"returned", "start failed"});
+    CHECK(clock.elapsed() >= 1500);
+    REQUIRE(log.error);
+    CHECK(log.error->code == QStringLiteral("device_error"));
+    CHECK(log.error->message.contains(QStringLiteral("delivered no audio")));
+    CHECK_FALSE(recorder.isStarting());
+    CHECK_FALSE(recorder.isRecording());
+    CHECK(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+    // The recorder is free for the next take.
+    CHECK(recorder.start(take, options));
+    CHECK(recorder.stop().error().code == QStringLiteral("not_started"));
+    CHECK(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
 }

@@ -27,6 +27,7 @@ struct RecordOptions {
     std::optional<wav::SampleFormat> format; // default: pcm24 when the device delivers more than 16 bits
     double maxSeconds = 0; // stop accepting audio after this much (0 = no limit); exact to the frame
     Json marker = Json::object(); // extra fields for the .recording marker (mix id, name, ...)
+    int firstAudioTimeoutMs = 10000; // an open device silent this long fails the start
 };
 
 struct RecordingStats {
@@ -62,6 +63,8 @@ public:
     /// device (not found, format refused, the server refusing the stream) and the disk
     /// arrives as startFailed(), with no file left behind. A server that refuses the first
     /// stream is retried a few times with timers on the capture thread, never asleep.
+    /// started() waits for the device's first audio, so the take is as long as the time the
+    /// user saw it recording (a device may take a second or two to deliver).
     Status start(const QString& wavPath, const RecordOptions& options = {});
     /// Ends the take and returns at once: the capture thread stops the device, writes the
     /// rest, finalizes and fsyncs the WAV and removes the marker, then finished() or
@@ -82,7 +85,9 @@ public:
     float takePeakLevel();
 
 Q_SIGNALS:
-    /// The device delivers and the take is being written.
+    /// The device delivered its first audio and the take is being written. An open device
+    /// that stays silent (RecordOptions::firstAudioTimeoutMs) ends the start with
+    /// startFailed() ("device_error").
     void started();
     /// The take could not start; nothing was written. `error.message` is readable.
     void startFailed(const muze::Error& error);
@@ -111,6 +116,7 @@ private:
     void failStartLater(const Error& error);
     void cancelStart();
     void poll();
+    bool pollStarting();
     static Outcome finishOnCaptureThread(Session* session);
     void onFinished(const std::shared_ptr<Outcome>& outcome);
     std::unique_ptr<Session> m_session;
