@@ -75,9 +75,14 @@ measure "muze keys reencrypt, cloud-only takes" "$cli" "${b[@]}" keys reencrypt
 age-keygen -o "$work/old.key" 2>/dev/null; age-keygen -o "$work/new.key" 2>/dev/null
 new_recipient=$(age-keygen -y "$work/new.key")
 mkdir -p "$work/age"
-for ((i = 0; i < takes; i++)); do
-  age -r "$(age-keygen -y "$work/old.key")" -o "$work/age/t$i.age" "$work/plain/t$i.wav"
+cat >"$work/age-encrypt.sh" <<EOF
+set -euo pipefail
+for ((i = 0; i < $takes; i++)); do
+  age -r "$(age-keygen -y "$work/old.key")" -o "$work/age/t\$i.age" "$work/plain/t\$i.wav"
 done
+EOF
+sync
+measure "age -e, same takes" bash "$work/age-encrypt.sh"
 sync
 cat >"$work/age-rekey.sh" <<EOF
 set -euo pipefail

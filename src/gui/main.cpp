@@ -4,6 +4,8 @@
 #include "dropboxconnectdialog.h"
 #include "instancerouter.h"
 #include "mainwindow.h"
+#include "projecttree.h"
+#include "startupprobe.h"
 #include "translations.h"
 
 #include <muze/auth/dropboxconfig.h>
@@ -58,6 +60,7 @@ int main(int argc, char** argv)
         QMessageBox::warning(nullptr, QStringLiteral("Muze"), s.errorString());
 
     muze::gui::MainWindow window(vaults, parent);
+    new muze::gui::StartupProbe(window.projectTree()->tree()); // bench/startup's marker
     QObject::connect(&router, &muze::gui::InstanceRouter::argumentsReceived, &window, [&window] {
         window.show();
         window.raise();
