@@ -54,10 +54,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (!fresh)
         std::abort();
     fresh->setItem(QStringLiteral("item"), {text});
-    // Each distinct word once: a query is a pure function of the word, and a text of a few
-    // letters repeated made thousands of identical queries per input.
+    // Each distinct word once (a query is a pure function of the word, and a text of a few
+    // letters repeated made thousands of identical queries per input), the first 24 and the
+    // last: every word goes through the same words() and HMAC as the item's text did, and
+    // querying hundreds of one-letter words per input halved the executions per second.
     QStringList distinct = words;
     distinct.removeDuplicates();
+    if (distinct.size() > 25)
+        distinct.erase(distinct.begin() + 24, distinct.end() - 1);
     for (const QString& w : std::as_const(distinct)) {
         if (fresh->query(w) != QStringList{QStringLiteral("item")})
             std::abort();
